@@ -1,0 +1,87 @@
+"""Adapters by name: built-ins, the ``backcheck.adapters`` entry points, or a local file.
+
+``choose`` picks the adapter for a submission: the one named with ``--adapter``, the
+one defined in ``--adapter-file``, or the single adapter that recognizes the most
+layers. When two adapters tie, detection refuses to guess and says which matched.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Mapping
+from importlib.metadata import entry_points
+from typing import Any
+
+from harness.adapters.contract import Adapter, Detection, Runner
+from harness.errors import BackcheckError, UsageError
+
+BUILTIN = {
+    "native": "harness.adapters.native:NativeAdapter",
+}
+
+__all__ = ["BUILTIN", "Adapter", "Detection", "Runner", "choose", "from_file", "load",
+           "registered"]
+
+
+def registered() -> dict[str, str]:
+    """Adapter name -> ``module:Class``, built-ins first, then entry points."""
+    found = dict(BUILTIN)
+    for ep in entry_points(group="backcheck.adapters"):
+        found.setdefault(ep.name, ep.value)
+    return found
+
+
+def load(name: str) -> Adapter:
+    """The adapter registered as ``name``."""
+    table = registered()
+    if name not in table:
+        raise UsageError(f"unknown adapter {name!r}", hint=f"valid: {', '.join(table)}")
+    module, _, attr = table[name].partition(":")
+    return getattr(importlib.import_module(module), attr)()
+
+
+def from_file(path: str) -> Adapter:
+    """The adapter defined in a local Python file as a module-level ``ADAPTER`` object."""
+    spec = importlib.util.spec_from_file_location("backcheck_local_adapter", path)
+    if spec is None or spec.loader is None:
+        raise BackcheckError("cannot import adapter file", where=path)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except FileNotFoundError:
+        raise BackcheckError("adapter file not found", where=path) from None
+    except Exception as exc:
+        raise BackcheckError(f"adapter file failed to import: {type(exc).__name__}: {exc}",
+                             where=path) from None
+    adapter = getattr(module, "ADAPTER", None)
+    if adapter is None:
+        raise BackcheckError("adapter file defines no ADAPTER", where=path,
+                             hint="add ADAPTER = YourAdapter() at module level")
+    return adapter
+
+
+def choose(namespace: Mapping[str, Any], name: str | None = None,
+           adapter_file: str | None = None) -> tuple[Adapter, Detection]:
+    """The adapter to use for ``namespace`` and its detection evidence."""
+    if adapter_file:
+        adapter = from_file(adapter_file)
+        return adapter, adapter.detect(namespace)
+    if name:
+        adapter = load(name)
+        return adapter, adapter.detect(namespace)
+    return _detect(namespace)
+
+
+def _detect(namespace: Mapping[str, Any]) -> tuple[Adapter, Detection]:
+    candidates = [load(n) for n in registered()]
+    scored = [(a, a.detect(namespace)) for a in candidates]
+    best = max(len(d.layers) for _, d in scored)
+    top = [(a, d) for a, d in scored if len(d.layers) == best]
+    if best == 0:
+        return scored[0]
+    if len(top) > 1:
+        matched = "; ".join(f"{a.name}: {d.evidence}" for a, d in top)
+        raise UsageError(f"more than one adapter matches ({matched})",
+                         hint="choose one with --adapter NAME")
+    return top[0]

@@ -1,0 +1,1 @@
+"""One module per ``backcheck`` subcommand, each with ``register(subparsers)``."""

@@ -1,0 +1,50 @@
+"""Running the code under test on every case, in this process.
+
+This is the one place that loads a submission, picks its adapter and calls it; the
+sandbox runs exactly this function in a child process. No expected value, reference
+code or rubric is needed here, so none is reachable from the code under test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from harness import adapters, loaders
+from harness.case import Case
+from harness.outcome import Outcome, RunError
+from harness.spec import Spec
+from harness.target import Target
+
+Job = tuple[Spec, Case]
+
+
+@dataclass
+class Execution:
+    """Outcomes by case id, the adapter used, and notes from loading."""
+
+    outcomes: dict[str, Outcome]
+    adapter: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def execute(target: Target, jobs: list[Job]) -> Execution:
+    """Load ``target``, adapt it, and run every job; failures become outcomes."""
+    submission = loaders.load(target.path)
+    if submission.error:
+        error = RunError("load", f"{submission.name} failed to load: {submission.error}")
+        return Execution({c.id: Outcome(None, error=error) for _, c in jobs}, "",
+                         submission.notes)
+    adapter, _ = adapters.choose(submission.namespace, target.adapter, target.adapter_file)
+    runners: dict[str, adapters.Runner | None] = {}
+    outcomes = {}
+    for spec, case in jobs:
+        if spec.name not in runners:
+            runners[spec.name] = adapter.runner(submission.namespace, spec)
+        runner = runners[spec.name]
+        outcomes[case.id] = runner(case) if runner else _undefined(spec, submission.name)
+    return Execution(outcomes, adapter.name, submission.notes)
+
+
+def _undefined(spec: Spec, where: str) -> Outcome:
+    message = f"{spec.name} is not defined in {where}"
+    return Outcome(None, error=RunError("not-implemented", message))

@@ -1,0 +1,59 @@
+"""Expected values: every oracle on every case, and whether the oracles agree.
+
+Expected values depend on the case alone, never on the code under test, so they are
+computed once and can be shared by any number of submissions. Where two oracles
+disagree on a case, that is backcheck's problem: the case is marked and no student
+is charged for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from harness.comparison import compare
+from harness.execution import Job
+from harness.oracles import Oracle
+from harness.outcome import Outcome
+from harness.tolerance import ORACLE_AGREEMENT
+
+
+@dataclass
+class Expectations:
+    """Expected outcomes by (oracle, case id), plus what could not be computed."""
+
+    outcomes: dict[tuple[str, str], Outcome] = field(default_factory=dict)
+    unsupported: dict[tuple[str, str], str] = field(default_factory=dict)
+    disagreements: dict[str, str] = field(default_factory=dict)
+
+    def get(self, oracle: str, case_id: str) -> Outcome | None:
+        return self.outcomes.get((oracle, case_id))
+
+
+def expect(jobs: list[Job], oracles: list[Oracle]) -> Expectations:
+    """Evaluate every oracle on every job and cross-check the oracles."""
+    found = Expectations()
+    for spec, case in jobs:
+        for oracle in oracles:
+            if not oracle.supports(spec):
+                found.unsupported[(oracle.name, spec.name)] = (
+                    f"{oracle.name} has no {spec.name}")
+                continue
+            found.outcomes[(oracle.name, case.id)] = oracle.evaluate(spec, case)
+        disagreement = _disagreement(spec.quantities, case.id, oracles, found)
+        if disagreement:
+            found.disagreements[case.id] = disagreement
+    return found
+
+
+def _disagreement(quantities, case_id: str, oracles: list[Oracle],
+                  found: Expectations) -> str:
+    """The first quantity on which two oracles differ, described, or ``""``."""
+    present = [(o.name, found.get(o.name, case_id)) for o in oracles]
+    present = [(n, e) for n, e in present if e is not None]
+    for (a, ea), (b, eb) in combinations(present, 2):
+        for q in quantities:
+            result = compare(ea.value(q), eb.value(q), ORACLE_AGREEMENT)
+            if not result.passed:
+                return f"oracles {a} and {b} disagree on {q}: {result.describe()}"
+    return ""

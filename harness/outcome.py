@@ -1,0 +1,45 @@
+"""What running an implementation (a student's, or an oracle) on one case produced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class RunError:
+    """Why an implementation gave no usable result for a case or a quantity.
+
+    ``kind`` is one of ``not-implemented``, ``exception``, ``bad-return``, ``timeout``,
+    ``crashed``, ``limit``; ``location`` is ``file:line`` in the submission when known.
+    """
+
+    kind: str
+    message: str
+    location: str = ""
+
+    def __str__(self) -> str:
+        where = f" (at {self.location})" if self.location else ""
+        return f"{self.kind}: {self.message}{where}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Forward output and gradients by name (``"x"``, ``"W"``...) for one case.
+
+    ``error`` is set when the whole case failed (forward raised, layer missing);
+    ``problems`` maps a gradient name to what was wrong with just that value (``None``
+    returned, a list, a wrong dtype) while the other quantities are still compared.
+    """
+
+    output: np.ndarray | None
+    grads: dict[str, np.ndarray] = field(default_factory=dict)
+    error: RunError | None = None
+    problems: dict[str, RunError] = field(default_factory=dict)
+
+    def value(self, quantity: str) -> np.ndarray | None:
+        """The array for a quantity name: ``out`` or ``d<name>``."""
+        if quantity == "out":
+            return self.output
+        return self.grads.get(quantity[1:])

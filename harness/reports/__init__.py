@@ -1,0 +1,1 @@
+"""Reports: each module renders the same ``Result``/grade data for one audience."""

@@ -1,0 +1,74 @@
+"""The result of checking an implementation: one ``Check`` per layer, case, quantity and
+oracle, plus what the run needs to say about itself. Plain data, so every report (and
+the grade) is a pure function of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from harness.comparison import Comparison
+
+PASS = "pass"
+FAIL = "fail"
+ERROR = "error"
+MISSING = "missing"
+SKIP = "skip"
+HARNESS_ERROR = "harness-error"
+
+VERDICTS = (PASS, FAIL, ERROR, MISSING, SKIP, HARNESS_ERROR)
+"""``error``: the code raised or returned something unusable; ``missing``: not
+implemented; ``skip``: oracle unavailable; ``harness-error``: the oracles disagree, so
+backcheck cannot judge and the student is not charged."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One verdict: does ``quantity`` of ``layer`` on case ``case`` match ``oracle``?"""
+
+    layer: str
+    case: int
+    dtype: str
+    quantity: str
+    oracle: str
+    verdict: str
+    comparison: Comparison | None = None
+    message: str = ""
+    hint: str = ""
+    shapes: str = ""
+    seed: int = 0
+
+    @property
+    def id(self) -> str:
+        """Readable id as used by the pytest plugin: ``Linear-case2-dW-torch``."""
+        return f"{self.layer}-case{self.case}-{self.quantity}-{self.oracle}"
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict in (PASS, SKIP, HARNESS_ERROR)
+
+    def explain(self) -> str:
+        """The failure text: the hint first (what to fix), then the evidence."""
+        parts = [p for p in (self.hint, self.message) if p]
+        if self.comparison is not None and not self.comparison.passed:
+            parts.append(self.comparison.describe())
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Result:
+    """Every check of one implementation, with what was skipped and why."""
+
+    target: str
+    adapter: str
+    checks: list[Check]
+    skipped_oracles: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+    def layers(self) -> list[str]:
+        """Layer names in the order they were checked."""
+        return list(dict.fromkeys(check.layer for check in self.checks))
