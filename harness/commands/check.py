@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 
-from harness import engine, specs
-from harness.commands.options import add_selection, dtypes
+from harness import engine, isolation, specs
+from harness.commands.options import add_isolation, add_selection, dtypes, limits
 from harness.errors import EXIT_CHECKS_FAILED, EXIT_OK
 from harness.reports import json as json_report
 from harness.reports import terminal
@@ -19,6 +19,7 @@ def register(sub) -> None:
                             description=__doc__)
     parser.add_argument("impl", help="'reference', a .py file, package, notebook or zip")
     add_selection(parser)
+    add_isolation(parser, default="none")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
     parser.set_defaults(run=run)
 
@@ -26,7 +27,8 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     target = Target(args.impl, args.adapter, args.adapter_file)
     result = engine.check(target, specs.select(args.layers), dtypes(args),
-                          args.oracles or None, args.salt)
+                          args.oracles or None, args.salt,
+                          executor=isolation.executor(args.isolation, limits(args)))
     if args.json:
         json.dump(json_report.to_dict(result), sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -29,3 +29,26 @@ def add_selection(parser: argparse.ArgumentParser) -> None:
 def dtypes(args: argparse.Namespace) -> list[str]:
     """The dtypes selected by ``--dtype``."""
     return list(DTYPES) if args.dtype == "all" else [args.dtype]
+
+
+def add_isolation(parser: argparse.ArgumentParser, default: str) -> None:
+    """``--isolation`` and the resource limits of the sandboxed child."""
+    from harness.isolation import LEVELS, Limits
+
+    defaults = Limits()
+    parser.add_argument("--isolation", choices=LEVELS, default=default,
+                        help=f"where submission code runs (default: {default})")
+    parser.add_argument("--timeout", type=float, default=defaults.timeout,
+                        help="seconds allowed for one layer (default: %(default)s)")
+    parser.add_argument("--total-timeout", type=float, default=defaults.total_timeout,
+                        help="seconds allowed for one submission (default: %(default)s)")
+    parser.add_argument("--memory-mb", type=int, default=defaults.memory_mb,
+                        help="address-space limit of the child (default: %(default)s)")
+
+
+def limits(args: argparse.Namespace):
+    """The ``Limits`` given on the command line."""
+    from harness.isolation import Limits
+
+    return Limits(timeout=args.timeout, total_timeout=args.total_timeout,
+                  memory_mb=args.memory_mb)

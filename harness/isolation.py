@@ -1,0 +1,38 @@
+"""Choosing where the code under test runs: in this process, or in a sandboxed child.
+
+``none`` is for students checking their own work (fast, no protection); ``process``
+runs the submission in a separate, resource-limited process and is the default of
+``grade`` and ``batch``. Both give an ``Executor``: (target, jobs) -> Execution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness.execution import execute
+
+LEVELS = ("none", "process")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one submission's child process (see ``harness.sandbox``)."""
+
+    timeout: float = 10.0
+    """Wall-clock seconds for one layer's checks."""
+    total_timeout: float = 120.0
+    """Wall-clock seconds for the whole submission."""
+    cpu_seconds: int = 60
+    memory_mb: int = 2048
+    processes: int = 64
+    output_bytes: int = 64_000
+    network: bool = False
+
+
+def executor(level: str, limits: Limits | None = None):
+    """The executor for an isolation level."""
+    if level == "none":
+        return execute
+    from harness import sandbox
+
+    return sandbox.executor(limits or Limits())
