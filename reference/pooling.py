@@ -1,0 +1,51 @@
+"""2-D pooling over NCHW inputs, without padding; windows that do not fit are dropped."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from reference.windows import fold, windows
+
+
+class MaxPool2d:
+    """Maximum of each ``kernel_size`` window; the gradient goes to that maximum only.
+
+    ``stride`` defaults to ``kernel_size`` as in PyTorch. With tied maxima the
+    gradient goes to the first one (cases have no ties, where frameworks disagree).
+    """
+
+    def __init__(self, kernel_size: int, stride: int | None = None):
+        self.kernel = (kernel_size, kernel_size)
+        self.stride = stride or kernel_size
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.shape = x.shape
+        win = windows(x, self.kernel, self.stride)
+        self.flat = win.reshape(*win.shape[:4], -1)
+        return self.flat.max(axis=-1)
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        winner = self.flat.argmax(axis=-1)[..., None]
+        dflat = np.zeros(self.flat.shape, dtype=dout.dtype)
+        np.put_along_axis(dflat, winner, dout[..., None], axis=-1)
+        dwin = dflat.reshape(*dflat.shape[:4], *self.kernel)
+        return {"x": fold(dwin, self.shape, self.stride)}
+
+
+class AvgPool2d:
+    """Mean of each ``kernel_size`` window; each input gets ``1 / k²`` of its windows' gradient."""
+
+    def __init__(self, kernel_size: int, stride: int | None = None):
+        self.kernel = (kernel_size, kernel_size)
+        self.stride = stride or kernel_size
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.shape = x.shape
+        return windows(x, self.kernel, self.stride).mean(axis=(-2, -1))
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        share = dout[..., None, None] / math.prod(self.kernel)
+        dwin = np.broadcast_to(share, (*dout.shape, *self.kernel))
+        return {"x": fold(dwin, self.shape, self.stride)}

@@ -1,0 +1,55 @@
+"""Sliding windows over the trailing spatial axes, and their adjoint.
+
+Convolutions and pools read every window of ``x`` (N, C, *spatial) as a strided view
+(no copy, no Python loop over positions); their backward folds each window's gradient
+back onto the positions it was read from, which is the adjoint of that view.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def windows(x: np.ndarray, kernel: tuple[int, ...], stride: int) -> np.ndarray:
+    """A read-only view (N, C, *out, *kernel) of every ``kernel``-sized window."""
+    axes = tuple(range(2, 2 + len(kernel)))
+    view = sliding_window_view(x, kernel, axis=axes)
+    steps = (slice(None, None, stride),) * len(kernel)
+    return view[(slice(None), slice(None), *steps)]
+
+
+def fold(dwin: np.ndarray, shape: tuple[int, ...], stride: int) -> np.ndarray:
+    """The gradient (``shape``) of ``x`` given the gradient ``dwin`` of ``windows(x)``.
+
+    Windows overlap when ``stride`` is smaller than the kernel, so contributions are
+    added: one vectorized slice-add per kernel offset.
+    """
+    spatial = (dwin.ndim - 2) // 2
+    out, kernel = dwin.shape[2 : 2 + spatial], dwin.shape[2 + spatial :]
+    dx = np.zeros(shape, dtype=dwin.dtype)
+    for offset in np.ndindex(*kernel):
+        where = tuple(slice(o, o + stride * n, stride) for o, n in zip(offset, out, strict=True))
+        dx[(..., *where)] += dwin[(..., *offset)]
+    return dx
+
+
+def pad(x: np.ndarray, padding: int) -> np.ndarray:
+    """``x`` with ``padding`` zeros on both sides of every spatial axis.
+
+    Written as zeros plus one slice assignment: ``np.pad`` costs several times more,
+    and finite differences call this thousands of times per case.
+    """
+    shape = (*x.shape[:2], *(n + 2 * padding for n in x.shape[2:]))
+    padded = np.zeros(shape, dtype=x.dtype)
+    padded[_interior(padded.shape, padding)] = x
+    return padded
+
+
+def unpad(dx: np.ndarray, padding: int) -> np.ndarray:
+    """The inverse crop of :func:`pad` (used on gradients)."""
+    return dx[_interior(dx.shape, padding)]
+
+
+def _interior(shape: tuple[int, ...], padding: int) -> tuple[slice, ...]:
+    return (slice(None), slice(None), *(slice(padding, n - padding) for n in shape[2:]))
