@@ -1,0 +1,153 @@
+"""TensorFlow ``GradientTape`` as an oracle.
+
+Layers are written with ``tf.nn`` in TensorFlow's own layouts; any conversion between
+backcheck's layouts (NCHW, ``W`` as (in, out)) and TensorFlow's (NHWC, HWIO kernels)
+happens inside these functions, never in the code under test.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Callable
+
+import numpy as np
+
+from harness.case import Case
+from harness.outcome import Outcome
+from harness.spec import Spec
+
+
+def _forwards() -> dict[str, Callable]:
+    """Layer name -> TensorFlow function of (*inputs, *params, **config)."""
+    import tensorflow as tf
+
+    return {
+        "Linear": lambda x, W, b: x @ W + b,
+        "ReLU": tf.nn.relu,
+        "LeakyReLU": lambda x, negative_slope: tf.nn.leaky_relu(x, alpha=negative_slope),
+        "Sigmoid": tf.sigmoid,
+        "Tanh": tf.tanh,
+        "Softmax": lambda x: tf.nn.softmax(x, axis=-1),
+        "MSELoss": _mse,
+        "BCELoss": _bce,
+        "CrossEntropy": lambda x, target: tf.reduce_mean(
+            tf.nn.sparse_softmax_cross_entropy_with_logits(labels=target, logits=x)
+        ),
+        "LayerNorm": lambda x, gamma, beta, eps: _normalize(x, gamma, beta, eps, axis=1),
+        "BatchNorm": lambda x, gamma, beta, eps: _normalize(x, gamma, beta, eps, axis=0),
+        "Conv1d": _conv1d,
+        "Conv2d": _conv2d,
+        "MaxPool2d": lambda x, kernel_size, stride: _pool(tf.nn.max_pool2d, x, kernel_size, stride),
+        "AvgPool2d": lambda x, kernel_size, stride: _pool(tf.nn.avg_pool2d, x, kernel_size, stride),
+        # tf.nn.dropout draws its own mask; the case's explicit mask is applied instead.
+        "Dropout": lambda x, mask, p: x * mask / (1 - p),
+        "Flatten": lambda x: tf.reshape(x, (tf.shape(x)[0], -1)),
+        "LinearRegression": lambda x, target, W, b: _mse(x @ W + b, target),
+        "RegressionMLP": lambda x, target, *params: _mse(_mlp(x, *params), target),
+        "XORNet": lambda x, target, *params: _bce(tf.sigmoid(_mlp(x, *params)), target),
+    }
+
+
+def _mse(x, target):
+    tf = _tf()
+    return tf.reduce_mean(tf.square(x - target))
+
+
+def _bce(x, target):
+    """Mean binary cross-entropy of probabilities (Keras' version clips them; this does not)."""
+    tf = _tf()
+    return -tf.reduce_mean(target * tf.math.log(x) + (1 - target) * tf.math.log(1 - x))
+
+
+def _mlp(x, W1, b1, W2, b2):
+    return _tf().nn.relu(x @ W1 + b1) @ W2 + b2
+
+
+def _normalize(x, gamma, beta, eps, axis):
+    """Standardization along ``axis`` with the biased variance, as ``tf.nn.moments`` gives."""
+    tf = _tf()
+    mean, variance = tf.nn.moments(x, axes=[axis], keepdims=True)
+    return tf.nn.batch_normalization(x, mean, variance, beta, gamma, eps)
+
+
+def _conv1d(x, W, b, stride, padding):
+    """NCL and (F, C, K) in; NLC and (K, C, F) for TensorFlow; NCL out."""
+    tf = _tf()
+    x = tf.pad(tf.transpose(x, (0, 2, 1)), [[0, 0], [padding, padding], [0, 0]])
+    out = tf.nn.conv1d(x, tf.transpose(W, (2, 1, 0)), stride=stride, padding="VALID") + b
+    return tf.transpose(out, (0, 2, 1))
+
+
+def _conv2d(x, W, b, stride, padding):
+    """NCHW and (F, C, KH, KW) in; NHWC and (KH, KW, C, F) for TensorFlow; NCHW out."""
+    tf = _tf()
+    pads = [[0, 0], [padding, padding], [padding, padding], [0, 0]]
+    x = tf.pad(tf.transpose(x, (0, 2, 3, 1)), pads)
+    out = tf.nn.conv2d(x, tf.transpose(W, (2, 3, 1, 0)), strides=stride, padding="VALID") + b
+    return tf.transpose(out, (0, 3, 1, 2))
+
+
+def _pool(pool, x, kernel_size, stride):
+    """A ``tf.nn`` pool, which wants NHWC, applied to an NCHW input."""
+    tf = _tf()
+    out = pool(tf.transpose(x, (0, 2, 3, 1)), kernel_size, stride, padding="VALID")
+    return tf.transpose(out, (0, 3, 1, 2))
+
+
+class TensorFlowOracle:
+    """Expected values from TensorFlow's GradientTape."""
+
+    name = "tensorflow"
+
+    def __init__(self) -> None:
+        self._table: dict[str, Callable] | None = None
+
+    def unavailable(self) -> str | None:
+        if importlib.util.find_spec("tensorflow") is None:
+            return "TensorFlow is not installed (pip install 'backcheck[tensorflow]')"
+        return None
+
+    def version(self) -> str:
+        return f"tensorflow-{_tf().__version__}"
+
+    def supports(self, spec: Spec) -> bool:
+        return spec.name in self._forwards()
+
+    def evaluate(self, spec: Spec, case: Case) -> Outcome:
+        tf = _tf()
+        arrays = case.arrays()
+        tensors = {k: _tensor(v) for k, v in arrays.items()}
+        wrt = [tensors[n] for n in spec.wrt]
+        with tf.GradientTape() as tape:
+            for t in wrt:
+                tape.watch(t)
+            ordered = [tensors[n] for n in (*spec.inputs, *spec.params)]
+            out = self._forwards()[spec.name](*ordered, **case.config)
+        upstream = tf.reshape(tf.constant(np.asarray(case.upstream, np.float64)), tf.shape(out))
+        grads = tape.gradient(out, wrt, output_gradients=upstream)
+        return Outcome(
+            output=np.asarray(out.numpy()),
+            grads={n: np.asarray(g.numpy()) for n, g in zip(spec.wrt, grads, strict=True)},
+        )
+
+    def _forwards(self) -> dict[str, Callable]:
+        if self._table is None:
+            self._table = _forwards()
+        return self._table
+
+
+def _tf():
+    """TensorFlow, imported quietly (its C++ start-up log is noise to our users)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tensorflow as tf
+
+    return tf
+
+
+def _tensor(array: np.ndarray):
+    tf = _tf()
+    array = np.asarray(array)
+    if np.issubdtype(array.dtype, np.floating):
+        return tf.constant(array, dtype=tf.float64)
+    return tf.constant(array)

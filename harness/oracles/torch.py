@@ -1,0 +1,113 @@
+"""PyTorch autograd as an oracle.
+
+Each layer of the catalog is written once more with ``torch.nn.functional`` in
+backcheck's layouts (batch-first, ``W`` as (in, out), NCHW); gradients come from
+``torch.autograd.grad`` with the case's upstream gradient, in float64.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+
+import numpy as np
+
+from harness.case import Case
+from harness.outcome import Outcome
+from harness.spec import Spec
+
+
+def _forwards() -> dict[str, Callable]:
+    """Layer name -> torch function of (*inputs, *params, **config)."""
+    import torch
+    import torch.nn.functional as F
+
+    return {
+        "Linear": lambda x, W, b: x @ W + b,
+        "ReLU": torch.relu,
+        "LeakyReLU": lambda x, negative_slope: F.leaky_relu(x, negative_slope),
+        "Sigmoid": torch.sigmoid,
+        "Tanh": torch.tanh,
+        "Softmax": lambda x: torch.softmax(x, dim=-1),
+        "MSELoss": lambda x, target: F.mse_loss(x, target),
+        "BCELoss": lambda x, target: F.binary_cross_entropy(x, target),
+        "CrossEntropy": lambda x, target: F.cross_entropy(x, target),
+        "LayerNorm": lambda x, gamma, beta, eps: F.layer_norm(x, x.shape[-1:], gamma, beta, eps),
+        "BatchNorm": lambda x, gamma, beta, eps: F.batch_norm(
+            x, None, None, gamma, beta, training=True, eps=eps
+        ),
+        "Conv1d": lambda x, W, b, stride, padding: F.conv1d(x, W, b, stride, padding),
+        "Conv2d": lambda x, W, b, stride, padding: F.conv2d(x, W, b, stride, padding),
+        "MaxPool2d": lambda x, kernel_size, stride: F.max_pool2d(x, kernel_size, stride),
+        "AvgPool2d": lambda x, kernel_size, stride: F.avg_pool2d(x, kernel_size, stride),
+        # torch's own dropout draws its mask; the case's explicit mask is applied instead.
+        "Dropout": lambda x, mask, p: x * mask / (1 - p),
+        "Flatten": lambda x: torch.flatten(x, 1),
+        **_networks(torch, F),
+    }
+
+
+def _networks(torch, F) -> dict[str, Callable]:
+    """The small networks as loss functions of (x, target, *params)."""
+
+    def mlp(x, W1, b1, W2, b2):
+        return torch.relu(x @ W1 + b1) @ W2 + b2
+
+    return {
+        "LinearRegression": lambda x, target, W, b: F.mse_loss(x @ W + b, target),
+        "RegressionMLP": lambda x, target, *params: F.mse_loss(mlp(x, *params), target),
+        "XORNet": lambda x, target, *params: F.binary_cross_entropy(
+            torch.sigmoid(mlp(x, *params)), target
+        ),
+    }
+
+
+class TorchOracle:
+    """Expected values from PyTorch autograd."""
+
+    name = "torch"
+
+    def __init__(self) -> None:
+        self._table: dict[str, Callable] | None = None
+
+    def unavailable(self) -> str | None:
+        if importlib.util.find_spec("torch") is None:
+            return "PyTorch is not installed (pip install 'backcheck[torch]')"
+        return None
+
+    def version(self) -> str:
+        import torch
+
+        return f"torch-{torch.__version__}"
+
+    def supports(self, spec: Spec) -> bool:
+        return spec.name in self._forwards()
+
+    def evaluate(self, spec: Spec, case: Case) -> Outcome:
+        import torch
+
+        arrays = case.arrays()
+        tensors = {k: _tensor(v, requires_grad=k in spec.wrt) for k, v in arrays.items()}
+        ordered = [tensors[n] for n in (*spec.inputs, *spec.params)]
+        out = self._forwards()[spec.name](*ordered, **case.config)
+        upstream = torch.as_tensor(np.asarray(case.upstream, dtype=np.float64))
+        wrt = [tensors[n] for n in spec.wrt]
+        grads = torch.autograd.grad(out, wrt, grad_outputs=upstream.reshape(out.shape))
+        return Outcome(
+            output=out.detach().numpy(),
+            grads={n: g.numpy() for n, g in zip(spec.wrt, grads, strict=True)},
+        )
+
+    def _forwards(self) -> dict[str, Callable]:
+        if self._table is None:
+            self._table = _forwards()
+        return self._table
+
+
+def _tensor(array: np.ndarray, requires_grad: bool):
+    import torch
+
+    array = np.asarray(array)
+    if np.issubdtype(array.dtype, np.floating):
+        return torch.tensor(array, dtype=torch.float64, requires_grad=requires_grad)
+    return torch.as_tensor(array)
