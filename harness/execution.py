@@ -7,6 +7,7 @@ code or rubric is needed here, so none is reachable from the code under test.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from harness import adapters, loaders
@@ -16,6 +17,8 @@ from harness.spec import Spec
 from harness.target import Target
 
 Job = tuple[Spec, Case]
+Progress = Callable[[str, Outcome | None], None]
+"""Told ``("", None)`` once the submission has loaded, then ``(case id, outcome)`` per job."""
 
 
 @dataclass
@@ -27,9 +30,15 @@ class Execution:
     notes: list[str] = field(default_factory=list)
 
 
-def execute(target: Target, jobs: list[Job]) -> Execution:
-    """Load ``target``, adapt it, and run every job; failures become outcomes."""
+def execute(target: Target, jobs: list[Job], progress: Progress | None = None) -> Execution:
+    """Load ``target``, adapt it, and run every job; failures become outcomes.
+
+    ``progress`` lets the sandbox's child stream results as they come, so a crash or
+    a timeout loses only the layer that was running.
+    """
+    report = progress or _ignore
     submission = loaders.load(target.path)
+    report("", None)
     if submission.error:
         error = RunError("load", f"{submission.name} failed to load: {submission.error}")
         return Execution({c.id: Outcome(None, error=error) for _, c in jobs}, "",
@@ -42,7 +51,12 @@ def execute(target: Target, jobs: list[Job]) -> Execution:
             runners[spec.name] = adapter.runner(submission.namespace, spec)
         runner = runners[spec.name]
         outcomes[case.id] = runner(case) if runner else _undefined(spec, submission.name)
+        report(case.id, outcomes[case.id])
     return Execution(outcomes, adapter.name, submission.notes)
+
+
+def _ignore(case_id: str, outcome: Outcome | None) -> None:
+    """The default ``progress``: nobody is listening."""
 
 
 def _undefined(spec: Spec, where: str) -> Outcome:
