@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from harness import cache
 from harness import oracles as oracle_registry
 from harness.case import Case
 from harness.comparison import compare
@@ -39,7 +40,7 @@ def check(target: Target, specs: Sequence[Spec], dtypes: Sequence[str],
     jobs = jobs_for(specs, dtypes, salt)
     usable, skipped = oracle_registry.available(oracle_registry.load(oracle_names))
     if expectations is None:
-        expectations = expect(jobs, usable)
+        expectations = expect(jobs, usable, cache.from_environment())
     execution = executor(target, jobs)
     checks = [c for spec, case in jobs
               for c in judge(spec, case, execution.outcomes[case.id],

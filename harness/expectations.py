@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import TYPE_CHECKING
 
+from harness.case import Case
 from harness.comparison import compare
 from harness.execution import Job
 from harness.oracles import Oracle
 from harness.outcome import Outcome
+from harness.spec import Spec
 from harness.tolerance import ORACLE_AGREEMENT
+
+if TYPE_CHECKING:
+    from harness.cache import ExpectationCache
 
 
 @dataclass
@@ -30,20 +36,45 @@ class Expectations:
         return self.outcomes.get((oracle, case_id))
 
 
-def expect(jobs: list[Job], oracles: list[Oracle]) -> Expectations:
-    """Evaluate every oracle on every job and cross-check the oracles."""
+def expect(jobs: list[Job], oracles: list[Oracle],
+           cache: ExpectationCache | None = None) -> Expectations:
+    """Evaluate every oracle on every job and cross-check the oracles.
+
+    With a ``cache``, outcomes are read from it (and stored on a miss) one layer and
+    dtype at a time; the cross-check is always recomputed from the outcomes, so it
+    agrees with them whichever oracles were asked for.
+    """
     found = Expectations()
-    for spec, case in jobs:
+    for spec, cases in _by_layer(jobs):
         for oracle in oracles:
-            if not oracle.supports(spec):
+            outcomes = (cache.outcomes(oracle, spec, cases, evaluate) if cache
+                        else evaluate(oracle, spec, cases))
+            if outcomes is None:
                 found.unsupported[(oracle.name, spec.name)] = (
                     f"{oracle.name} has no {spec.name}")
                 continue
-            found.outcomes[(oracle.name, case.id)] = oracle.evaluate(spec, case)
+            found.outcomes.update(
+                {(oracle.name, c.id): o for c, o in zip(cases, outcomes, strict=True)})
+    for spec, case in jobs:
         disagreement = _disagreement(spec.quantities, case.id, oracles, found)
         if disagreement:
             found.disagreements[case.id] = disagreement
     return found
+
+
+def evaluate(oracle: Oracle, spec: Spec, cases: list[Case]) -> list[Outcome] | None:
+    """``oracle`` on every case of one layer, or ``None`` when it has no such layer."""
+    if not oracle.supports(spec):
+        return None
+    return [oracle.evaluate(spec, case) for case in cases]
+
+
+def _by_layer(jobs: list[Job]) -> list[tuple[Spec, list[Case]]]:
+    """Jobs grouped by (layer, dtype), in first-seen order."""
+    groups: dict[tuple[str, str], tuple[Spec, list[Case]]] = {}
+    for spec, case in jobs:
+        groups.setdefault((spec.name, case.dtype), (spec, []))[1].append(case)
+    return list(groups.values())
 
 
 def _disagreement(quantities, case_id: str, oracles: list[Oracle],
