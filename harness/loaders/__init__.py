@@ -1,69 +1,51 @@
-"""Loading a submission from a path or a dotted module name."""
+"""Loading a submission from whatever a student or a library hands in.
+
+One loader per kind of source: a ``.py`` file (:mod:`.file`), a directory or an
+importable module name (:mod:`.package`), a Jupyter notebook (:mod:`.notebook`) and a
+``.zip`` of any of these (:mod:`.archive`). Every loader returns a ``Submission``:
+problems of the submission itself (a syntax error, a cell that raises, a missing
+module) are its ``error`` or ``notes`` and are graded; a path that does not exist or
+is of a kind backcheck cannot read is a ``BackcheckError`` (bad input, exit 3).
+"""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import os
-import sys
-import uuid
 
 from harness.errors import BackcheckError
+from harness.loaders.archive import load_archive
+from harness.loaders.file import load_file
+from harness.loaders.notebook import load_notebook
+from harness.loaders.package import is_module, load_directory, load_module
 from harness.submission import Submission
+
+SUFFIXES = {".py": load_file, ".ipynb": load_notebook}
+
+__all__ = ["load", "load_archive", "load_directory", "load_file", "load_module",
+           "load_notebook"]
 
 
 def load(target: str) -> Submission:
-    """The submission at ``target``: a ``.py`` file, a package directory, a module name."""
-    if os.path.isfile(target) and target.endswith(".py"):
-        return _load_file(target)
+    """The submission at ``target``: a file, notebook, zip, directory or module name."""
     if os.path.isdir(target):
-        return _load_package(target)
-    if _is_module(target):
-        return _from_module(target, importlib.import_module(target))
+        return load_directory(target)
+    if os.path.isfile(target):
+        return _load_path(target)
+    if _looks_like_module(target) and is_module(target):
+        return load_module(target)
     raise BackcheckError("no such file, directory or module", where=target,
-                         hint="give a .py file, a package directory or a module name")
+                         hint="give a .py file, a notebook, a .zip, a directory or a module name")
 
 
-def _is_module(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):
-        return False
+def _load_path(path: str) -> Submission:
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix in SUFFIXES:
+        return SUFFIXES[suffix](path)
+    if suffix == ".zip":
+        return load_archive(path, load)
+    raise BackcheckError(f"cannot check a {suffix or 'extension-less'} file", where=path,
+                         hint="give a .py file, a .ipynb notebook, a .zip or a directory")
 
 
-def _load_file(path: str) -> Submission:
-    name = f"backcheck_submission_{uuid.uuid4().hex[:8]}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    submission = Submission(os.path.basename(path), os.path.abspath(path))
-    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:
-        submission.error = f"{type(exc).__name__}: {exc}"
-    submission.namespace = dict(vars(module))
-    return submission
-
-
-def _load_package(path: str) -> Submission:
-    parent, package = os.path.split(os.path.abspath(path.rstrip("/")))
-    sys.path.insert(0, parent)
-    return _from_module(package, importlib.import_module(package))
-
-
-def _from_module(name: str, module) -> Submission:
-    namespace = {}
-    for sub in _submodules(module):
-        namespace.update({k: v for k, v in vars(sub).items() if not k.startswith("_")})
-    namespace.update(vars(module))
-    return Submission(name, getattr(module, "__file__", "") or name, namespace)
-
-
-def _submodules(module) -> list:
-    path = getattr(module, "__path__", None)
-    if not path:
-        return []
-    import pkgutil
-
-    return [importlib.import_module(f"{module.__name__}.{info.name}")
-            for info in pkgutil.iter_modules(path)]
+def _looks_like_module(target: str) -> bool:
+    return all(part.isidentifier() for part in target.split("."))

@@ -1,0 +1,63 @@
+"""Loading one ``.py`` file as a module, statement by statement.
+
+The file's own directory is put on ``sys.path`` so that ``import helpers`` of a file
+next to it works. Each top-level statement runs on its own: a statement that fails
+(a missing module, a crashing training loop) is noted and the definitions around it
+are still checked.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from types import ModuleType
+
+from harness.loaders import units
+from harness.loaders.guard import Guard
+from harness.loaders.source import SourceProblem, compile_source, decode
+from harness.submission import Submission
+
+
+def load_file(path: str) -> Submission:
+    """The submission defined by the Python file at ``path``."""
+    path = os.path.abspath(path)
+    submission = Submission(os.path.basename(path), path)
+    with open(path, "rb") as handle:
+        text, note = decode(handle.read())
+    if note:
+        submission.notes.append(f"{submission.name} {note}")
+    if not text.strip():
+        submission.error = f"{submission.name} is empty"
+        return submission
+    try:
+        compile_source(text, path, submission.name)
+    except SourceProblem as problem:
+        submission.error = str(problem)
+        return submission
+    module = new_module(path)
+    on_path(os.path.dirname(path))
+    with Guard() as guard:
+        submission.notes += units.run(units.statements(text, path), vars(module))
+    submission.notes += guard.notes
+    submission.namespace = dict(vars(module))
+    return submission
+
+
+def new_module(path: str) -> ModuleType:
+    """An empty module with a unique name, registered in ``sys.modules``.
+
+    Registered so that classes defined in it can be pickled and inspected, and unique
+    so that two submissions in one process never share a module.
+    """
+    name = f"backcheck_submission_{uuid.uuid4().hex[:8]}"
+    module = ModuleType(name)
+    module.__file__ = path
+    sys.modules[name] = module
+    return module
+
+
+def on_path(directory: str) -> None:
+    """Make ``directory`` importable (first, so the submission's helpers win)."""
+    if directory not in sys.path:
+        sys.path.insert(0, directory)

@@ -1,0 +1,81 @@
+"""Loading a Jupyter notebook: its code cells, in order, in one namespace.
+
+Only code cells run. IPython syntax (``%magic``, ``!shell``, ``x?``) is dropped, cells
+whose magic says the body is not Python (``%%bash``) are skipped, and a cell tagged
+``skip`` (cell metadata ``tags``) is left out, which is how a student keeps a long
+training cell out of the check. A cell that raises is noted by its number (counting
+code cells from 1, as a reader sees them with ``In [n]``) and the others still run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import nbformat
+
+from harness.loaders import units
+from harness.loaders.file import new_module, on_path
+from harness.loaders.guard import Guard
+from harness.loaders.source import SourceProblem, compile_source
+from harness.submission import Submission
+
+SKIP_TAGS = frozenset({"skip", "backcheck-skip", "skip-backcheck"})
+PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
+"""Cell magics whose body is ordinary Python: only the magic line is dropped."""
+_HELP = re.compile(r"[\w.]+\?{1,2}")
+
+
+def load_notebook(path: str) -> Submission:
+    """The submission defined by the code cells of the notebook at ``path``."""
+    path = os.path.abspath(path)
+    submission = Submission(os.path.basename(path), path)
+    try:
+        notebook = nbformat.read(path, as_version=4)
+    except Exception as exc:
+        submission.error = f"{submission.name} is not a readable notebook: {exc}"
+        return submission
+    module = new_module(path)
+    on_path(os.path.dirname(path))
+    compiled, notes = _compile_cells(notebook, path, submission.name)
+    with Guard() as guard:
+        notes += units.run(compiled, vars(module))
+    submission.notes += notes + guard.notes
+    submission.namespace = dict(vars(module))
+    return submission
+
+
+def _compile_cells(notebook, path: str, name: str) -> tuple[list[units.Unit], list[str]]:
+    """Compiled code cells and a note for each that was skipped or does not compile."""
+    compiled, notes = [], []
+    for number, cell in enumerate(c for c in notebook.cells if c.cell_type == "code"):
+        label = f"cell {number + 1}"
+        if SKIP_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        source = python_source(cell.source)
+        try:
+            code = compile_source(source, f"{path}[{label}]", f"{name} {label}")
+        except SourceProblem as problem:
+            notes.append(f"{problem}; the other cells still ran")
+            continue
+        compiled.append(units.Unit(label, code))
+    return compiled, notes
+
+
+def python_source(source: str) -> str:
+    """A cell's source with IPython-only lines blanked (line numbers are kept)."""
+    lines = source.splitlines()
+    first = lines[0].strip() if lines else ""
+    if first.startswith("%%"):
+        if first[2:].split(" ")[0] not in PYTHON_CELL_MAGICS:
+            return ""
+        lines[0] = ""
+    return "\n".join("" if _is_ipython(line) else line for line in lines)
+
+
+def _is_ipython(line: str) -> bool:
+    stripped = line.strip()
+    if stripped.startswith(("%", "!")) or _HELP.fullmatch(stripped):
+        return True
+    head, _, tail = stripped.partition("=")
+    return bool(tail) and tail.strip().startswith("!") and head.strip().isidentifier()

@@ -1,0 +1,119 @@
+"""Loading a directory (a package, or a folder of modules) or an importable module name.
+
+A directory is imported under a unique name, so a student's copy of
+``student_template/`` is never confused with the installed one, and its relative
+imports (``from .helpers import im2col``) work. Every module in it is imported; one
+that fails to import is noted and the others are still checked.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import pkgutil
+import sys
+import uuid
+from types import ModuleType
+from typing import Any
+
+from harness.loaders.file import on_path
+from harness.loaders.guard import Guard
+from harness.loaders.source import python2_hint
+from harness.submission import Submission
+
+SKIPPED = ("setup", "conftest")
+"""Module names that are never part of a submission's layers."""
+
+
+def load_directory(path: str) -> Submission:
+    """The submission made of every module in the directory ``path``."""
+    path = os.path.abspath(path.rstrip("/\\") or path)
+    submission = Submission(os.path.basename(path) + "/", path)
+    on_path(path)
+    with Guard() as guard:
+        package = _package(path, submission)
+        modules = [package, *_submodules(package, submission)]
+    submission.notes += guard.notes
+    submission.namespace = merged(modules)
+    return submission
+
+
+def load_module(name: str) -> Submission:
+    """The submission importable as ``name`` (``reference``, ``mylib.layers``)."""
+    submission = Submission(name, name)
+    with Guard() as guard:
+        try:
+            module = importlib.import_module(name)
+        except Exception as exc:
+            submission.error = failure(name, exc)
+            return submission
+        modules = [module, *_submodules(module, submission)]
+    submission.path = getattr(module, "__file__", None) or name
+    submission.notes += guard.notes
+    submission.namespace = merged(modules)
+    return submission
+
+
+def is_module(name: str) -> bool:
+    """Whether ``name`` can be imported (the current directory included)."""
+    if os.getcwd() not in sys.path:
+        sys.path.append(os.getcwd())
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def merged(modules: list[ModuleType]) -> dict[str, Any]:
+    """Public names of the submodules, then everything of the package itself on top."""
+    namespace: dict[str, Any] = {}
+    for module in modules[1:]:
+        namespace.update({k: v for k, v in vars(module).items() if not k.startswith("_")})
+    if modules:
+        namespace.update(vars(modules[0]))
+    return namespace
+
+
+def failure(name: str, exc: BaseException) -> str:
+    """One line on why module ``name`` failed to import."""
+    if isinstance(exc, ModuleNotFoundError):
+        return f"{name} needs module {exc.name!r}, which is not installed here"
+    if isinstance(exc, SyntaxError):
+        hint = python2_hint(exc.text or "")
+        extra = f" (looks like Python 2: {hint}; backcheck runs Python 3)" if hint else ""
+        return (f"{name} has a SyntaxError at {os.path.basename(exc.filename or '')}:"
+                f"{exc.lineno}: {exc.msg}{extra}")
+    return f"{name} raised {type(exc).__name__}: {exc}"
+
+
+def _package(path: str, submission: Submission) -> ModuleType:
+    """The directory as a uniquely named package (its ``__init__`` run, if any)."""
+    name = f"backcheck_package_{uuid.uuid4().hex[:8]}"
+    init = os.path.join(path, "__init__.py")
+    if not os.path.isfile(init):
+        module = ModuleType(name)
+        module.__path__ = [path]
+        sys.modules[name] = module
+        return module
+    spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[path])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        submission.notes.append(failure("__init__.py", exc) + "; loading its modules one by one")
+    return module
+
+
+def _submodules(package: ModuleType, submission: Submission) -> list[ModuleType]:
+    """Every module of ``package`` (not its subpackages' tests), each imported alone."""
+    found = []
+    for info in pkgutil.iter_modules(getattr(package, "__path__", None) or []):
+        if info.name in SKIPPED or info.name.startswith("test_") or info.name.endswith("_test"):
+            continue
+        try:
+            found.append(importlib.import_module(f"{package.__name__}.{info.name}"))
+        except Exception as exc:
+            submission.notes.append(failure(f"{info.name}.py", exc))
+    return found

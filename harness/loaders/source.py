@@ -1,0 +1,72 @@
+"""Reading and compiling a submission's Python source, with the reasons it cannot be.
+
+Students' files are not always clean UTF-8 Python 3: some are saved in Latin-1, some
+are empty, some were written for Python 2. Each case becomes a sentence a student can
+act on, instead of a bare ``SyntaxError`` or ``UnicodeDecodeError``.
+"""
+
+from __future__ import annotations
+
+import io
+import linecache
+import re
+import tokenize
+
+_PY2_HINTS = (
+    (re.compile(r"^\s*print\s+[^\s(=.]", re.MULTILINE), "a print statement"),
+    (re.compile(r"^\s*except\s+[\w.]+\s*,\s*\w+\s*:", re.MULTILINE), "'except X, e:'"),
+    (re.compile(r"\bxrange\s*\(|\bur?'|\.iteritems\(\)|\braw_input\s*\("), "Python 2 built-ins"),
+)
+
+
+class SourceProblem(Exception):
+    """The source cannot be compiled; the message says why, in one line."""
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of ``data`` and a note (``""`` when it was valid UTF-8 or declared).
+
+    An encoding cookie (``# -*- coding: latin-1 -*-``) is honoured; undeclared bytes
+    that are not UTF-8 are read as Latin-1, which never fails, and noted.
+    """
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding), ""
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return data.decode("latin-1"), "is not valid UTF-8; read it as Latin-1"
+
+
+def compile_source(text: str, filename: str, label: str = "") -> object:
+    """``text`` compiled for ``exec``, registered in ``linecache`` so that tracebacks
+    and ``inspect.getsource`` can show its lines; ``SourceProblem`` when it cannot be."""
+    remember(filename, text)
+    try:
+        return compile(text, filename, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        raise SourceProblem(syntax_message(exc, text, label)) from None
+    except ValueError as exc:
+        raise SourceProblem(f"{label or 'source'} cannot be compiled: {exc}") from None
+
+
+def syntax_message(exc: SyntaxError, text: str, label: str = "") -> str:
+    """``SyntaxError at line 3: ...``, saying so when the code looks like Python 2."""
+    where = f"{label} " if label else ""
+    message = f"{where}has a SyntaxError at line {exc.lineno}: {exc.msg}"
+    hint = python2_hint(text)
+    if hint:
+        message += f" (looks like Python 2: {hint}; backcheck runs Python 3)"
+    return message
+
+
+def python2_hint(text: str) -> str:
+    """What makes ``text`` look like Python 2 code, or ``""``."""
+    for pattern, what in _PY2_HINTS:
+        if pattern.search(text):
+            return what
+    return ""
+
+
+def remember(filename: str, text: str) -> None:
+    """Put ``text`` in ``linecache`` under ``filename`` (kept: it has no mtime)."""
+    lines = text.splitlines(keepends=True)
+    linecache.cache[filename] = (len(text), None, lines, filename)

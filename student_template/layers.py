@@ -1,0 +1,343 @@
+"""Your backpropagation homework: fill in every ``forward`` and ``backward``.
+
+Every layer follows one small API, the one ``backcheck`` checks:
+
+* ``Layer(**params, **config)`` builds the layer from its parameters (``W``, ``b``,
+  ``gamma``...) and its hyper-parameters (``stride``, ``eps``...).
+* ``forward(*inputs)`` returns the output and caches, on ``self``, whatever
+  ``backward`` will need.
+* ``backward(dout)`` receives the gradient of the loss with respect to the output
+  (same shape as the output) and returns a dict with the gradient of the loss with
+  respect to every input and parameter: ``{"x": dx, "W": dW, "b": db}``. Each gradient
+  has exactly the shape of the array it is the gradient of.
+
+Arrays are NumPy arrays, batch first. Work in the dtype you are given (float32 or
+float64): do not convert to float64 and back. Check your work with::
+
+    backcheck check student_template/            # or your own copy of this folder
+    backcheck check student_template/ --layers Linear,ReLU
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Linear:
+    """Fully connected layer: ``out = x @ W + b``.
+
+    Shapes: ``x`` (N, D), ``W`` (D, M) (in, out: note the order), ``b`` (M,),
+    ``out`` (N, M). Cache ``x`` in forward: ``dW`` needs it.
+    backward returns ``{"x": (N, D), "W": (D, M), "b": (M,)}``.
+    """
+
+    def __init__(self, W: np.ndarray, b: np.ndarray):
+        self.W = W
+        self.b = b
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("Linear.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("Linear.backward")
+
+
+class ReLU:
+    """``max(x, 0)`` element-wise; any shape. Cache where ``x > 0``.
+
+    backward returns ``{"x": dx}`` shaped like ``x``.
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("ReLU.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("ReLU.backward")
+
+
+class LeakyReLU:
+    """``x`` where ``x > 0``, else ``negative_slope * x``; any shape.
+
+    backward returns ``{"x": dx}`` shaped like ``x``.
+    """
+
+    def __init__(self, negative_slope: float = 0.01):
+        self.negative_slope = negative_slope
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("LeakyReLU.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("LeakyReLU.backward")
+
+
+class Sigmoid:
+    """``1 / (1 + exp(-x))`` element-wise; any shape.
+
+    Cache the *output* ``s``: the derivative is ``s * (1 - s)``.
+    backward returns ``{"x": dx}`` shaped like ``x``.
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("Sigmoid.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("Sigmoid.backward")
+
+
+class Tanh:
+    """``tanh(x)`` element-wise; any shape. Cache the output ``t``: derivative ``1 - t**2``.
+
+    backward returns ``{"x": dx}`` shaped like ``x``.
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("Tanh.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("Tanh.backward")
+
+
+class Softmax:
+    """Softmax over the last axis of ``x`` (any shape). Subtract the row maximum first.
+
+    Cache the output ``s``; ``dx = s * (dout - sum(dout * s, last axis))``.
+    backward returns ``{"x": dx}`` shaped like ``x``.
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("Softmax.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("Softmax.backward")
+
+
+class MSELoss:
+    """Mean squared error over *every element*: ``mean((x - target)**2)``.
+
+    ``x`` and ``target`` (N, C); forward returns a scalar. ``backward(dout=1.0)``
+    returns ``{"x": dx}`` (N, C), the gradient of the *mean* (divide by N * C).
+    """
+
+    def forward(self, x: np.ndarray, target: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("MSELoss.forward")
+
+    def backward(self, dout: np.ndarray = 1.0) -> dict[str, np.ndarray]:
+        raise NotImplementedError("MSELoss.backward")
+
+
+class BCELoss:
+    """Mean binary cross-entropy of probabilities ``x`` (N, C) in (0, 1) vs ``target``.
+
+    ``-mean(target * log(x) + (1 - target) * log(1 - x))`` over every element.
+    ``backward(dout=1.0)`` returns ``{"x": dx}`` (N, C).
+    """
+
+    def forward(self, x: np.ndarray, target: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("BCELoss.forward")
+
+    def backward(self, dout: np.ndarray = 1.0) -> dict[str, np.ndarray]:
+        raise NotImplementedError("BCELoss.backward")
+
+
+class CrossEntropy:
+    """Softmax cross-entropy of logits ``x`` (N, C) against integer classes ``target`` (N,).
+
+    ``mean over the batch of -log softmax(x)[n, target[n]]``; use a stable log-softmax.
+    ``backward(dout=1.0)`` returns ``{"x": dx}`` (N, C): ``(softmax(x) - onehot) / N``.
+    """
+
+    def forward(self, x: np.ndarray, target: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("CrossEntropy.forward")
+
+    def backward(self, dout: np.ndarray = 1.0) -> dict[str, np.ndarray]:
+        raise NotImplementedError("CrossEntropy.backward")
+
+
+class LayerNorm:
+    """Normalize each *sample* of ``x`` (N, D) over its D features, then scale and shift.
+
+    ``gamma * (x - mean) / sqrt(var + eps) + beta``, biased variance, ``gamma`` and
+    ``beta`` (D,). Cache the normalized ``x̂`` and ``1 / sqrt(var + eps)``.
+    backward returns ``{"x": (N, D), "gamma": (D,), "beta": (D,)}``.
+    """
+
+    def __init__(self, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5):
+        self.gamma, self.beta, self.eps = gamma, beta, eps
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("LayerNorm.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("LayerNorm.backward")
+
+
+class BatchNorm:
+    """Training mode: normalize each *feature* of ``x`` (N, D) over the batch.
+
+    Batch mean and biased variance (no running statistics), then ``gamma * x̂ + beta``
+    with ``gamma``, ``beta`` (D,).
+    backward returns ``{"x": (N, D), "gamma": (D,), "beta": (D,)}``.
+    """
+
+    def __init__(self, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5):
+        self.gamma, self.beta, self.eps = gamma, beta, eps
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("BatchNorm.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("BatchNorm.backward")
+
+
+class Conv1d:
+    """Cross-correlation (as in PyTorch) of ``x`` (N, C, L) with ``W`` (F, C, K) plus ``b`` (F,).
+
+    ``padding`` zeros on both ends, then the kernel moves by ``stride``:
+    ``L_out = (L + 2 * padding - K) // stride + 1``; out (N, F, L_out).
+    backward returns ``{"x": (N, C, L), "W": (F, C, K), "b": (F,)}``.
+    """
+
+    def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):
+        self.W, self.b, self.stride, self.padding = W, b, stride, padding
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("Conv1d.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("Conv1d.backward")
+
+
+class Conv2d:
+    """Cross-correlation of ``x`` (N, C, H, W) (NCHW) with ``W`` (F, C, KH, KW) plus ``b`` (F,).
+
+    ``padding`` zeros on all four sides, the same ``stride`` on both axes:
+    ``H_out = (H + 2 * padding - KH) // stride + 1`` (likewise W_out); out (N, F, H_out, W_out).
+    Cache the (padded) input. backward returns ``{"x", "W", "b"}`` shaped like them.
+    """
+
+    def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):
+        self.W, self.b, self.stride, self.padding = W, b, stride, padding
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("Conv2d.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("Conv2d.backward")
+
+
+class MaxPool2d:
+    """Maximum of each ``kernel_size`` x ``kernel_size`` window of ``x`` (N, C, H, W).
+
+    No padding; windows that do not fit are dropped; ``stride`` defaults to
+    ``kernel_size``. The gradient of a window goes to its maximum only (cache where).
+    backward returns ``{"x": dx}`` shaped like ``x`` (overlapping windows add up).
+    """
+
+    def __init__(self, kernel_size: int, stride: int | None = None):
+        self.kernel_size, self.stride = kernel_size, stride or kernel_size
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("MaxPool2d.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("MaxPool2d.backward")
+
+
+class AvgPool2d:
+    """Mean of each ``kernel_size`` x ``kernel_size`` window of ``x`` (N, C, H, W).
+
+    Each input element receives ``1 / kernel_size**2`` of every window it is in.
+    backward returns ``{"x": dx}`` shaped like ``x``.
+    """
+
+    def __init__(self, kernel_size: int, stride: int | None = None):
+        self.kernel_size, self.stride = kernel_size, stride or kernel_size
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("AvgPool2d.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("AvgPool2d.backward")
+
+
+class Dropout:
+    """Inverted dropout with a given 0/1 ``mask`` (shaped like ``x``): ``x * mask / (1 - p)``.
+
+    The mask is an input (so checks are reproducible) and is not differentiated.
+    backward returns ``{"x": dx}`` shaped like ``x``.
+    """
+
+    def __init__(self, p: float = 0.5):
+        self.p = p
+
+    def forward(self, x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("Dropout.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("Dropout.backward")
+
+
+class Flatten:
+    """(N, C, H, W) -> (N, C*H*W) in C order; cache the input shape.
+
+    backward returns ``{"x": dx}`` reshaped back to the input's shape.
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("Flatten.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("Flatten.backward")
+
+
+class LinearRegression:
+    """One Linear 1 -> 1 under MSELoss: ``forward(x, target)`` returns the scalar loss.
+
+    ``W`` (1, 1), ``b`` (1,); ``x``, ``target`` (N, 1). ``backward(dout=1.0)`` returns the
+    gradients of the *parameters only*: ``{"W": (1, 1), "b": (1,)}``. Build it from your
+    ``Linear`` and ``MSELoss``.
+    """
+
+    def __init__(self, W: np.ndarray, b: np.ndarray):
+        self.W, self.b = W, b
+
+    def forward(self, x: np.ndarray, target: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("LinearRegression.forward")
+
+    def backward(self, dout: np.ndarray = 1.0) -> dict[str, np.ndarray]:
+        raise NotImplementedError("LinearRegression.backward")
+
+
+class RegressionMLP:
+    """Linear 1 -> 2, ReLU, Linear 2 -> 1, then MSELoss; ``forward(x, target)`` -> loss.
+
+    ``W1`` (1, 2), ``b1`` (2,), ``W2`` (2, 1), ``b2`` (1,). ``backward(dout=1.0)`` returns
+    ``{"W1", "b1", "W2", "b2"}`` shaped like the parameters.
+    """
+
+    def __init__(self, W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray):
+        self.W1, self.b1, self.W2, self.b2 = W1, b1, W2, b2
+
+    def forward(self, x: np.ndarray, target: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("RegressionMLP.forward")
+
+    def backward(self, dout: np.ndarray = 1.0) -> dict[str, np.ndarray]:
+        raise NotImplementedError("RegressionMLP.backward")
+
+
+class XORNet:
+    """Linear 2 -> 4, ReLU, Linear 4 -> 1, Sigmoid, then BCELoss; ``forward(x, target)`` -> loss.
+
+    ``W1`` (2, 4), ``b1`` (4,), ``W2`` (4, 1), ``b2`` (1,); ``x`` (N, 2), ``target`` (N, 1).
+    ``backward(dout=1.0)`` returns ``{"W1", "b1", "W2", "b2"}`` shaped like the parameters.
+    """
+
+    def __init__(self, W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray):
+        self.W1, self.b1, self.W2, self.b2 = W1, b1, W2, b2
+
+    def forward(self, x: np.ndarray, target: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("XORNet.forward")
+
+    def backward(self, dout: np.ndarray = 1.0) -> dict[str, np.ndarray]:
+        raise NotImplementedError("XORNet.backward")
