@@ -1,12 +1,310 @@
-"""pytest plugin: ``pytest --backcheck-impl PATH`` checks an implementation (in progress)."""
+"""pytest plugin: ``pytest --backcheck-impl PATH`` runs backcheck's checks as tests.
+
+Each check becomes one test, ``test_gradient[Linear-case2-dW-torch]``: layer, case,
+quantity and oracle. When more than one dtype is checked (the default checks float32
+and float64) the dtype joins the id after the case: ``Linear-case2-float32-dW-torch``.
+A failing test's text is the check's explanation (hint, message and the comparison),
+the same words ``backcheck check`` prints.
+
+With ``--backcheck-impl``, pytest runs these checks *instead of* the tests it would
+collect by default (so ``tox -e torch -- --backcheck-impl alice.py`` replaces the
+project's suite); paths given on the command line are collected as well.
+
+This module imports nothing but pytest: backcheck itself is imported only when
+``--backcheck-impl`` is given. Collection needs only the catalog's names, so it is
+cheap, deterministic and imports no framework (pytest-xdist workers collect the same
+tests); a layer's expected values and the implementation's outcomes are computed when
+its first test runs, once per process. ``--dist loadscope`` gives each layer to one
+xdist worker, so no layer is computed twice.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
 import pytest
+
+DTYPE_CHOICES = ("float32", "float64", "all")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """The ``--backcheck-*`` options."""
-    group = parser.getgroup("backcheck", "gradient conformance checks")
+    """The ``--backcheck-*`` options; nothing happens unless ``--backcheck-impl`` is set."""
+    group = parser.getgroup("backcheck", "backcheck gradient conformance checks")
     group.addoption("--backcheck-impl", default=None, metavar="PATH",
-                    help="check this implementation: a .py file, package or module")
+                    help="check this implementation (a .py file, package directory, "
+                         "notebook or module name) instead of collecting tests")
+    group.addoption("--backcheck-adapter", default=None, metavar="NAME",
+                    help="adapter name (default: detect)")
+    group.addoption("--backcheck-adapter-file", default=None, metavar="FILE",
+                    help="a local Python file defining ADAPTER")
+    group.addoption("--backcheck-oracles", default="", metavar="LIST",
+                    help="comma-separated oracles, e.g. fd,torch (default: all registered)")
+    group.addoption("--backcheck-layers", default="", metavar="LIST",
+                    help="comma-separated layers (default: the whole catalog)")
+    group.addoption("--backcheck-dtype", default="all", choices=DTYPE_CHOICES,
+                    help="dtype to check in (default: all)")
+    group.addoption("--backcheck-salt", default="", metavar="SALT",
+                    help="course salt for the case seeds")
+    group.addoption("--backcheck-isolation", default="none", choices=("none", "process"),
+                    help="where the implementation runs (default: none, in-process)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the checks when ``--backcheck-impl`` is given; bad options stop pytest."""
+    if not config.getoption("backcheck_impl"):
+        return
+    from harness.errors import BackcheckError
+
+    try:
+        settings = Settings.from_config(config)
+    except BackcheckError as exc:
+        raise pytest.UsageError(f"backcheck: {exc}") from None
+    config.pluginmanager.register(Conformance(settings), "backcheck-conformance")
+
+
+def _csv(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What to check, resolved and validated from the command line."""
+
+    impl: str
+    adapter: str | None
+    adapter_file: str | None
+    layers: tuple[str, ...]
+    oracles: tuple[str, ...]
+    dtypes: tuple[str, ...]
+    salt: str
+    isolation: str
+
+    @classmethod
+    def from_config(cls, config: pytest.Config) -> Settings:
+        """Settings from the options; raises ``BackcheckError`` naming a bad value."""
+        from harness import oracles, specs
+        from harness.case import DTYPES
+
+        option = config.getoption
+        impl = option("backcheck_impl")
+        _require_target(impl)
+        dtype = option("backcheck_dtype")
+        oracle_names = _csv(option("backcheck_oracles")) or list(oracles.registered())
+        oracles.load(oracle_names)
+        return cls(
+            impl=impl,
+            adapter=option("backcheck_adapter"),
+            adapter_file=option("backcheck_adapter_file"),
+            layers=tuple(s.name for s in specs.select(_csv(option("backcheck_layers")))),
+            oracles=tuple(oracle_names),
+            dtypes=DTYPES if dtype == "all" else (dtype,),
+            salt=option("backcheck_salt"),
+            isolation=option("backcheck_isolation"),
+        )
+
+
+def _require_target(impl: str) -> None:
+    """Fail at start-up, not in every test, when the implementation cannot be found."""
+    import importlib.util
+
+    from harness.errors import BackcheckError
+
+    if os.path.exists(impl):
+        return
+    try:
+        found = importlib.util.find_spec(impl) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise BackcheckError("no such file, directory or module", where=impl,
+                             hint="give --backcheck-impl a .py file, a package "
+                                  "directory, a notebook or a module name")
+
+
+@dataclass(frozen=True)
+class CheckKey:
+    """Which check one test stands for."""
+
+    layer: str
+    case: int
+    dtype: str
+    quantity: str
+    oracle: str
+
+    def id(self, with_dtype: bool) -> str:
+        """``Linear-case2-dW-torch``, or ``Linear-case2-float32-dW-torch``."""
+        case = f"{self.layer}-case{self.case}" + (f"-{self.dtype}" if with_dtype else "")
+        return f"{case}-{self.quantity}-{self.oracle}"
+
+
+class Conformance:
+    """The plugin object registered when ``--backcheck-impl`` is given."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._skipped: dict[str, str] | None = None
+
+    def skipped_oracles(self) -> dict[str, str]:
+        """Oracle name -> why it cannot run here (checked without importing frameworks)."""
+        if self._skipped is None:
+            from harness import oracles
+
+            self._skipped = oracles.available(oracles.load(list(self.settings.oracles)))[1]
+        return self._skipped
+
+    def pytest_report_header(self, config: pytest.Config) -> list[str]:
+        """Implementation, adapter, selection and oracle versions, so a typo shows at once."""
+        s = self.settings
+        adapter = (f"from {s.adapter_file}" if s.adapter_file else s.adapter or "detect")
+        return [
+            f"backcheck: implementation {s.impl}, adapter {adapter}, "
+            f"isolation {s.isolation}",
+            f"backcheck: layers {self._layers()}; dtypes {', '.join(s.dtypes)}"
+            + (f"; salt {s.salt!r}" if s.salt else ""),
+            f"backcheck: oracles {'; '.join(self._describe(name) for name in s.oracles)}",
+        ]
+
+    def _layers(self) -> str:
+        from harness.specs import CATALOG
+
+        layers = self.settings.layers
+        return f"all {len(layers)}" if len(layers) == len(CATALOG) else ", ".join(layers)
+
+    def _describe(self, name: str) -> str:
+        from harness import cache, oracles
+
+        reason = self.skipped_oracles().get(name)
+        if reason:
+            return f"{name} skipped ({reason})"
+        versions = cache.oracle_versions(oracles.load([name])[0])
+        versions = {k: v for k, v in versions.items() if k != "numpy"} or versions
+        return f"{name} ({', '.join(f'{k} {v}' for k, v in versions.items())})"
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_make_collect_report(self, collector: pytest.Collector):
+        """Put the checks first in the session; drop default paths, keep explicit ones."""
+        report = yield
+        if not isinstance(collector, pytest.Session):
+            return report
+        checks = ImplementationChecks.from_parent(collector, name="backcheck", nodeid="backcheck",
+                                                  plugin=self)
+        if collector.config.args_source == pytest.Config.ArgsSource.ARGS:
+            report.result = [checks, *report.result]
+            return report
+        return pytest.CollectReport(collector.nodeid, "passed", None, [checks])
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        """Add the failing case's shapes, seed and a rerun hint below the failure text."""
+        report = yield
+        if isinstance(item, GradientCheck) and report.failed and item.check is not None:
+            report.sections.append(("backcheck case", item.case_details()))
+        return report
+
+
+class ImplementationChecks(pytest.Collector):
+    """Every layer's checks of the implementation, one collector per layer."""
+
+    def __init__(self, *, plugin: Conformance, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.plugin = plugin
+
+    def collect(self) -> list[LayerChecks]:
+        return [LayerChecks.from_parent(self, name=layer, plugin=self.plugin)
+                for layer in self.plugin.settings.layers]
+
+
+class LayerChecks(pytest.Collector):
+    """One layer's checks; computes them all on first use and keeps them."""
+
+    def __init__(self, *, plugin: Conformance, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.plugin = plugin
+        self._checks: dict[CheckKey, Any] | None = None
+        self._error: str = ""
+        self.adapter = ""
+
+    def collect(self) -> Iterator[GradientCheck]:
+        from harness.specs import CATALOG
+
+        settings = self.plugin.settings
+        spec = CATALOG[self.name]
+        skipped = self.plugin.skipped_oracles()
+        for index in range(len(spec.variants)):
+            for dtype in settings.dtypes:
+                for quantity in spec.quantities:
+                    for oracle in settings.oracles:
+                        key = CheckKey(self.name, index, dtype, quantity, oracle)
+                        item = GradientCheck.from_parent(
+                            self, name=f"test_gradient[{key.id(len(settings.dtypes) > 1)}]",
+                            key=key)
+                        if oracle in skipped:
+                            item.add_marker(pytest.mark.skip(reason=skipped[oracle]))
+                        yield item
+
+    def check(self, key: CheckKey):
+        """The ``Check`` for ``key``; fails the test when the layer could not be run."""
+        if self._checks is None:
+            self._compute()
+        if self._error:
+            pytest.fail(f"backcheck: error: {self._error}", pytrace=False)
+        return self._checks[key]
+
+    def _compute(self) -> None:
+        from harness import engine, isolation, specs
+        from harness.errors import BackcheckError
+        from harness.target import Target
+
+        s = self.plugin.settings
+        self._checks = {}
+        try:
+            result = engine.check(Target(s.impl, s.adapter, s.adapter_file),
+                                  specs.select([self.name]), s.dtypes, list(s.oracles),
+                                  s.salt, executor=isolation.executor(s.isolation))
+        except BackcheckError as exc:
+            self._error = str(exc)
+            return
+        self.adapter = result.adapter
+        self._checks = {CheckKey(c.layer, c.case, c.dtype, c.quantity, c.oracle): c
+                        for c in result.checks}
+
+
+class GradientCheck(pytest.Item):
+    """One check as a test: passes, skips with the reason, or fails with the explanation."""
+
+    def __init__(self, *, key: CheckKey, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.key = key
+        self.parent: LayerChecks
+        self.check: Any = None
+        self.user_properties += [(field, str(getattr(key, field)))
+                                 for field in ("layer", "case", "dtype", "quantity", "oracle")]
+
+    def runtest(self) -> None:
+        from harness.result import HARNESS_ERROR, PASS, SKIP
+
+        check = self.check = self.parent.check(self.key)
+        if check.verdict == PASS:
+            return
+        if check.verdict == SKIP:
+            pytest.skip(check.message)
+        if check.verdict == HARNESS_ERROR:
+            pytest.skip(f"backcheck cannot judge this case (not charged): {check.message}")
+        self.user_properties += [("verdict", check.verdict), ("shapes", check.shapes),
+                                 ("seed", str(check.seed))]
+        pytest.fail(check.explain(), pytrace=False)
+
+    def case_details(self) -> str:
+        """Shapes and seed of the failing case, the adapter, and how to rerun just it."""
+        check = self.check
+        return (f"{self.key.layer} case {self.key.case} ({self.key.dtype}): {check.shapes}; "
+                f"seed {check.seed}; adapter {self.parent.adapter or 'none'}\n"
+                f"rerun only this check: add -k '{self.name[len('test_gradient['):-1]}'\n")
+
+    def reportinfo(self) -> tuple[str, int | None, str]:
+        """The implementation's path (the root for a module name) for the progress line."""
+        impl = self.parent.plugin.settings.impl
+        return (impl if os.path.exists(impl) else str(self.config.rootpath)), None, self.name
