@@ -24,6 +24,8 @@ LINEAR = Spec(
         {"N": 1, "D": 3, "M": 2},
         {"N": 4, "D": 5, "M": 3},
         {"N": 7, "D": 2, "M": 6},
+        # Square W: a transposed dW has the right shape and must be caught by value.
+        {"N": 3, "D": 4, "M": 4},
     ],
     draw=_draw,
     reference="reference.linear.Linear",
