@@ -1,60 +1,485 @@
 """Naming the likely mistake behind a wrong gradient, with the evidence.
 
-Each rule looks at the expected and actual arrays (and the case) and either names a
-mistake in plain words or stays silent: no hint is better than a wrong hint.
+Each rule tests one hypothesis ("the student's dW is the transpose of the expected
+one") against the arrays and either returns a ``Diagnosis`` or stays silent: no hint
+is better than a wrong hint. A hypothesis is accepted only when the student's array
+matches the mistaken value closely (``FIT``), far closer than it matches the expected.
+
+Some mistakes cannot be seen in one forward/backward: an input mutated in place, a
+stale cache, the derivative at exactly 0. For those an adapter records
+``Outcome.observations`` by running small probes (``decoy_inputs``, ``zero_inputs``)
+and ``violation`` reads them; such a mistake fails the check even when the values of
+the normal run were right, because the layer breaks inside a real network.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from itertools import combinations, permutations
+from typing import Any
+
 import numpy as np
 
 from harness.case import Case
+from harness.result import FAIL, PASS, Check
 from harness.spec import Spec
 
-SCALES = {
-    2.0: "twice", 0.5: "half", -1.0: "the negative of",
-}
+FIT_RTOL = 2e-3
+FIT_ATOL = 1e-3
+"""A mistaken value "fits" when within these of the student's array (relative to its
+largest element): loose enough for float32, far tighter than any two hypotheses differ."""
+
+ACTIVATIONS = ("ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax")
+KINKED = ("ReLU", "LeakyReLU")
+
+KINDS = (
+    "non-finite", "all-zeros", "broadcast-shape", "bias-not-reduced", "bias-wrong-axis",
+    "transposed", "scaled", "first-sample-only", "derivative-at-output",
+    "derivative-missing", "relu-near-zero", "relu-at-zero", "mutated-input",
+    "stale-cache",
+)
+"""Every mistake the diagnosis can name; ``Diagnosis.kind`` is one of these."""
 
 
-def diagnose(spec: Spec, case: Case, quantity: str, actual: object,
-             expected: np.ndarray) -> str:
-    """A one-sentence hint for a failed ``quantity``, or ``""`` when unsure."""
-    if not isinstance(actual, np.ndarray) or actual.dtype.kind != "f":
-        return ""
-    expected = np.asarray(expected, dtype=np.float64)
-    actual = actual.astype(np.float64)
-    for rule in (_transposed, _scaled):
-        hint = rule(quantity, actual, expected, case)
-        if hint:
-            return hint
-    return ""
+@dataclass(frozen=True)
+class Diagnosis:
+    """A named mistake with its evidence: what was expected, what was found, and the
+    worst element (``index``, expected and found values, relative error)."""
+
+    kind: str
+    title: str
+    expected: str
+    found: str
+    index: tuple[int, ...] = ()
+    expected_value: float = float("nan")
+    found_value: float = float("nan")
+    rel_error: float = float("nan")
+
+    def __str__(self) -> str:
+        where = ", ".join(map(str, self.index))
+        return (f"{self.title}: expected {self.expected}, found {self.found}; worst element "
+                f"[{where}]: expected {self.expected_value:.6g}, got {self.found_value:.6g} "
+                f"(rel error {self.rel_error:.3g}).")
 
 
-def _transposed(quantity, actual, expected, case) -> str:
-    if expected.ndim != 2 or expected.shape[0] == expected.shape[1]:
-        return ""
-    if actual.shape == expected.T.shape and _close(actual, expected.T):
-        return f"your {quantity} is the transpose of the expected one (shape {actual.shape})."
-    return ""
+@dataclass(frozen=True)
+class Evidence:
+    """What a rule looks at: the case, the quantity and the two arrays (float64)."""
+
+    spec: Spec
+    case: Case
+    quantity: str
+    actual: np.ndarray
+    expected: np.ndarray
+
+    @property
+    def name(self) -> str:
+        return self.quantity[1:] if self.quantity != "out" else "out"
+
+    @property
+    def upstream(self) -> np.ndarray:
+        return np.asarray(self.case.upstream, dtype=np.float64)
+
+    def found(self, hypothesis: np.ndarray, kind: str, title: str, expected: str,
+              found: str) -> Diagnosis | None:
+        """A diagnosis when ``hypothesis`` fits the student's array (and not the expected)."""
+        if not fits(self.actual, hypothesis) or fits(hypothesis, self.expected):
+            return None
+        return worst(kind, title, expected, found, self.actual, self.expected)
 
 
-def _scaled(quantity, actual, expected, case) -> str:
-    if actual.shape != expected.shape:
-        return ""
-    batch = _batch(case)
-    factors = {**SCALES, float(batch): f"{batch} (the batch size) times",
-               1.0 / batch: f"1/{batch} (one over the batch size) times"}
-    for factor, words in factors.items():
-        if factor != 1.0 and _close(actual, factor * expected):
-            return f"your {quantity} is {words} the expected one."
-    return ""
+Rule = Callable[[Evidence], "Diagnosis | None"]
 
 
-def _batch(case: Case) -> int:
-    x = case.inputs.get("x")
-    return int(x.shape[0]) if x is not None and x.ndim else 1
+def diagnose(spec: Spec, case: Case, quantity: str, actual: object, expected: np.ndarray,
+             observations: Mapping[str, Any] | None = None) -> str:
+    """A hint for a failed ``quantity`` (the first rule that fits), or ``""`` when unsure."""
+    found = find(spec, case, quantity, actual, expected)
+    if found is None and observations:
+        single = {quantity[1:]: actual} if isinstance(actual, np.ndarray) else {}
+        found = violation(spec, case, quantity, {**observations, "single": single})
+    return str(found) if found else ""
 
 
-def _close(a: np.ndarray, b: np.ndarray) -> bool:
-    scale = max(float(np.max(np.abs(b), initial=0.0)), 1e-12)
-    return bool(np.allclose(a, b, rtol=1e-3, atol=1e-4 * scale))
+def find(spec: Spec, case: Case, quantity: str, actual: object,
+         expected: np.ndarray) -> Diagnosis | None:
+    """The first rule's diagnosis for these arrays, or ``None``."""
+    if not isinstance(actual, np.ndarray | np.generic) or np.asarray(actual).dtype.kind != "f":
+        return None
+    evidence = Evidence(spec, case, quantity, np.asarray(actual, dtype=np.float64),
+                        np.asarray(expected, dtype=np.float64))
+    for rule in RULES:
+        found = rule(evidence)
+        if found is not None:
+            return found
+    return None
+
+
+def annotate(spec: Spec, case: Case, quantity: str, outcome, row: list[Check],
+             expectations) -> list[Check]:
+    """One quantity's checks with hints: a diagnosis where they failed; where they passed
+    but the observations show a broken contract (mutation, stale cache), a failure."""
+    failed = next((c for c in row if c.verdict == FAIL), None)
+    observations = getattr(outcome, "observations", {}) or {}
+    if failed is not None:
+        expected = expectations.get(failed.oracle, case.id).value(quantity)
+        hint = diagnose(spec, case, quantity, outcome.value(quantity), expected, observations)
+        return [replace(c, hint=hint) if c.verdict == FAIL else c for c in row]
+    seen = {**observations, "single": outcome.grads}
+    broken = violation(spec, case, quantity, seen) if observations else None
+    if broken is None:
+        return row
+    return [replace(c, verdict=FAIL, hint=str(broken)) if c.verdict == PASS else c
+            for c in row]
+
+
+# --- evidence helpers -------------------------------------------------------------
+
+
+def fits(actual: np.ndarray, hypothesis: np.ndarray) -> bool:
+    """Whether ``actual`` equals ``hypothesis`` up to float32-level noise."""
+    if np.shape(actual) != np.shape(hypothesis) or not np.all(np.isfinite(hypothesis)):
+        return False
+    scale = max(float(np.max(np.abs(hypothesis), initial=0.0)), 1e-12)
+    return bool(np.allclose(actual, hypothesis, rtol=FIT_RTOL, atol=FIT_ATOL * scale))
+
+
+def relative_error(actual: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """``|a - e| / max(|e|, 1e-8·max|e|)``, element-wise (as in the comparison)."""
+    scale = max(float(np.max(np.abs(expected), initial=0.0)), 1e-12)
+    with np.errstate(invalid="ignore"):
+        return np.abs(actual - expected) / np.maximum(np.abs(expected), 1e-8 * scale)
+
+
+def worst(kind: str, title: str, expected: str, found: str, actual: np.ndarray,
+          reference: np.ndarray) -> Diagnosis:
+    """A diagnosis whose worst element compares ``actual`` with ``reference`` where their
+    shapes agree (after dropping axes of length 1), else with the flattened overlap."""
+    a, r = _aligned(actual, reference)
+    rel = relative_error(a, r)
+    rel = np.where(np.isnan(rel), np.inf, rel)
+    flat = int(np.argmax(rel)) if rel.size else 0
+    index = tuple(int(i) for i in np.unravel_index(flat, r.shape)) if r.size else ()
+    return Diagnosis(kind, title, expected, found, index,
+                     float(r[index]) if r.size else 0.0, float(a[index]) if a.size else 0.0,
+                     float(rel[index]) if rel.size else 0.0)
+
+
+def _aligned(actual: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if actual.shape == reference.shape:
+        return actual, reference
+    if actual.size == reference.size:
+        return actual.reshape(reference.shape), reference
+    n = min(actual.size, reference.size)
+    return actual.reshape(-1)[:n], reference.reshape(-1)[:n]
+
+
+def shape_text(array: np.ndarray) -> str:
+    return f"shape {tuple(array.shape)}"
+
+
+def batch_size(case: Case) -> int:
+    """The leading dimension of the first input (1 for a scalar)."""
+    first = next(iter(case.inputs.values()), None)
+    return int(first.shape[0]) if first is not None and np.ndim(first) else 1
+
+
+# --- rules on the arrays ------------------------------------------------------------
+
+
+def _non_finite(ev: Evidence) -> Diagnosis | None:
+    bad = ~np.isfinite(ev.actual)
+    if not bad.any():
+        return None
+    index = tuple(int(i) for i in np.argwhere(bad)[0])
+    expected = float(ev.expected[index]) if ev.actual.shape == ev.expected.shape else np.nan
+    return Diagnosis("non-finite", f"{ev.quantity} contains NaN or inf",
+                     "finite values", f"{int(bad.sum())} / {bad.size} elements NaN or inf "
+                     "(a division by zero, a log of 0, or an overflowing exp?)",
+                     index, expected, float(ev.actual[index]), float("inf"))
+
+
+def _all_zeros(ev: Evidence) -> Diagnosis | None:
+    if np.any(ev.actual != 0) or not np.any(ev.expected != 0):
+        return None
+    return worst("all-zeros", f"{ev.quantity} is all zeros",
+                 "a nonzero gradient", f"zeros everywhere ({shape_text(ev.actual)}): the "
+                 "gradient was never computed or accumulated into a fresh array",
+                 np.zeros_like(ev.expected), ev.expected)
+
+
+def _broadcast_shape(ev: Evidence) -> Diagnosis | None:
+    if ev.actual.shape == ev.expected.shape:
+        return None
+    if ev.actual.size == ev.expected.size and fits(ev.actual.squeeze(), ev.expected.squeeze()):
+        return worst("broadcast-shape", f"{ev.quantity} has the right values in the wrong "
+                     "shape", shape_text(ev.expected), f"{shape_text(ev.actual)} (an axis of "
+                     "length 1 added or lost: keepdims, or a (1, M) bias?)",
+                     ev.actual, ev.expected)
+    try:
+        spread = np.broadcast_to(ev.expected, ev.actual.shape)
+    except ValueError:
+        return None
+    if fits(ev.actual, spread):
+        return worst("broadcast-shape", f"{ev.quantity} was broadcast to a larger shape",
+                     shape_text(ev.expected), f"{shape_text(ev.actual)}, every slice a copy "
+                     "of the expected gradient", ev.actual, spread)
+    return None
+
+
+def _reductions(upstream: np.ndarray) -> Iterable[tuple[tuple[int, ...], np.ndarray]]:
+    """``upstream`` summed over every non-empty proper subset of its axes."""
+    axes = range(upstream.ndim)
+    for count in range(1, upstream.ndim):
+        for subset in combinations(axes, count):
+            yield subset, upstream.sum(axis=subset)
+
+
+def _bias(ev: Evidence) -> Diagnosis | None:
+    up = ev.upstream
+    if ev.quantity in ("out", "dx") or up.ndim < 2:
+        return None
+    right = next((s for s, r in _reductions(up) if fits(ev.expected, r)), None)
+    if right is None:
+        return None
+    if fits(ev.actual, up):
+        return worst("bias-not-reduced", f"{ev.quantity} was not summed over the batch",
+                     f"dout summed over axes {right} ({shape_text(ev.expected)})",
+                     f"dout itself ({shape_text(ev.actual)})", ev.actual, up)
+    for subset, summed in _reductions(up):
+        if subset != right and fits(ev.actual, summed):
+            kind = "bias-not-reduced" if 0 not in subset else "bias-wrong-axis"
+            return worst(kind, f"{ev.quantity} was summed over the wrong axes",
+                         f"dout summed over axes {right} ({shape_text(ev.expected)})",
+                         f"dout summed over axes {subset} ({shape_text(ev.actual)})",
+                         ev.actual, summed)
+    return None
+
+
+def _transposed(ev: Evidence) -> Diagnosis | None:
+    if ev.expected.ndim < 2 or ev.expected.ndim > 4:
+        return None
+    for order in permutations(range(ev.expected.ndim)):
+        if order == tuple(range(ev.expected.ndim)):
+            continue
+        swapped = ev.expected.transpose(order)
+        if fits(ev.actual, swapped) and not fits(swapped, ev.expected):
+            words = "transpose" if ev.expected.ndim == 2 else f"axes permuted as {order}"
+            return worst("transposed", f"{ev.quantity} is transposed",
+                         shape_text(ev.expected),
+                         f"the expected gradient's {words} ({shape_text(ev.actual)})",
+                         ev.actual, swapped)
+    return None
+
+
+def _scale_names(batch: int) -> dict[float, str]:
+    names = {2.0: "2", 0.5: "1/2", -1.0: "-1 (the sign is flipped)"}
+    if batch > 1:
+        names[float(batch)] = f"{batch} (the batch size)"
+        names[1.0 / batch] = f"1/{batch} (one over the batch size)"
+    if batch == 2:
+        names[2.0], names[0.5] = "2 (also the batch size)", "1/2 (also one over the batch size)"
+    return names
+
+
+def _scaled(ev: Evidence) -> Diagnosis | None:
+    if ev.actual.shape != ev.expected.shape:
+        return None
+    for factor, words in _scale_names(batch_size(ev.case)).items():
+        found = ev.found(factor * ev.expected, "scaled", f"{ev.quantity} is scaled by {words}",
+                         "the gradient", f"{words} times it everywhere")
+        if found:
+            return found
+    return None
+
+
+def _first_sample(ev: Evidence) -> Diagnosis | None:
+    n = batch_size(ev.case)
+    if n < 2 or ev.actual.shape != ev.expected.shape:
+        return None
+    if ev.quantity == "dx" or (ev.quantity == "out" and ev.expected.ndim and
+                               ev.expected.shape[0] == n):
+        return _first_row(ev)
+    alone = _first_sample_gradient(ev)
+    if alone is None:
+        return None
+    return ev.found(alone, "first-sample-only", f"{ev.quantity} uses only the first sample",
+                    f"the sum over all {n} samples", "the contribution of sample 0 alone")
+
+
+def _first_row(ev: Evidence) -> Diagnosis | None:
+    if ev.expected.ndim == 0 or ev.expected.shape[0] != batch_size(ev.case):
+        return None
+    only = np.zeros_like(ev.expected)
+    only[0] = ev.expected[0]
+    copied = np.broadcast_to(ev.expected[:1], ev.expected.shape)
+    for hypothesis, found in ((only, "row 0 right and every other row 0"),
+                              (copied, "row 0's values repeated on every row")):
+        diagnosis = ev.found(hypothesis, "first-sample-only",
+                             f"{ev.quantity} uses only the first sample",
+                             f"one row per sample ({ev.expected.shape[0]})", found)
+        if diagnosis:
+            return diagnosis
+    return None
+
+
+def _first_sample_gradient(ev: Evidence) -> np.ndarray | None:
+    """The reference's gradient on the first sample alone (same upstream row)."""
+    case = ev.case
+    try:
+        layer = ev.spec.reference_class()(
+            **{k: np.asarray(v, np.float64) for k, v in case.params.items()}, **case.config)
+        layer.forward(*[_first(case.inputs[n]) for n in ev.spec.inputs])
+        up = ev.upstream if ev.upstream.ndim == 0 else ev.upstream[:1]
+        value = layer.backward(up)[ev.name]
+    except Exception:
+        return None
+    value = np.asarray(value, dtype=np.float64)
+    return value if value.shape == ev.expected.shape else None
+
+
+def _first(array: np.ndarray) -> np.ndarray:
+    array = np.asarray(array)
+    cast = array.astype(np.float64) if array.dtype.kind == "f" else array
+    return cast[:1] if cast.ndim else cast
+
+
+def _activation_at_output(ev: Evidence) -> Diagnosis | None:
+    if ev.spec.name not in ("Sigmoid", "Tanh") or ev.quantity != "dx":
+        return None
+    x, up = np.asarray(ev.case.inputs["x"], np.float64), ev.upstream
+    if ev.spec.name == "Sigmoid":
+        s = 1.0 / (1.0 + np.exp(-x))
+        s2 = 1.0 / (1.0 + np.exp(-s))
+        candidates = [(up * x * (1 - x), "s * (1 - s) with s = x, the input"),
+                      (up * s2 * (1 - s2), "sigmoid'(sigmoid(x)): the derivative "
+                                           "evaluated at the output")]
+        right = "dout * s * (1 - s) with s = sigmoid(x)"
+    else:
+        t = np.tanh(x)
+        candidates = [(up * (1 - x**2), "1 - x**2 with x the input"),
+                      (up * (1 - np.tanh(t) ** 2), "tanh'(tanh(x)): the derivative "
+                                                   "evaluated at the output")]
+        right = "dout * (1 - t**2) with t = tanh(x)"
+    for hypothesis, found in candidates:
+        diagnosis = ev.found(hypothesis, "derivative-at-output",
+                             f"the {ev.spec.name} derivative is evaluated at the wrong place",
+                             right, f"dout * {found}")
+        if diagnosis:
+            return diagnosis
+    return None
+
+
+def _activation_missing(ev: Evidence) -> Diagnosis | None:
+    if ev.spec.name not in ACTIVATIONS or ev.quantity != "dx":
+        return None
+    return ev.found(ev.upstream, "derivative-missing",
+                    f"the {ev.spec.name} derivative is missing",
+                    f"dout times the derivative of {ev.spec.name}",
+                    "dout passed through unchanged (dx == dout)")
+
+
+def _relu_near_zero(ev: Evidence) -> Diagnosis | None:
+    if ev.spec.name not in KINKED or ev.quantity != "dx" or ev.actual.shape != ev.expected.shape:
+        return None
+    x = np.abs(np.asarray(ev.case.inputs["x"], np.float64))
+    wrong = ~np.isclose(ev.actual, ev.expected, rtol=FIT_RTOL,
+                        atol=FIT_ATOL * max(float(np.abs(ev.expected).max()), 1e-12))
+    if not wrong.any() or wrong.all():
+        return None
+    edge = float(x[wrong].max())
+    if edge >= float(np.median(x)):
+        return None
+    return worst("relu-near-zero", f"the {ev.spec.name} derivative is wrong near 0",
+                 "the slope of the side of 0 each input is on",
+                 f"wrong slopes exactly at the {int(wrong.sum())} inputs closest to 0 "
+                 f"(|x| <= {edge:.3g}); right everywhere else: is the mask x > 0?",
+                 ev.actual, ev.expected)
+
+
+RULES: tuple[Rule, ...] = (
+    _non_finite, _all_zeros, _broadcast_shape, _bias, _transposed, _scaled, _first_sample,
+    _activation_at_output, _activation_missing, _relu_near_zero,
+)
+
+
+# --- probes and the contract violations they reveal ------------------------------------
+
+
+def decoy_inputs(spec: Spec, case: Case) -> dict[str, np.ndarray]:
+    """Other forward inputs of the same shape (each floating input reversed), for a
+    stale-cache probe: forward(decoy), forward(case), backward must use the second."""
+    return {k: np.ascontiguousarray(np.flip(v)) if v.dtype.kind == "f" else v
+            for k, v in case.inputs.items()}
+
+
+def zero_inputs(spec: Spec, case: Case) -> dict[str, np.ndarray] | None:
+    """For ReLU-like layers, the case's inputs with every other element set exactly to 0,
+    to see the derivative at the kink; ``None`` for other layers."""
+    if spec.name not in KINKED:
+        return None
+    x = case.inputs["x"].copy()
+    x.reshape(-1)[::2] = 0
+    return {**case.inputs, "x": x}
+
+
+def violation(spec: Spec, case: Case, quantity: str,
+              observations: Mapping[str, Any]) -> Diagnosis | None:
+    """A broken contract seen by the probes that concerns ``quantity``, or ``None``."""
+    for check in (_mutated, _stale, _at_zero):
+        found = check(spec, case, quantity, observations)
+        if found is not None:
+            return found
+    return None
+
+
+def _mutated(spec: Spec, case: Case, quantity: str, seen: Mapping[str, Any]) -> Diagnosis | None:
+    first_grad = f"d{spec.wrt[0]}" if spec.wrt else "out"
+    for name, change in (seen.get("mutated") or {}).items():
+        owner = "out" if change["phase"] == "forward" else first_grad
+        if owner != quantity:
+            continue
+        index = tuple(change["index"])
+        return Diagnosis("mutated-input", f"{change['phase']} modified {name} in place",
+                         f"{name} unchanged (the caller still needs it)",
+                         f"{change['count']} / {change['total']} elements of {name} changed "
+                         "(use a copy, or a non in-place operation)", index,
+                         change["before"], change["after"],
+                         float(relative_error(np.array(change["after"]),
+                                              np.array(change["before"]))))
+    return None
+
+
+def _stale(spec: Spec, case: Case, quantity: str, seen: Mapping[str, Any]) -> Diagnosis | None:
+    name = quantity[1:]
+    twice, first = seen.get("second_forward") or {}, seen.get("first_only") or {}
+    normal = seen.get("single") or {}
+    if quantity == "out" or name not in twice or name not in first or name not in normal:
+        return None
+    after, decoy, right = (np.asarray(v[name], np.float64) for v in (twice, first, normal))
+    if not fits(after, decoy) or fits(after, right) or fits(decoy, right):
+        return None
+    return worst("stale-cache", f"backward used a stale cache for {quantity}",
+                 "after forward(a) then forward(b), the gradient at b",
+                 "the gradient at a: forward keeps the first inputs it saw (cache "
+                 "them on every call)", after, right)
+
+
+def _at_zero(spec: Spec, case: Case, quantity: str, seen: Mapping[str, Any]) -> Diagnosis | None:
+    probe = zero_inputs(spec, case)
+    got = (seen.get("at_zero") or {}).get("x")
+    if quantity != "dx" or probe is None or got is None:
+        return None
+    got = np.asarray(got, np.float64)
+    up = np.asarray(case.upstream, np.float64)
+    slope = float(case.config.get("negative_slope", 0.0))
+    zero = probe["x"] == 0
+    if got.shape != up.shape:
+        return None
+    want = np.where(zero, slope * up, got)
+    if fits(got, want):
+        return None
+    return worst("relu-at-zero", f"the {spec.name} derivative at exactly 0 is wrong",
+                 f"{slope:g} · dout where x == 0 (the convention of PyTorch, TensorFlow and "
+                 "JAX)", "another slope there: is the mask x >= 0?", got, want)

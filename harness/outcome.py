@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -31,12 +32,19 @@ class Outcome:
     ``error`` is set when the whole case failed (forward raised, layer missing);
     ``problems`` maps a gradient name to what was wrong with just that value (``None``
     returned, a list, a wrong dtype) while the other quantities are still compared.
+    ``observations`` is what an adapter saw beyond the values, for the diagnosis (see
+    ``harness.diagnosis``): ``"mutated"`` (an input or the upstream gradient changed in
+    place), ``"second_forward"`` and ``"first_only"`` (gradients after forward on other
+    inputs then on the case's, and after the other inputs alone: a stale cache),
+    ``"at_zero"`` (gradients with some inputs exactly 0). Plain dicts of arrays and
+    numbers; optional; the comparison ignores them.
     """
 
     output: np.ndarray | None
     grads: dict[str, np.ndarray] = field(default_factory=dict)
     error: RunError | None = None
     problems: dict[str, RunError] = field(default_factory=dict)
+    observations: dict[str, Any] = field(default_factory=dict)
 
     def value(self, quantity: str) -> np.ndarray | None:
         """The array for a quantity name: ``out`` or ``d<name>``."""
