@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 from harness import cache
 from harness import oracles as oracle_registry
 from harness.case import Case
 from harness.comparison import compare
-from harness.diagnosis import diagnose
+from harness.diagnosis import annotate
 from harness.execution import Execution, Job, execute
 from harness.expectations import Expectations, expect
 from harness.outcome import Outcome
@@ -55,12 +54,7 @@ def judge(spec: Spec, case: Case, outcome: Outcome, oracles: list[str],
     checks = []
     for quantity in spec.quantities:
         row = [_judge_one(spec, case, outcome, quantity, o, expectations) for o in oracles]
-        failed = next((c for c in row if c.verdict == FAIL), None)
-        if failed is not None:
-            expected = expectations.get(failed.oracle, case.id).value(quantity)
-            hint = diagnose(spec, case, quantity, outcome.value(quantity), expected)
-            row = [replace(c, hint=hint) if c.verdict == FAIL else c for c in row]
-        checks += row
+        checks += annotate(spec, case, quantity, outcome, row, expectations)
         checks += [_make(case, quantity, name, SKIP, reason) for name, reason in skipped.items()]
     return checks
 
