@@ -304,7 +304,7 @@ class GradientCheck(pytest.Item):
                 f"seed {check.seed}; adapter {self.parent.adapter or 'none'}\n"
                 f"rerun only this check: add -k '{self.name[len('test_gradient['):-1]}'\n")
 
-    def reportinfo(self) -> tuple[str, int | None, str]:
+    def reportinfo(self) -> tuple[str, int, str]:
         """The implementation's path (the root for a module name) for the progress line."""
         impl = self.parent.plugin.settings.impl
-        return (impl if os.path.exists(impl) else str(self.config.rootpath)), None, self.name
+        return (impl if os.path.exists(impl) else str(self.config.rootpath)), 0, self.name
