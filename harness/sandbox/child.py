@@ -1,0 +1,208 @@
+"""The child side: a trusted monitor forks the confined worker that runs the submission.
+
+The zygote forks a *monitor* per request. The monitor (still root, running only
+backcheck code) builds the walls (``confinement.build``), forks the *worker*, tells
+the parent the worker's pid, waits for it and reports its exit status on a pipe the
+worker never holds. The worker confines itself for good, then runs
+``harness.execution.execute`` and streams, frame by frame, ``loaded``, one
+``outcome`` per case, and ``done`` (or ``raised`` / ``refused``). Nothing it sends is
+trusted: the parent validates every frame and computes every verdict itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import sys
+from dataclasses import dataclass
+from types import FrameType
+from typing import Any, NoReturn
+
+from harness.case import Case
+from harness.errors import BackcheckError
+from harness.execution import execute
+from harness.isolation import Limits
+from harness.outcome import Outcome, RunError
+from harness.sandbox import confinement, wire
+from harness.sandbox.codec import MAX_TEXT, pack_outcome
+from harness.spec import Spec
+from harness.target import Target
+
+EXIT_SANDBOX_FAILED = 71
+
+
+@dataclass(frozen=True)
+class Request:
+    """Everything a child needs, pickled by the (trusted) parent for the zygote."""
+
+    target: Target
+    jobs: list[tuple[str | Spec, Case]]
+    limits: Limits
+    hidden: tuple[str, ...]
+    workdir: str
+
+
+def monitor(request: Request, result_w: int, output_w: int, status_w: int) -> NoReturn:
+    """Build the walls, fork the worker, report its pid and exit status; never returns."""
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        walls = confinement.build(request.hidden, request.limits.network)
+        pid = os.fork()
+        if pid == 0:
+            os.close(status_w)
+            worker(request, result_w, output_w, walls)
+        os.close(result_w)
+        os.close(output_w)
+        _status(status_w, {"pid": pid, "enforced": walls.enforced, "missing": walls.missing,
+                           "pid_namespace": walls.pid_namespace})
+        _, status = os.waitpid(pid, 0)
+        _status(status_w, {"status": status})
+    finally:
+        os._exit(0)
+
+
+def _status(fd: int, message: dict[str, Any]) -> None:
+    os.write(fd, json.dumps(message).encode() + b"\n")
+
+
+def worker(request: Request, result_w: int, output_w: int,
+           walls: confinement.Walls) -> NoReturn:
+    """Confine this process, then run the submission; never returns."""
+    code = 0
+    try:
+        os.dup2(output_w, 1)
+        os.dup2(output_w, 2)
+        os.close(output_w)
+        try:
+            confinement.enter(request.limits, request.workdir, walls)
+        except BaseException as exc:
+            wire.send(result_w, {"type": "sandbox-failed", "message": repr(exc)[:MAX_TEXT]})
+            os._exit(EXIT_SANDBOX_FAILED)
+        serve(request, Channel(result_w))
+    except BaseException:
+        code = 1
+    finally:
+        _flush()
+        os._exit(code)
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BaseException):
+            stream.flush()
+
+
+class Channel:
+    """The worker's end of the result pipe; ``busy`` while a frame is half-written."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.busy = False
+
+    def send(self, header: dict[str, Any], arrays: list | None = None) -> None:
+        self.busy = True
+        try:
+            wire.send(self.fd, header, arrays)
+        finally:
+            self.busy = False
+
+    def outcome(self, case_id: str, outcome: Outcome) -> None:
+        """Send one outcome, or an error in its place when it cannot be sent."""
+        try:
+            header, arrays = pack_outcome(case_id, outcome)
+            frame = wire.encode(header, arrays)
+        except Exception as exc:
+            error = RunError("bad-return", f"result could not be sent ({type(exc).__name__})")
+            header, arrays = pack_outcome(case_id, Outcome(None, error=error))
+            frame = wire.encode(header, arrays)
+        self.busy = True
+        try:
+            data = memoryview(frame)
+            while data:
+                data = data[os.write(self.fd, data):]
+        finally:
+            self.busy = False
+
+
+def serve(request: Request, channel: Channel) -> None:
+    """Run every job through ``execute``, streaming results over ``channel``."""
+    from harness.specs import CATALOG
+
+    jobs = [(CATALOG[s] if isinstance(s, str) else s, case) for s, case in request.jobs]
+    sent: set[str] = set()
+
+    def progress(case_id: str, outcome: Outcome | None) -> None:
+        if outcome is None:
+            channel.send({"type": "loaded"})
+            return
+        channel.outcome(case_id, outcome)
+        sent.add(case_id)
+
+    _install_probe(channel, request.workdir)
+    try:
+        execution = execute(request.target, jobs, progress)
+    except BackcheckError as exc:
+        channel.send({"type": "refused", "message": str(exc)[:MAX_TEXT],
+                      "exit_code": exc.exit_code})
+        return
+    except BaseException as exc:
+        what, location = locate(_tb_frames(exc), request.workdir)
+        channel.send({"type": "raised", "exception": _describe(exc), "what": what,
+                      "location": location})
+        return
+    for case_id, outcome in execution.outcomes.items():
+        if case_id not in sent:
+            channel.outcome(case_id, outcome)
+    channel.send({"type": "done", "adapter": str(execution.adapter)[:MAX_TEXT],
+                  "notes": [str(n)[:MAX_TEXT] for n in execution.notes[:50]]})
+
+
+def _describe(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}({exc})" if str(exc) else type(exc).__name__
+    return text[:MAX_TEXT]
+
+
+def _install_probe(channel: Channel, workdir: str) -> None:
+    """On SIGUSR1, tell the parent which function of the submission is running."""
+
+    def probe(signum: int, frame: FrameType | None) -> None:
+        if channel.busy:
+            return
+        what, location = locate(_stack(frame), workdir)
+        channel.send({"type": "where", "what": what, "location": location})
+
+    signal.signal(signal.SIGUSR1, probe)
+
+
+def _stack(frame: FrameType | None) -> list[FrameType]:
+    frames = []
+    while frame is not None:
+        frames.append(frame)
+        frame = frame.f_back
+    return frames[::-1]
+
+
+def _tb_frames(exc: BaseException) -> list[FrameType]:
+    return [tb.tb_frame for tb in _walk(exc.__traceback__)]
+
+
+def _walk(tb):
+    while tb is not None:
+        yield tb
+        tb = tb.tb_next
+
+
+def locate(frames: list[FrameType], workdir: str) -> tuple[str, str]:
+    """The innermost frame of the submission: its qualified name and ``file:line``."""
+    mine = [f for f in frames if f.f_code.co_filename.startswith(workdir)]
+    if not mine:
+        return "", ""
+    frame = mine[-1]
+    name = getattr(frame.f_code, "co_qualname", frame.f_code.co_name)
+    what = "loading" if name == "<module>" else name
+    return what, f"{os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}"
+
+
+__all__ = ["Channel", "Request", "locate", "monitor", "serve", "worker"]

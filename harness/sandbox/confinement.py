@@ -1,0 +1,219 @@
+"""The walls around a child: namespaces, hidden paths, resource limits, no privileges.
+
+As root (here and in CI) the monitor enters new mount, PID and network namespaces,
+makes every mount private, and covers each hidden path with an empty read-only
+tmpfs (a hidden package gets an ``__init__`` that refuses to import); the worker it
+forks is then PID 1 of its own namespace, so killing it kills every process it
+started. The worker sets its resource limits and becomes ``nobody`` (uid and gid
+65534, no groups, no new privileges), so it can undo none of this. Without root, or
+where namespaces are refused, only the limits and a session of its own are in force,
+and ``Walls.missing`` says so.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.abc
+import os
+import resource
+import signal
+import sys
+from dataclasses import dataclass, field
+
+from harness.isolation import Limits
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+MS_RDONLY = 0x1
+MS_NOSUID = 0x2
+MS_NODEV = 0x4
+MS_NOEXEC = 0x8
+MS_REMOUNT = 0x20
+MS_BIND = 0x1000
+MS_REC = 0x4000
+MS_PRIVATE = 0x40000
+PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+PR_SET_NO_NEW_PRIVS = 38
+NOBODY = 65534
+_SEALED = MS_NOSUID | MS_NODEV | MS_NOEXEC
+_REFUSE = "raise ImportError('this package is hidden from submissions by backcheck')\n"
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+@dataclass
+class Walls:
+    """What the monitor managed to put in place, and what it could not."""
+
+    enforced: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    pid_namespace: bool = False
+    hidden_modules: tuple[str, ...] = ()
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{what}: {os.strerror(errno)}")
+
+
+def mount(source: str | None, target: str, fstype: str | None, flags: int,
+          data: str | None = None) -> None:
+    """mount(2), raising ``OSError`` on failure."""
+    args = [s.encode() if s is not None else None for s in (source, target, fstype, data)]
+    _check(_libc.mount(args[0], args[1], args[2], ctypes.c_ulong(flags), args[3]),
+           f"mount {target}")
+
+
+def build(hidden: tuple[str, ...], network: bool) -> Walls:
+    """Enter new namespaces and hide ``hidden`` (in the monitor, before it forks)."""
+    walls = Walls(hidden_modules=tuple(_package_names(hidden)))
+    if os.geteuid() != 0:
+        walls.missing.append("not root: no namespaces, so the child can read every file "
+                             "this user can (reference, output) and use the network")
+        return walls
+    walls.enforced.append("runs as nobody (uid 65534)")
+    flags = CLONE_NEWNS | CLONE_NEWPID | (0 if network else CLONE_NEWNET)
+    try:
+        _check(_libc.unshare(flags), "unshare")
+        mount(None, "/", None, MS_REC | MS_PRIVATE)
+    except OSError as exc:
+        walls.missing.append(f"namespaces refused ({exc}): hidden paths readable, "
+                             "network reachable")
+        return walls
+    walls.pid_namespace = True
+    walls.enforced.append("own PID namespace")
+    walls.enforced.append("network allowed" if network else "no network")
+    _reopen(_library_paths(), walls)
+    for path in hidden:
+        _hide(path, walls)
+    return walls
+
+
+def _library_paths() -> list[str]:
+    """The directories Python imports from, outermost first, none inside another."""
+    paths = sorted({os.path.realpath(p) for p in sys.path if p and os.path.isdir(p)})
+    return [p for p in paths if not any(p.startswith(q + "/") for q in paths if q != p)]
+
+
+def _private_ancestor(path: str) -> str | None:
+    """The outermost directory above ``path`` that other users may not enter."""
+    parts = path.strip("/").split("/")
+    for depth in range(1, len(parts)):
+        ancestor = "/" + "/".join(parts[:depth])
+        if not os.stat(ancestor).st_mode & 0o001:
+            return ancestor
+    return None
+
+
+def _reopen(paths: list[str], walls: Walls) -> None:
+    """Let ``nobody`` reach libraries under a private directory (pyenv in /root).
+
+    The private directory is covered with an empty tmpfs into which only the library
+    directories are bind-mounted back, read-only: the rest of it stays out of sight.
+    """
+    blocked: dict[str, list[str]] = {}
+    for path in paths:
+        ancestor = _private_ancestor(path)
+        if ancestor:
+            blocked.setdefault(ancestor, []).append(path)
+    for ancestor, inside in blocked.items():
+        handles = {p: os.open(p, os.O_PATH) for p in inside}
+        try:
+            mount("tmpfs", ancestor, "tmpfs", _SEALED, "size=64k,mode=755")
+            for path, fd in handles.items():
+                os.makedirs(path, mode=0o755, exist_ok=True)
+                mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+                mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
+        except OSError as exc:
+            walls.missing.append(f"could not open libraries under {ancestor} ({exc})")
+            continue
+        finally:
+            for fd in handles.values():
+                os.close(fd)
+        walls.enforced.append(f"only Python's libraries visible in {ancestor}")
+
+
+def _package_names(hidden: tuple[str, ...]) -> list[str]:
+    return [os.path.basename(p.rstrip("/")) for p in hidden
+            if os.path.isfile(os.path.join(p, "__init__.py"))]
+
+
+def _hide(path: str, walls: Walls) -> None:
+    try:
+        if os.path.isdir(path):
+            package = os.path.isfile(os.path.join(path, "__init__.py"))
+            mount("tmpfs", path, "tmpfs", _SEALED, "size=64k,mode=755")
+            if package:
+                with open(os.path.join(path, "__init__.py"), "w") as init:
+                    init.write(_REFUSE)
+            mount(None, path, None, MS_REMOUNT | MS_RDONLY | _SEALED)
+        elif os.path.exists(path):
+            mount("/dev/null", path, None, MS_BIND)
+            mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | _SEALED)
+        else:
+            return
+    except OSError as exc:
+        walls.missing.append(f"could not hide {path} ({exc})")
+        return
+    walls.enforced.append(f"hidden {path}")
+
+
+def enter(limits: Limits, workdir: str, walls: Walls) -> None:
+    """Confine the calling worker for good (it runs the code under test next)."""
+    os.setsid()
+    if walls.pid_namespace:
+        _own_proc(walls)
+    _set_limits(limits)
+    os.chdir(workdir)
+    os.environ.update(HOME=workdir, TMPDIR=workdir)
+    if os.geteuid() == 0:
+        os.setgroups([])
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+    _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    _block_imports(walls.hidden_modules)
+
+
+def _own_proc(walls: Walls) -> None:
+    """A /proc that shows only the sandbox's own processes."""
+    try:
+        mount("proc", "/proc", "proc", _SEALED)
+    except OSError as exc:
+        walls.missing.append(f"host /proc visible ({exc})")
+
+
+def _set_limits(limits: Limits) -> None:
+    mb = 2**20
+    table = {
+        resource.RLIMIT_CPU: (limits.cpu_seconds, limits.cpu_seconds + 1),
+        resource.RLIMIT_AS: (limits.memory_mb * mb, limits.memory_mb * mb),
+        resource.RLIMIT_FSIZE: (limits.file_mb * mb, limits.file_mb * mb),
+        resource.RLIMIT_CORE: (0, 0),
+        resource.RLIMIT_NPROC: (limits.processes, limits.processes),
+    }
+    for which, value in table.items():
+        resource.setrlimit(which, value)
+
+
+class _HiddenFinder(importlib.abc.MetaPathFinder):
+    """Refuses to import hidden packages (a second wall behind the tmpfs)."""
+
+    def __init__(self, names: tuple[str, ...]):
+        self.names = names
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname.partition(".")[0] in self.names:
+            raise ModuleNotFoundError(f"No module named {fullname!r} (hidden by backcheck)")
+        return None
+
+
+def _block_imports(names: tuple[str, ...]) -> None:
+    for name in [m for m in sys.modules if m.partition(".")[0] in names]:
+        del sys.modules[name]
+    sys.meta_path.insert(0, _HiddenFinder(names))
+    importlib.invalidate_caches()

@@ -1,0 +1,75 @@
+"""A private working copy of the submission that the sandbox user can read.
+
+Submissions often sit in directories only root can enter (pytest's ``tmp_path``, an
+instructor's 0700 folder), while the worker runs as ``nobody``. The parent copies the
+target (a file, or a package directory with its symlinks left as links) and any
+``--adapter-file`` into a fresh directory owned by ``nobody``, which is also the
+worker's current and home directory, and removes it afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+
+from harness.errors import BackcheckError
+from harness.sandbox.confinement import NOBODY
+from harness.target import Target
+
+MAX_COPY_BYTES = 256 * 2**20
+
+
+@contextmanager
+def staged(target: Target) -> Iterator[tuple[Target, str]]:
+    """``target`` rewritten to point into a fresh working directory, and that directory."""
+    workdir = os.path.realpath(tempfile.mkdtemp(prefix="backcheck-sandbox-"))
+    try:
+        path = _copy(target.path, workdir, "submission")
+        adapter_file = target.adapter_file and _copy(target.adapter_file, workdir, "adapter")
+        if os.geteuid() == 0:
+            os.chown(workdir, NOBODY, NOBODY)
+        os.chmod(workdir, 0o700)
+        yield replace(target, path=path, adapter_file=adapter_file), workdir
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _copy(path: str, workdir: str, role: str) -> str:
+    """A readable copy of ``path`` under ``workdir/role``; module names stay as they are."""
+    if not os.path.exists(path):
+        return path
+    source = os.path.abspath(path.rstrip("/") or path)
+    folder = os.path.join(workdir, role)
+    os.makedirs(folder, mode=0o755)
+    dest = os.path.join(folder, os.path.basename(source))
+    if os.path.isdir(source):
+        _check_size(source)
+        shutil.copytree(source, dest, symlinks=True)
+    else:
+        shutil.copyfile(source, dest)
+    _open_up(folder)
+    return dest
+
+
+def _check_size(source: str) -> None:
+    total = 0
+    for root, _, files in os.walk(source):
+        total += sum(os.lstat(os.path.join(root, f)).st_size for f in files)
+        if total > MAX_COPY_BYTES:
+            raise BackcheckError(f"submission is larger than {MAX_COPY_BYTES // 2**20} MB",
+                                 where=source, hint="remove data files from the submission")
+
+
+def _open_up(folder: str) -> None:
+    """Directories 0755 and files 0644, so the sandbox user can read but not change them."""
+    os.chmod(folder, 0o755)
+    for root, dirs, files in os.walk(folder):
+        for names, mode in ((dirs, 0o755), (files, 0o644)):
+            for name in names:
+                path = os.path.join(root, name)
+                if not os.path.islink(path):
+                    os.chmod(path, mode)

@@ -1,0 +1,279 @@
+"""Running one submission's jobs in sandboxed children, and judging how each child ended.
+
+The supervisor starts a child on the jobs still pending, takes its outcomes as they
+stream in, and keeps two clocks: one per layer (loading counts as its own step) and
+one for the whole submission. When a layer times out, crashes, hits a limit, raises
+``SystemExit`` or sends garbage, that layer's remaining cases get a ``RunError``
+saying why and where, and a fresh child takes the layers after it. A failure while
+loading fails every case (another child would fail the same way).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import time
+from collections.abc import Callable
+
+from harness.errors import BackcheckError
+from harness.execution import Execution, Job
+from harness.isolation import Limits
+from harness.outcome import Outcome, RunError
+from harness.sandbox import launcher, staging, wire
+from harness.sandbox.child import Request
+from harness.sandbox.codec import MAX_TEXT, unpack_outcome
+from harness.specs import CATALOG
+from harness.target import Target
+
+HIDDEN_PACKAGES = ("reference",)
+EXCERPT = 600
+_HARNESS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_EXIT_CODES = (2, 3, 4)
+
+
+def executor(limits: Limits) -> Callable[[Target, list[Job]], Execution]:
+    """An executor running each submission under ``limits`` (see ``harness.isolation``)."""
+
+    def run(target: Target, jobs: list[Job]) -> Execution:
+        with staging.staged(target) as (staged, workdir):
+            return Supervisor(target, staged, workdir, jobs, limits).run()
+
+    return run
+
+
+def hidden_paths(limits: Limits) -> tuple[str, ...]:
+    """The reference package's directories and ``limits.hidden``, never backcheck's own."""
+    paths = [os.path.abspath(p) for p in limits.hidden]
+    for name in HIDDEN_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        paths += list(spec.submodule_search_locations or []) if spec else []
+    return tuple(p for p in dict.fromkeys(os.path.realpath(p) for p in paths)
+                 if not _HARNESS.startswith(p.rstrip("/") + "/"))
+
+
+class Supervisor:
+    """Drives children until every job has an outcome."""
+
+    def __init__(self, target: Target, staged: Target, workdir: str, jobs: list[Job],
+                 limits: Limits):
+        self.name = os.path.basename(target.path.rstrip("/")) or target.path
+        self.staged = staged
+        self.workdir = workdir
+        self.jobs = list(jobs)
+        self.pending = list(jobs)
+        self.limits = limits
+        self.hidden = hidden_paths(limits)
+        self.outcomes: dict[str, Outcome] = {}
+        self.adapter = ""
+        self.notes: list[str] = []
+        self.output = launcher.Output(limits.output_bytes)
+        self.missing: list[str] = []
+        self.deadline = time.monotonic() + limits.total_timeout
+
+    def run(self) -> Execution:
+        """Every job's outcome, the adapter, and notes (including the sandbox's)."""
+        while self.pending and self._child():
+            pass
+        self.fail(self.pending, RunError("crashed", "the sandbox returned no result"))
+        outcomes = {case.id: self.outcomes[case.id] for _, case in self.jobs}
+        return Execution(outcomes, self.adapter, self._notes())
+
+    def _request(self) -> Request:
+        jobs = [(spec.name if CATALOG.get(spec.name) is spec else spec, case)
+                for spec, case in self.pending]
+        return Request(self.staged, jobs, self.limits, self.hidden, self.workdir)
+
+    def _child(self) -> bool:
+        """Run one child; whether another should take the jobs still pending."""
+        child = launcher.shared().launch(self._request(), self.limits.output_bytes)
+        try:
+            return Episode(self, child).run()
+        except wire.WireError as exc:
+            return self._lost(child, "crashed", f"sent malformed results ({exc})")
+        finally:
+            child.finish()
+            self.output.add(bytes(child.output.kept))
+            self.output.total += child.output.total - len(child.output.kept)
+            self.missing += [m for m in child.walls.get("missing", [])
+                             if isinstance(m, str) and m not in self.missing]
+
+    def record(self, frame: wire.Frame) -> None:
+        """Take one streamed outcome, after checking it belongs to a pending job."""
+        case_id = frame.header.get("case")
+        job = next((j for j in self.pending if j[1].id == case_id), None)
+        if job is None:
+            raise wire.WireError(f"outcome for an unknown or finished case {case_id!r}")
+        outcome = unpack_outcome(frame.header, frame.arrays, job[0])
+        self.outcomes[case_id] = self._memory(outcome)
+        self.pending.remove(job)
+
+    def _memory(self, outcome: Outcome) -> Outcome:
+        """``MemoryError`` inside the child is the memory limit, not a bug of the student."""
+        error = outcome.error
+        if error is None or error.kind != "exception" or "MemoryError" not in error.message:
+            return outcome
+        limit = RunError("limit", f"memory limit {self.limits.memory_mb} MB exceeded "
+                                  f"({error.message})", error.location)
+        return Outcome(None, error=limit)
+
+    def finish(self, header: dict) -> None:
+        """The child's closing frame: adapter and loading notes."""
+        self.adapter = _text(header.get("adapter"))
+        notes = header.get("notes")
+        for note in notes if isinstance(notes, list) else []:
+            if isinstance(note, str) and note[:MAX_TEXT] not in self.notes:
+                self.notes.append(note[:MAX_TEXT])
+
+    def current_layer(self) -> str:
+        return self.pending[0][0].name if self.pending else ""
+
+    def fail_step(self, loaded: bool, error: RunError) -> bool:
+        """Fail the layer that was running (every case, if loading); go on if loaded."""
+        if not loaded:
+            self.fail(self.pending, error)
+            return False
+        layer = self.current_layer()
+        self.fail([j for j in self.pending if j[0].name == layer], error)
+        return True
+
+    def fail(self, jobs: list[Job], error: RunError) -> None:
+        for job in list(jobs):
+            self.outcomes[job[1].id] = Outcome(None, error=error)
+            self.pending.remove(job)
+
+    def _lost(self, child: launcher.Child, kind: str, message: str) -> bool:
+        child.kill()
+        layer = self.current_layer()
+        return self.fail_step(True, RunError(kind, f"{message} in {layer}"))
+
+    def refuse(self, header: dict) -> None:
+        """The child met a usage or input error (a tie between adapters): raise it here."""
+        error = BackcheckError(_text(header.get("message")) or "the submission was refused")
+        code = header.get("exit_code")
+        error.exit_code = code if code in _EXIT_CODES else error.exit_code
+        raise error
+
+    def _notes(self) -> list[str]:
+        notes = list(self.notes)
+        if self.missing:
+            notes.append("sandbox: not enforced here: " + "; ".join(self.missing))
+        if self.output.total:
+            text = bytes(self.output.kept[:EXCERPT]).decode("utf-8", "replace")
+            more = "..." if self.output.total > EXCERPT else ""
+            notes.append(f"the submission printed {self.output.total} bytes (shown, never "
+                         f"graded): {text!r}{more}")
+        return notes
+
+
+class Episode:
+    """One child's life: its events, its clocks, and how it ended."""
+
+    def __init__(self, supervisor: Supervisor, child: launcher.Child):
+        self.sup = supervisor
+        self.child = child
+        self.loaded = False
+        self.step = "loading"
+        self.clock = time.monotonic()
+        self.raised: dict = {}
+
+    def run(self) -> bool:
+        """Whether a fresh child should take over the jobs still pending."""
+        while True:
+            self._tick()
+            event = self.child.next(min(self.clock + self.sup.limits.timeout,
+                                        self.sup.deadline))
+            if isinstance(event, launcher.Timeout):
+                return self._timed_out()
+            if isinstance(event, launcher.Exited):
+                return self._ended(event.status)
+            go_on = self._frame(event.header.get("type"), event)
+            if go_on is not None:
+                return go_on
+
+    def _tick(self) -> None:
+        """Restart the layer clock when a new layer becomes the one running."""
+        step = self.sup.current_layer() if self.loaded else "loading"
+        if step != self.step:
+            self.step, self.clock = step, time.monotonic()
+
+    def _frame(self, kind: str | None, frame: wire.Frame) -> bool | None:
+        if kind == "outcome":
+            self.sup.record(frame)
+        elif kind == "loaded":
+            self.loaded = True
+        elif kind == "raised":
+            self.raised = frame.header
+        elif kind == "done":
+            self.sup.finish(frame.header)
+            return False
+        elif kind == "refused":
+            self.sup.refuse(frame.header)
+        elif kind == "sandbox-failed":
+            message = f"the sandbox could not start: {_text(frame.header.get('message'))}"
+            return self.sup.fail_step(False, RunError("crashed", message))
+        elif kind != "where":
+            raise wire.WireError(f"unknown frame type {kind!r}")
+        return None
+
+    def _timed_out(self) -> bool:
+        where = self.child.probe()
+        self.child.kill()
+        what, location = _where(where.header if where else {})
+        if time.monotonic() >= self.sup.deadline:
+            message = f"submission time limit of {self.sup.limits.total_timeout:g} s exceeded"
+            self.sup.fail(self.sup.pending, RunError("timeout", message, location))
+            return False
+        seconds = f"{self.sup.limits.timeout:g} s"
+        if not self.loaded:
+            error = RunError("timeout", f"timed out after {seconds} while loading "
+                                        f"{self.sup.name}", location)
+        else:
+            error = RunError("timeout", f"timed out after {seconds} in {self._place(what)}",
+                             location)
+        return self.sup.fail_step(self.loaded, error)
+
+    def _place(self, what: str) -> str:
+        layer = self.sup.current_layer()
+        if not what or what == "loading" or what.startswith(layer + "."):
+            return what if what.startswith(layer + ".") else layer
+        return f"{layer} ({what})"
+
+    def _ended(self, status: int | None) -> bool:
+        kind, reason = _reason(status, self.sup.limits)
+        what, location = _where(self.raised)
+        if self.raised:
+            kind, reason = "exception", f"raised {_text(self.raised.get('exception'))}"
+        if not self.loaded:
+            kind = "load" if kind == "exception" else kind
+            message = f"{self.sup.name} {reason} while loading"
+        elif kind == "limit":
+            message = f"{reason} in {self._place(what)}"
+        else:
+            message = f"{self._place(what)} {reason}"
+        return self.sup.fail_step(self.loaded, RunError(kind, message, location))
+
+
+def _where(header: dict) -> tuple[str, str]:
+    return _text(header.get("what"))[:200], _text(header.get("location"))[:200]
+
+
+def _text(value: object) -> str:
+    return value[:MAX_TEXT] if isinstance(value, str) else ""
+
+
+def _reason(status: int | None, limits: Limits) -> tuple[str, str]:
+    """The RunError kind and message for a worker that ended before finishing."""
+    if status is None:
+        return "crashed", "vanished (no exit status)"
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        if sig == signal.SIGXCPU:
+            return "limit", f"CPU time limit of {limits.cpu_seconds} s exceeded"
+        if sig == signal.SIGXFSZ:
+            return "limit", f"file size limit of {limits.file_mb} MB exceeded"
+        if sig == signal.SIGKILL:
+            return "crashed", "was killed (SIGKILL; out of memory?)"
+        return "crashed", f"crashed with signal {signal.Signals(sig).name}"
+    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
+    return "crashed", f"exited with status {code} before finishing"

@@ -1,0 +1,71 @@
+"""The pre-warmed fork server: each sandboxed child costs a fork, not a Python start.
+
+The parent starts this once (``python -I -c ...``, a clean interpreter with a minimal
+environment) and keeps a Unix socket to it. It imports only NumPy and backcheck's
+child side (``PRELOAD``): never the reference, an oracle, the engine or a framework,
+so nothing secret is in the memory a child inherits. Each request is a pickled
+``child.Request`` from the trusted parent plus three pipe ends (results, output,
+status) passed as ``SCM_RIGHTS``; the zygote forks a monitor for it and goes back
+to waiting. It exits when the parent closes the socket.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pickle
+import signal
+import socket
+import struct
+import sys
+
+PRELOAD = ("numpy", "harness.execution", "harness.specs", "harness.adapters.native",
+           "harness.sandbox.child")
+FDS_PER_REQUEST = 3
+_LENGTH = struct.Struct(">Q")
+
+
+def main(fd: int) -> None:
+    """Serve fork requests on the socket ``fd`` until it closes."""
+    for module in PRELOAD:
+        importlib.import_module(module)
+    from harness.sandbox import child
+
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    control = socket.socket(fileno=fd)
+    while (received := receive(control)) is not None:
+        request, fds = received
+        if os.fork() == 0:
+            control.close()
+            child.monitor(request, *fds)
+        for pipe in fds:
+            os.close(pipe)
+
+
+def receive(control: socket.socket):
+    """The next ``(request, fds)``, or ``None`` when the parent has gone."""
+    head, fds, _, _ = socket.recv_fds(control, _LENGTH.size, FDS_PER_REQUEST)
+    if len(head) < _LENGTH.size:
+        return None
+    (length,) = _LENGTH.unpack(head)
+    body = bytearray()
+    while len(body) < length:
+        chunk = control.recv(min(length - len(body), 1 << 20))
+        if not chunk:
+            return None
+        body += chunk
+    return pickle.loads(body), fds
+
+
+def request_bytes(request: object) -> bytes:
+    """The bytes the parent sends after the length header (see ``receive``)."""
+    return pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def header(length: int) -> bytes:
+    """The length header that carries the file descriptors."""
+    return _LENGTH.pack(length)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
