@@ -1,0 +1,214 @@
+"""Generated submissions for the benchmark: correct and buggy, in more than one style.
+
+A *native* submission is the reference package inlined into one file (its
+``from reference...`` imports removed), optionally followed by a few lines that
+override one layer with a typical student mistake; the override keeps the layer's name,
+so the networks built from it inherit the bug, as a student's would. One variant swaps
+in a naive-loop ``Conv2d`` (four nested Python loops) to show that a slow but correct
+student convolution only costs its own forward and backward per case.
+
+A *cs231n* submission (written only when that adapter is registered) is the same
+reference wrapped as CS231n-style ``<layer>_forward(...) -> (out, cache)`` and
+``<layer>_backward(dout, cache) -> grads`` functions.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import textwrap
+from pathlib import Path
+
+from harness import adapters
+
+NAIVE_CONV2D = '''
+class Conv2d:
+    """Cross-correlation written the slow, obvious way: one output element at a time."""
+
+    def __init__(self, W, b, stride=1, padding=0):
+        self.W, self.b, self.stride, self.padding = W, b, stride, padding
+
+    def forward(self, x):
+        p, s = self.padding, self.stride
+        self.xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
+        n, _, h, w = self.xp.shape
+        f, _, kh, kw = self.W.shape
+        oh, ow = (h - kh) // s + 1, (w - kw) // s + 1
+        out = np.zeros((n, f, oh, ow), dtype=x.dtype)
+        for i in range(n):
+            for k in range(f):
+                for r in range(oh):
+                    for c in range(ow):
+                        patch = self.xp[i, :, r * s:r * s + kh, c * s:c * s + kw]
+                        out[i, k, r, c] = np.sum(patch * self.W[k]) + self.b[k]
+        return out
+
+    def backward(self, dout):
+        p, s = self.padding, self.stride
+        f, _, kh, kw = self.W.shape
+        dxp, dW = np.zeros_like(self.xp), np.zeros_like(self.W)
+        for i in range(dout.shape[0]):
+            for k in range(f):
+                for r in range(dout.shape[2]):
+                    for c in range(dout.shape[3]):
+                        g = dout[i, k, r, c]
+                        dW[k] += g * self.xp[i, :, r * s:r * s + kh, c * s:c * s + kw]
+                        dxp[i, :, r * s:r * s + kh, c * s:c * s + kw] += g * self.W[k]
+        h, w = dxp.shape[2:]
+        dx = dxp[:, :, p:h - p, p:w - p]
+        return {"x": dx, "W": dW, "b": dout.sum(axis=(0, 2, 3))}
+'''
+
+BUGS: dict[str, str] = {
+    "correct": "",
+    "naive_conv": NAIVE_CONV2D,
+    "linear_dW_transposed": '''
+class Linear(Linear):
+    def backward(self, dout):
+        grads = super().backward(dout)
+        return {**grads, "W": grads["W"].T}
+''',
+    "relu_no_mask": '''
+class ReLU(ReLU):
+    def backward(self, dout):
+        return {"x": dout}
+''',
+    "sigmoid_wrong_derivative": '''
+class Sigmoid(Sigmoid):
+    def backward(self, dout):
+        return {"x": dout * self.out}
+''',
+    "mse_not_averaged": '''
+class MSELoss(MSELoss):
+    def backward(self, dout=1.0):
+        grads = super().backward(dout)
+        return {"x": grads["x"] * grads["x"].size}
+''',
+    "conv_no_bias_grad": '''
+class Conv2d(Conv2d):
+    def backward(self, dout):
+        grads = super().backward(dout)
+        return {"x": grads["x"], "W": grads["W"]}
+''',
+    "layernorm_unfinished": '''
+class LayerNorm(LayerNorm):
+    def backward(self, dout):
+        raise NotImplementedError
+''',
+    "batchnorm_crashes": '''
+class BatchNorm(BatchNorm):
+    def forward(self, x):
+        raise ValueError("shapes do not match")
+''',
+}
+"""Variant name -> source appended to the inlined reference (empty: the correct one)."""
+
+CS231N_FUNCTIONS = '''
+
+def _forward(cls, *inputs, **init):
+    layer = cls(**init)
+    return layer.forward(*inputs), layer
+
+
+def _backward(dout, cache):
+    return cache.backward(dout)
+'''
+
+
+def reference_source() -> str:
+    """The reference package as one module's source, its modules in dependency order."""
+    found = importlib.util.find_spec("reference")
+    assert found is not None and found.submodule_search_locations
+    folder = Path(next(iter(found.submodule_search_locations)))
+    modules = {p.stem: p.read_text() for p in sorted(folder.glob("*.py"))
+               if p.stem != "__init__"}
+    parts = ["from __future__ import annotations\n"]
+    for name in _dependency_order(modules):
+        parts.append(f"# --- {name}\n{_strip_imports(modules[name])}")
+    return "\n".join(parts)
+
+
+def _dependency_order(modules: dict[str, str]) -> list[str]:
+    """Module names with every ``reference.X`` import placed before its importer."""
+    needs = {name: _reference_imports(source) for name, source in modules.items()}
+    ordered: list[str] = []
+
+    def visit(name: str) -> None:
+        if name not in ordered:
+            for dependency in sorted(needs.get(name, ())):
+                visit(dependency)
+            ordered.append(name)
+
+    for name in sorted(modules):
+        visit(name)
+    return ordered
+
+
+def _reference_imports(source: str) -> set[str]:
+    return {node.module.split(".")[1] for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("reference.")}
+
+
+def _strip_imports(source: str) -> str:
+    """The source without ``from __future__`` and ``from reference...`` imports."""
+    drop: set[int] = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.ImportFrom) and (
+                node.module == "__future__" or (node.module or "").startswith("reference")):
+            drop.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    lines = source.splitlines(keepends=True)
+    return "".join(line for i, line in enumerate(lines, start=1) if i not in drop)
+
+
+def native(bug: str) -> str:
+    """A native-API submission with the named bug (``correct`` for none)."""
+    return reference_source() + textwrap.dedent(BUGS[bug])
+
+
+def cs231n(bug: str) -> str:
+    """The same layers as CS231n-style functions: ``x_forward -> (out, cache)``."""
+    lines = [native(bug), CS231N_FUNCTIONS]
+    for name, (init, inputs) in _cs231n_signatures().items():
+        lower = _snake(name)
+        arguments = ", ".join((*inputs, *init))
+        keywords = ", ".join(f"{p}={p}" for p in init)
+        lines.append(f"\ndef {lower}_forward({arguments}):\n"
+                     f"    return _forward({name}, {', '.join(inputs)}, {keywords})\n"
+                     f"\n\ndef {lower}_backward(dout, cache):\n"
+                     f"    return _backward(dout, cache)\n")
+    return "\n".join(lines)
+
+
+def _cs231n_signatures() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    from harness.specs import CATALOG
+
+    return {name: ((*spec.params, *_config_names(spec)), spec.inputs)
+            for name, spec in CATALOG.items() if spec.kind != "network"}
+
+
+def _config_names(spec) -> tuple[str, ...]:
+    return tuple(spec.case(0, "float64").config)
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower()
+                   for i, c in enumerate(name))
+
+
+def styles() -> list[str]:
+    """The adapter styles this checkout can grade: native, plus cs231n when registered."""
+    return ["native", *(["cs231n"] if "cs231n" in adapters.registered() else [])]
+
+
+def generate(directory: Path, count: int) -> list[Path]:
+    """Write ``count`` submissions, cycling through styles and bugs; return their paths."""
+    directory.mkdir(parents=True, exist_ok=True)
+    writers = {"native": native, "cs231n": cs231n}
+    kinds = [(style, bug) for bug in BUGS for style in styles()]
+    paths = []
+    for index in range(count):
+        style, bug = kinds[index % len(kinds)]
+        path = directory / f"student_{index:03d}_{style}_{bug}.py"
+        path.write_text(writers[style](bug))
+        paths.append(path)
+    return paths
