@@ -43,7 +43,11 @@ def execute(target: Target, jobs: list[Job], progress: Progress | None = None) -
         error = RunError("load", f"{submission.name} failed to load: {submission.error}")
         return Execution({c.id: Outcome(None, error=error) for _, c in jobs}, "",
                          submission.notes)
-    adapter, _ = adapters.choose(submission.namespace, target.adapter, target.adapter_file)
+    adapter, detection = adapters.choose(submission.namespace, target.adapter,
+                                         target.adapter_file)
+    notes = list(submission.notes)
+    if adapter.name != "native" or not detection.layers:
+        notes.append(f"adapter {adapter.name}: {detection.evidence}")
     runners: dict[str, adapters.Runner | None] = {}
     outcomes = {}
     for spec, case in jobs:
@@ -52,7 +56,7 @@ def execute(target: Target, jobs: list[Job], progress: Progress | None = None) -
         runner = runners[spec.name]
         outcomes[case.id] = runner(case) if runner else _undefined(spec, submission.name)
         report(case.id, outcomes[case.id])
-    return Execution(outcomes, adapter.name, submission.notes)
+    return Execution(outcomes, adapter.name, notes)
 
 
 def _ignore(case_id: str, outcome: Outcome | None) -> None:

@@ -9,19 +9,26 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 from collections.abc import Mapping
 from importlib.metadata import entry_points
 from typing import Any
 
+from harness.adapters import conventions
 from harness.adapters.contract import Adapter, Detection, Runner
+from harness.adapters.conventions import Conventions
 from harness.errors import BackcheckError, UsageError
 
 BUILTIN = {
     "native": "harness.adapters.native:NativeAdapter",
+    "cs231n": "harness.adapters.cs231n:CS231nAdapter",
+    "columnar": "harness.adapters.columnar:ColumnarAdapter",
+    "sgd": "harness.adapters.sgd:SGDAdapter",
+    "classes": "harness.adapters.classes:ClassesAdapter",
 }
 
-__all__ = ["BUILTIN", "Adapter", "Detection", "Runner", "choose", "from_file", "load",
-           "registered"]
+__all__ = ["BUILTIN", "Adapter", "Conventions", "Detection", "Runner", "choose", "from_file",
+           "load", "registered"]
 
 
 def registered() -> dict[str, str]:
@@ -33,12 +40,23 @@ def registered() -> dict[str, str]:
 
 
 def load(name: str) -> Adapter:
-    """The adapter registered as ``name``."""
+    """The adapter registered as ``name``; ``name:key=value,...`` declares conventions.
+
+    ``classes:loss_grad=sum,bias=column`` builds the ``classes`` adapter with those
+    ``Conventions`` (only adapters whose constructor takes conventions accept options).
+    """
+    name, _, options = name.partition(":")
     table = registered()
     if name not in table:
         raise UsageError(f"unknown adapter {name!r}", hint=f"valid: {', '.join(table)}")
     module, _, attr = table[name].partition(":")
-    return getattr(importlib.import_module(module), attr)()
+    factory = getattr(importlib.import_module(module), attr)
+    if not options:
+        return factory()
+    if "conventions" not in inspect.signature(factory).parameters:
+        raise UsageError(f"adapter {name!r} takes no options",
+                         hint="options apply to classes, sgd, cs231n and columnar")
+    return factory(conventions.parse(options))
 
 
 def from_file(path: str) -> Adapter:
@@ -74,14 +92,19 @@ def choose(namespace: Mapping[str, Any], name: str | None = None,
 
 
 def _detect(namespace: Mapping[str, Any]) -> tuple[Adapter, Detection]:
+    """The adapter recognizing the most layers; a tie a generic adapter loses is no tie."""
     candidates = [load(n) for n in registered()]
     scored = [(a, a.detect(namespace)) for a in candidates]
     best = max(len(d.layers) for _, d in scored)
-    top = [(a, d) for a, d in scored if len(d.layers) == best]
     if best == 0:
-        return scored[0]
+        tried = "; ".join(f"{a.name}: {d.evidence}" for a, d in scored)
+        adapter, _ = scored[0]
+        return adapter, Detection(adapter.name, (), f"no adapter recognized a layer ({tried})")
+    top = [(a, d) for a, d in scored if len(d.layers) == best]
+    specific = [(a, d) for a, d in top if not getattr(a, "generic", False)]
+    top = specific or top
     if len(top) > 1:
         matched = "; ".join(f"{a.name}: {d.evidence}" for a, d in top)
-        raise UsageError(f"more than one adapter matches ({matched})",
+        raise UsageError(f"more than one adapter matches {best} layers ({matched})",
                          hint="choose one with --adapter NAME")
     return top[0]

@@ -28,22 +28,47 @@ class NativeAdapter:
     name = "native"
 
     def detect(self, namespace: Mapping[str, Any]) -> Detection:
-        found = tuple(n for n in CATALOG if _layer_class(namespace, n) is not None)
+        found = tuple(n for n, s in CATALOG.items() if _layer_class(namespace, s) is not None)
         return Detection(self.name, found, f"classes named {', '.join(found) or 'none'}")
 
     def runner(self, namespace: Mapping[str, Any], spec: Spec) -> Runner | None:
-        cls = _layer_class(namespace, spec.name)
+        cls = _layer_class(namespace, spec)
         if cls is None:
             return None
         return lambda case: run_layer(cls, spec, case)
 
 
-def _layer_class(namespace: Mapping[str, Any], name: str) -> type | None:
-    candidate = namespace.get(name)
+def _layer_class(namespace: Mapping[str, Any], spec: Spec) -> type | None:
+    """The class named ``spec.name`` if it has the API and takes the spec's parameters."""
+    candidate = namespace.get(spec.name)
     has_api = inspect.isclass(candidate) and all(
         callable(getattr(candidate, m, None)) for m in ("forward", "backward")
     )
-    return candidate if has_api else None
+    return candidate if has_api and _takes_params(candidate, spec) else None
+
+
+def _takes_params(cls: type, spec: Spec) -> bool:
+    """Whether ``cls(**params)`` and ``backward(dout)`` can work: ``Linear(W, b)``, not
+    ``Linear(in, out)``."""
+    try:
+        accepted = inspect.signature(cls).parameters
+    except (TypeError, ValueError):
+        return True
+    if not _takes_dout(cls.backward):
+        return False
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values()):
+        return True
+    return all(name in accepted for name in spec.params)
+
+
+def _takes_dout(backward: Any) -> bool:
+    """Whether ``backward`` accepts the upstream gradient (``backward(self, dout)``)."""
+    try:
+        params = list(inspect.signature(backward).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return True
+    return any(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
+               for p in params)
 
 
 def run_layer(cls: type, spec: Spec, case: Case) -> Outcome:

@@ -1,0 +1,68 @@
+"""Class-based layers with other names, constructors, layouts and gradient conventions.
+
+Finds ``Dense``, ``FullyConnected``, ``Relu``, ``MSE``... (see ``names.LAYERS``), builds
+each with whatever its constructor asks for (``Linear(in_features, out_features)``,
+``Dense(input_dim, output_dim)``, ``Linear(W, b)``), installs the case's parameters in
+the layout the object itself uses (``W`` (out, in) or ``w`` (in, out); bias (M,), (1, M)
+or (M, 1)), passes torch tensors to code written for torch, and reads the gradients
+wherever the class puts them. Scale conventions are never guessed: declare them (see
+``harness.adapters.conventions``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from harness.adapters import names
+from harness.adapters.calls import CallFailed
+from harness.adapters.contract import Detection, Runner
+from harness.adapters.conventions import Conventions
+from harness.adapters.instance import LibraryLayer
+from harness.case import Case
+from harness.outcome import Outcome
+from harness.spec import Spec
+from harness.specs import CATALOG
+
+
+class ClassesAdapter:
+    """Any class with ``forward`` and ``backward`` under a known layer name."""
+
+    name = "classes"
+    generic = True
+    """Ties with a more specific adapter (``native``, ``sgd``) go to that adapter."""
+    layer_type: type[LibraryLayer] = LibraryLayer
+
+    def __init__(self, conventions: Conventions | None = None):
+        self.conventions = conventions or Conventions()
+
+    def detect(self, namespace: Mapping[str, Any]) -> Detection:
+        found = self.classes(namespace)
+        listed = ", ".join(f"{c.__name__} as {n}" if c.__name__ != n else n
+                           for n, c in found.items())
+        return Detection(self.name, tuple(found), f"classes {listed or 'none'}")
+
+    def classes(self, namespace: Mapping[str, Any]) -> dict[str, type]:
+        """Catalog layer name -> the class implementing it (networks excluded)."""
+        found = {}
+        for layer, spec in CATALOG.items():
+            cls = names.find_class(namespace, layer) if spec.kind != "network" else None
+            if cls is not None:
+                found[layer] = cls
+        return found
+
+    def runner(self, namespace: Mapping[str, Any], spec: Spec) -> Runner | None:
+        cls = self.classes(namespace).get(spec.name)
+        if cls is None:
+            return None
+        return lambda case: self.run(cls, spec, case)
+
+    def run(self, cls: type, spec: Spec, case: Case) -> Outcome:
+        """Build, forward and backward one object of ``cls`` on ``case``."""
+        try:
+            layer = self.layer_type(cls, spec, case, self.conventions)
+            output = layer.forward()
+            outcome = layer.backward()
+        except CallFailed as failed:
+            return Outcome(output=None, error=failed.error)
+        return Outcome(output=output, grads=outcome.grads, problems=outcome.problems)

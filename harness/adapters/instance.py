@@ -1,0 +1,279 @@
+"""One layer object of a class-based library, built and driven on one case.
+
+``LibraryLayer`` hides how the library's class differs from backcheck's API: what its
+constructor wants (sizes or arrays, under any usual name), where it keeps its
+parameters and in which layout, whether it computes on torch tensors, what
+``backward`` takes and where the gradients end up (returned as an array, a tuple or a
+dict, or stored on the object as ``grad_W``, ``dW``, ``dweights``...). Everything it
+returns is in backcheck's conventions.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from harness.adapters import layout, names
+from harness.adapters.calls import CallFailed, call, to_numpy
+from harness.adapters.conventions import Conventions, grad_scale, is_local_activation
+from harness.case import Case
+from harness.outcome import Outcome, RunError
+from harness.spec import Spec
+
+MISSING = object()
+INPUT_KEYS = ("x", "dx", "X", "dX", "input", "inputs", "grad_input", "dinput", "d_input",
+              "dL_dx", "grad_x", "dinputs")
+
+
+class LibraryLayer:
+    """A library's layer object with the case's parameters installed in its layout."""
+
+    def __init__(self, cls: type, spec: Spec, case: Case, conventions: Conventions):
+        self.cls, self.spec, self.case, self.conventions = cls, spec, case, conventions
+        self.torch = layout.uses_torch(cls, conventions)
+        self.layout = layout.for_conventions(spec, case, conventions)
+        self.passed: dict[str, str] = {}
+        self.obj = self._construct()
+        self.attrs = {p: self._install(p) for p in spec.params}
+        self._configure()
+
+    # construction -------------------------------------------------------------------
+
+    def _construct(self) -> Any:
+        kwargs = {}
+        for param in _parameters(self.cls):
+            value = self.argument(param.name)
+            if value is not MISSING:
+                kwargs[param.name] = value
+            elif param.default is inspect.Parameter.empty:
+                raise CallFailed(RunError(
+                    "exception", f"cannot construct {self.cls.__name__}: no value known for "
+                    f"its argument {param.name!r} (declare it in an adapter file, see "
+                    "docs/adapters.md)"))
+        return call(f"{self.cls.__name__}.__init__", self.cls, **kwargs)
+
+    def argument(self, name: str) -> Any:
+        """The value for constructor argument ``name``, or ``MISSING``."""
+        for param in self.spec.params:
+            if name in names.PARAMS.get(param, (param,)):
+                self.passed[param] = name
+                return self.array(param, self.case.params[param])
+        return self.sized(names.role(name))
+
+    def sized(self, role: str) -> Any:
+        """A size or hyper-parameter for a constructor role (``in``, ``stride``...)."""
+        params, config = self.case.params, self.case.config
+        W = params.get("W")
+        conv = W is not None and W.ndim > 2
+        if role == "in" and W is not None:
+            return int(W.shape[1] if conv else W.shape[0])
+        if role == "out" and W is not None:
+            return int(W.shape[0] if conv else W.shape[1])
+        if role == "features" and "gamma" in params:
+            return int(params["gamma"].shape[0])
+        if role == "kernel_size":
+            if conv:
+                kernel = tuple(int(k) for k in W.shape[2:])
+                return kernel[0] if len(set(kernel)) == 1 else kernel
+            return config.get("kernel_size", MISSING)
+        if role == "keep" and "p" in config:
+            return 1.0 - config["p"]
+        return config.get(role, MISSING) if role else MISSING
+
+    def _install(self, param: str) -> str:
+        """Put the case's ``param`` on the object; the attribute name it lives under."""
+        ours = self.case.params[param]
+        attr = next((a for a in names.PARAMS.get(param, (param,)) if _has_array(self.obj, a)),
+                    self.passed.get(param))
+        if attr is None:
+            raise CallFailed(RunError(
+                "exception", f"{self.cls.__name__} has no parameter attribute for {param} "
+                f"(looked for {', '.join(names.PARAMS.get(param, (param,)))})"))
+        existing = getattr(self.obj, attr, None)
+        if param not in self.passed and existing is not None:
+            self._read_layout(param, tuple(getattr(existing, "shape", ())), ours)
+        setattr(self.obj, attr, self.array(param, ours))
+        return attr
+
+    def _read_layout(self, param: str, shape: tuple[int, ...], ours: np.ndarray) -> None:
+        if param == "W" and ours.ndim == 2 and self.conventions.weight == "auto":
+            kind = (self._probe_weight() if ours.shape[0] == ours.shape[1]
+                    else layout.weight_kind(shape, ours.shape))
+            layout.weight(self.layout, ours.shape, kind)
+        if param.startswith("b") and ours.ndim == 1 and self.conventions.bias == "auto":
+            layout.bias(self.layout, param, ours.size, layout.bias_kind(shape))
+
+    def _probe_weight(self) -> str:
+        """A square ``W`` does not show its layout: build one with one more output and look."""
+        W = self.case.params["W"]
+        wider = {"W": np.zeros((W.shape[0], W.shape[1] + 1), W.dtype),
+                 "b": np.zeros(W.shape[1] + 1, W.dtype)}
+        probe = replace(self.case, params={**self.case.params, **wider})
+        built = LibraryLayer(self.cls, self.spec, probe, self.conventions)
+        return "out-in" if "W" in built.layout.moves else "in-out"
+
+    def _configure(self) -> None:
+        """Hyper-parameters the constructor did not take, set on matching attributes."""
+        for role in ("stride", "padding", "eps", "negative_slope", "p", "kernel_size"):
+            value = self.sized(role)
+            if value is MISSING:
+                continue
+            for attr in names.CONSTRUCTOR[role]:
+                if hasattr(self.obj, attr) and not callable(getattr(self.obj, attr)):
+                    setattr(self.obj, attr, value)
+
+    def array(self, name: str, ours: np.ndarray) -> Any:
+        """A fresh copy of one of our arrays in the library's layout and array type."""
+        return layout.library_array(self.layout.theirs(name, ours), self.torch)
+
+    # forward and backward -----------------------------------------------------------
+
+    def forward(self) -> Any:
+        """The forward output in backcheck's layout."""
+        inputs = [self.array(n, self.case.inputs[n]) for n in self.spec.inputs]
+        out = call(f"{self.cls.__name__}.forward", self.obj.forward, *inputs)
+        return self.layout.ours("out", to_numpy(out))
+
+    def backward(self) -> Outcome:
+        """Run backward and collect every gradient of ``spec.wrt``."""
+        before = self._stored() if self.conventions.accumulate else {}
+        returned = self._call_backward()
+        found = self._gradients(returned)
+        grads, problems = {}, {}
+        for name in self.spec.wrt:
+            value = found.get(name)
+            if value is None:
+                problems[name] = RunError("bad-return", self._missing(name))
+                continue
+            value = to_numpy(value)
+            if name in before and before[name] is not None and isinstance(value, np.ndarray):
+                value = value - before[name]
+            grads[name] = self._ours(name, value)
+        return Outcome(output=None, grads=grads, problems=problems)
+
+    def _call_backward(self) -> Any:
+        backward = self.obj.backward
+        upstream = self.case.upstream
+        kwargs = self.backward_kwargs(backward)
+        if _positional_count(backward) == 0:
+            result = call(f"{self.cls.__name__}.backward", backward, **kwargs)
+            return _times(result, float(np.sum(upstream))) if upstream.ndim == 0 else result
+        dout = self.array("out", upstream)
+        result = call(f"{self.cls.__name__}.backward", backward, dout, **kwargs)
+        if is_local_activation(self.spec, self.conventions):
+            local = to_numpy(result)
+            return upstream * local if isinstance(local, np.ndarray) else local
+        return result
+
+    def backward_kwargs(self, backward: Any) -> dict[str, Any]:
+        """Extra keyword arguments for backward (the SGD adapter passes a learning rate)."""
+        return {}
+
+    def _ours(self, name: str, value: Any) -> Any:
+        value = self.layout.ours(name, value)
+        if not isinstance(value, np.ndarray):
+            return value
+        scale = grad_scale(self.spec, self.case, name, self.conventions)
+        return value if scale == 1.0 else (value * scale).astype(value.dtype)
+
+    def _gradients(self, returned: Any) -> dict[str, Any]:
+        found = _returned(self.spec, returned)
+        for param, value in self._stored().items():
+            if value is not None:
+                found.setdefault(param, value)
+        return found
+
+    def _stored(self) -> dict[str, Any]:
+        """Parameter gradients the object keeps as attributes (or in a dict attribute)."""
+        stored = {}
+        for param, attr in self.attrs.items():
+            spellings = names.grad_names([attr, *names.PARAMS.get(param, (param,))])
+            value = next((getattr(self.obj, s) for s in spellings
+                          if getattr(self.obj, s, None) is not None), None)
+            stored[param] = _copy(value if value is not None else self._in_dict(attr))
+        return stored
+
+    def _in_dict(self, attr: str) -> Any:
+        for holder in names.GRAD_DICTS:
+            table = getattr(self.obj, holder, None)
+            if isinstance(table, Mapping):
+                for key in (attr, f"d{attr}", f"grad_{attr}"):
+                    if table.get(key) is not None:
+                        return table[key]
+        return None
+
+    def _missing(self, name: str) -> str:
+        who = f"{self.cls.__name__}.backward"
+        if name not in self.spec.params:
+            return f"{who} returned no gradient for the input {name!r}"
+        attr = self.attrs.get(name, name)
+        return (f"{who} gave no gradient for {attr!r}: not returned, and no attribute "
+                f"{', '.join(names.grad_names([attr])[:4])}... was set")
+
+
+def _parameters(cls: type) -> list[inspect.Parameter]:
+    try:
+        signature = inspect.signature(cls)
+    except (TypeError, ValueError):
+        return []
+    plain = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    return [p for p in signature.parameters.values() if p.kind in plain]
+
+
+def _positional_count(fn: Any) -> int:
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return 1
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+             inspect.Parameter.VAR_POSITIONAL)
+    return sum(p.kind in kinds and p.default is inspect.Parameter.empty for p in params) or (
+        1 if any(p.kind in kinds for p in params) else 0)
+
+
+def _has_array(obj: Any, attr: str) -> bool:
+    value = getattr(obj, attr, None)
+    return value is not None and hasattr(value, "shape") and not callable(value)
+
+
+def _copy(value: Any) -> Any:
+    value = to_numpy(value)
+    return value.copy() if isinstance(value, np.ndarray) else value
+
+
+def _times(result: Any, factor: float) -> Any:
+    if factor == 1.0:
+        return result
+    value = to_numpy(result)
+    return value * factor if isinstance(value, np.ndarray) else result
+
+
+def _returned(spec: Spec, returned: Any) -> dict[str, Any]:
+    """Gradients by canonical name from what backward returned (array, tuple or dict)."""
+    if returned is None:
+        return {}
+    if isinstance(returned, Mapping):
+        return _from_mapping(spec, returned)
+    if isinstance(returned, tuple | list) and returned and all(
+            hasattr(r, "shape") for r in returned):
+        if len(returned) == len(spec.wrt):
+            return dict(zip(spec.wrt, returned, strict=True))
+        return {"x": returned[0]} if len(returned) == 1 else {}
+    return {"x": returned}
+
+
+def _from_mapping(spec: Spec, returned: Mapping) -> dict[str, Any]:
+    found = {}
+    for key, value in returned.items():
+        if key in INPUT_KEYS:
+            found["x"] = value
+            continue
+        for param in spec.params:
+            aliases = names.PARAMS.get(param, (param,))
+            if key in aliases or key in names.grad_names(aliases):
+                found.setdefault(param, value)
+    return found
