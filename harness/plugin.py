@@ -251,6 +251,8 @@ class LayerChecks(pytest.Collector):
             self._compute()
         if self._error:
             pytest.fail(f"backcheck: error: {self._error}", pytrace=False)
+        if key not in self._checks:
+            raise LookupError(f"backcheck produced no check {key} (a bug in backcheck)")
         return self._checks[key]
 
     def _compute(self) -> None:
@@ -259,13 +261,12 @@ class LayerChecks(pytest.Collector):
         from harness.target import Target
 
         s = self.plugin.settings
-        self._checks = {}
         try:
             result = engine.check(Target(s.impl, s.adapter, s.adapter_file),
                                   specs.select([self.name]), s.dtypes, list(s.oracles),
                                   s.salt, executor=isolation.executor(s.isolation))
         except BackcheckError as exc:
-            self._error = str(exc)
+            self._error, self._checks = str(exc), {}
             return
         self.adapter = result.adapter
         self._checks = {CheckKey(c.layer, c.case, c.dtype, c.quantity, c.oracle): c

@@ -36,8 +36,9 @@ class Run:
 
 
 @pytest.fixture(autouse=True)
-def no_disk_cache(monkeypatch):
-    """Keep expected values out of the home directory."""
+def hermetic(pytester, monkeypatch):
+    """A rootdir of the test's own (even under a tox temp dir), and no disk cache."""
+    pytester.makeini("[pytest]\n")
     monkeypatch.setenv("BACKCHECK_CACHE", "off")
 
 
