@@ -48,7 +48,7 @@ def monitor(request: Request, result_w: int, output_w: int, status_w: int) -> No
     """Build the walls, fork the worker, report its pid and exit status; never returns."""
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        walls = confinement.build(request.hidden, request.limits.network)
+        walls = confinement.build(request.hidden, request.limits.network, request.workdir)
         pid = os.fork()
         if pid == 0:
             os.close(status_w)
@@ -176,16 +176,17 @@ def _install_probe(channel: Channel, workdir: str) -> None:
     signal.signal(signal.SIGUSR1, probe)
 
 
-def _stack(frame: FrameType | None) -> list[FrameType]:
+def _stack(frame: FrameType | None, depth: int = 200) -> list[FrameType]:
+    """The innermost ``depth`` frames, outermost first (cheap in deep recursion)."""
     frames = []
-    while frame is not None:
+    while frame is not None and len(frames) < depth:
         frames.append(frame)
         frame = frame.f_back
     return frames[::-1]
 
 
 def _tb_frames(exc: BaseException) -> list[FrameType]:
-    return [tb.tb_frame for tb in _walk(exc.__traceback__)]
+    return [tb.tb_frame for tb in _walk(exc.__traceback__)][-200:]
 
 
 def _walk(tb):

@@ -67,8 +67,16 @@ def mount(source: str | None, target: str, fstype: str | None, flags: int,
            f"mount {target}")
 
 
-def build(hidden: tuple[str, ...], network: bool) -> Walls:
-    """Enter new namespaces and hide ``hidden`` (in the monitor, before it forks)."""
+SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")
+
+
+def build(hidden: tuple[str, ...], network: bool, workdir: str) -> Walls:
+    """Enter new namespaces and hide ``hidden`` (in the monitor, before it forks).
+
+    ``/tmp``, ``/var/tmp`` and ``/dev/shm`` become empty private tmpfs (with only
+    ``workdir`` bound back), so nothing another process left or will leave there is
+    visible, and nothing written there outlives the child.
+    """
     walls = Walls(hidden_modules=tuple(_package_names(hidden)))
     if os.geteuid() != 0:
         walls.missing.append("not root: no namespaces, so the child can read every file "
@@ -87,9 +95,28 @@ def build(hidden: tuple[str, ...], network: bool) -> Walls:
     walls.enforced.append("own PID namespace")
     walls.enforced.append("network allowed" if network else "no network")
     _reopen(_library_paths(), walls)
+    _private_scratch(workdir, walls)
     for path in hidden:
         _hide(path, walls)
     return walls
+
+
+def _private_scratch(workdir: str, walls: Walls) -> None:
+    for scratch in (s for s in SCRATCH if os.path.isdir(s)):
+        inside = [workdir] if workdir.startswith(scratch + "/") else []
+        handles = {p: os.open(p, os.O_PATH) for p in inside}
+        try:
+            mount("tmpfs", scratch, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777")
+            for path, fd in handles.items():
+                os.makedirs(path, mode=0o755, exist_ok=True)
+                mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+        except OSError as exc:
+            walls.missing.append(f"shared {scratch} visible ({exc})")
+            continue
+        finally:
+            for fd in handles.values():
+                os.close(fd)
+        walls.enforced.append(f"private {scratch}")
 
 
 def _library_paths() -> list[str]:

@@ -45,11 +45,21 @@ def executor(limits: Limits) -> Callable[[Target, list[Job]], Execution]:
 def hidden_paths(limits: Limits) -> tuple[str, ...]:
     """The reference package's directories and ``limits.hidden``, never backcheck's own."""
     paths = [os.path.abspath(p) for p in limits.hidden]
+    paths += _cache_dir()
     for name in HIDDEN_PACKAGES:
         spec = importlib.util.find_spec(name)
         paths += list(spec.submodule_search_locations or []) if spec else []
     return tuple(p for p in dict.fromkeys(os.path.realpath(p) for p in paths)
                  if not _HARNESS.startswith(p.rstrip("/") + "/"))
+
+
+def _cache_dir() -> list[str]:
+    """The expectations cache, when this version of backcheck has one."""
+    try:
+        from harness import cache
+    except ImportError:
+        return []
+    return [str(cache.default_dir())]
 
 
 class Supervisor:

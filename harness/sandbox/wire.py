@@ -59,7 +59,7 @@ def send(fd: int, header: dict[str, Any], arrays: list[np.ndarray] | None = None
 
 def _npy(array: np.ndarray) -> bytes:
     buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+    np.save(buffer, np.array(array, order="C", copy=None), allow_pickle=False)
     return buffer.getvalue()
 
 

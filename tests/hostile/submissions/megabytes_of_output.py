@@ -1,0 +1,30 @@
+"""Correct layers that print megabytes on every call."""
+import sys
+
+import numpy as np
+
+LINE = "x" * 1023 + "\n"
+
+
+class Linear:
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.W + self.b
+
+    def backward(self, dout):
+        for _ in range(3 * 1024):
+            sys.stdout.write(LINE)
+            sys.stderr.write(LINE)
+        return {"x": dout @ self.W.T, "W": self.x.T @ dout, "b": dout.sum(axis=0)}
+
+
+class ReLU:
+    def forward(self, x):
+        self.mask = x > 0
+        return x * self.mask
+
+    def backward(self, dout):
+        return {"x": dout * self.mask}

@@ -1,0 +1,26 @@
+"""Linear.backward allocates until the memory limit."""
+import numpy as np
+
+
+class Linear:
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.W + self.b
+
+    def backward(self, dout):
+        hoard = []
+        while True:
+            hoard.append(np.empty(2**27))
+            hoard[-1][::4096] = 1.0
+
+
+class ReLU:
+    def forward(self, x):
+        self.mask = x > 0
+        return x * self.mask
+
+    def backward(self, dout):
+        return {"x": dout * self.mask}

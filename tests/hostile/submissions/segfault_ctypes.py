@@ -1,0 +1,22 @@
+"""Linear.backward dereferences a null pointer through ctypes."""
+import ctypes
+
+class Linear:
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.W + self.b
+
+    def backward(self, dout):
+        return ctypes.string_at(0)
+
+
+class ReLU:
+    def forward(self, x):
+        self.mask = x > 0
+        return x * self.mask
+
+    def backward(self, dout):
+        return {"x": dout * self.mask}
