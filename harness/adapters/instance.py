@@ -123,7 +123,8 @@ class LibraryLayer:
             if value is MISSING:
                 continue
             for attr in names.CONSTRUCTOR[role]:
-                if hasattr(self.obj, attr) and not callable(getattr(self.obj, attr)):
+                current = getattr(self.obj, attr, None)
+                if isinstance(current, int | float | tuple) and not isinstance(current, bool):
                     setattr(self.obj, attr, value)
 
     def array(self, name: str, ours: np.ndarray) -> Any:
@@ -159,15 +160,15 @@ class LibraryLayer:
         backward = self.obj.backward
         upstream = self.case.upstream
         kwargs = self.backward_kwargs(backward)
-        if _positional_count(backward) == 0:
-            result = call(f"{self.cls.__name__}.backward", backward, **kwargs)
-            return _times(result, float(np.sum(upstream))) if upstream.ndim == 0 else result
-        dout = self.array("out", upstream)
-        result = call(f"{self.cls.__name__}.backward", backward, dout, **kwargs)
+        who = f"{self.cls.__name__}.backward"
         if is_local_activation(self.spec, self.conventions):
-            local = to_numpy(result)
+            args = [self.array("out", upstream)] if _positional_count(backward) else []
+            local = to_numpy(call(who, backward, *args, **kwargs))
             return upstream * local if isinstance(local, np.ndarray) else local
-        return result
+        if _positional_count(backward) == 0:
+            result = call(who, backward, **kwargs)
+            return _times(result, float(np.sum(upstream))) if upstream.ndim == 0 else result
+        return call(who, backward, self.array("out", upstream), **kwargs)
 
     def backward_kwargs(self, backward: Any) -> dict[str, Any]:
         """Extra keyword arguments for backward (the SGD adapter passes a learning rate)."""
