@@ -55,12 +55,15 @@ class Diagnosis:
     expected_value: float = float("nan")
     found_value: float = float("nan")
     rel_error: float = float("nan")
+    aligned: str = ""
+    """How the worst element was compared when the shapes differ ("transposed back")."""
 
     def __str__(self) -> str:
         where = ", ".join(map(str, self.index))
-        return (f"{self.title}: expected {self.expected}, found {self.found}; worst element "
-                f"[{where}]: expected {self.expected_value:.6g}, got {self.found_value:.6g} "
-                f"(rel error {self.rel_error:.3g}).")
+        how = f" ({self.aligned})" if self.aligned else ""
+        return (f"{self.title}: expected {self.expected}, found {self.found}; worst element"
+                f"{how} [{where}]: expected {self.expected_value:.6g}, got "
+                f"{self.found_value:.6g} (rel error {self.rel_error:.3g}).")
 
 
 @dataclass(frozen=True)
@@ -157,13 +160,15 @@ def worst(kind: str, title: str, expected: str, found: str, actual: np.ndarray,
     """A diagnosis whose worst element compares ``actual`` with ``reference`` where their
     shapes agree (after dropping axes of length 1), else with the flattened overlap."""
     a, r = _aligned(actual, reference)
+    aligned = "" if actual.shape == reference.shape else (
+        f"comparing your {shape_text(actual)} with {shape_text(reference)}")
     rel = relative_error(a, r)
     rel = np.where(np.isnan(rel), np.inf, rel)
     flat = int(np.argmax(rel)) if rel.size else 0
     index = tuple(int(i) for i in np.unravel_index(flat, r.shape)) if r.size else ()
     return Diagnosis(kind, title, expected, found, index,
                      float(r[index]) if r.size else 0.0, float(a[index]) if a.size else 0.0,
-                     float(rel[index]) if rel.size else 0.0)
+                     float(rel[index]) if rel.size else 0.0, aligned)
 
 
 def _aligned(actual: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -222,9 +227,10 @@ def _broadcast_shape(ev: Evidence) -> Diagnosis | None:
     except ValueError:
         return None
     if fits(ev.actual, spread):
-        return worst("broadcast-shape", f"{ev.quantity} was broadcast to a larger shape",
-                     shape_text(ev.expected), f"{shape_text(ev.actual)}, every slice a copy "
-                     "of the expected gradient", ev.actual, spread)
+        found = worst("broadcast-shape", f"{ev.quantity} was broadcast to a larger shape",
+                      shape_text(ev.expected), f"{shape_text(ev.actual)}, every slice a "
+                      "copy of the expected gradient", ev.actual, spread)
+        return replace(found, aligned="against the expected gradient broadcast")
     return None
 
 
@@ -244,16 +250,18 @@ def _bias(ev: Evidence) -> Diagnosis | None:
     if right is None:
         return None
     if fits(ev.actual, up):
-        return worst("bias-not-reduced", f"{ev.quantity} was not summed over the batch",
-                     f"dout summed over axes {right} ({shape_text(ev.expected)})",
-                     f"dout itself ({shape_text(ev.actual)})", ev.actual, up)
+        found = worst("bias-not-reduced", f"{ev.quantity} was not summed over the batch",
+                      f"dout summed over axes {right} ({shape_text(ev.expected)})",
+                      f"dout itself ({shape_text(ev.actual)})", ev.actual, up)
+        return replace(found, aligned="against dout itself")
     for subset, summed in _reductions(up):
         if subset != right and fits(ev.actual, summed):
             kind = "bias-not-reduced" if 0 not in subset else "bias-wrong-axis"
-            return worst(kind, f"{ev.quantity} was summed over the wrong axes",
-                         f"dout summed over axes {right} ({shape_text(ev.expected)})",
-                         f"dout summed over axes {subset} ({shape_text(ev.actual)})",
-                         ev.actual, summed)
+            found = worst(kind, f"{ev.quantity} was summed over the wrong axes",
+                          f"dout summed over axes {right} ({shape_text(ev.expected)})",
+                          f"dout summed over axes {subset} ({shape_text(ev.actual)})",
+                          ev.actual, summed)
+            return replace(found, aligned=f"against dout summed over axes {subset}")
     return None
 
 
@@ -266,10 +274,11 @@ def _transposed(ev: Evidence) -> Diagnosis | None:
         swapped = ev.expected.transpose(order)
         if fits(ev.actual, swapped) and not fits(swapped, ev.expected):
             words = "transpose" if ev.expected.ndim == 2 else f"axes permuted as {order}"
-            return worst("transposed", f"{ev.quantity} is transposed",
-                         shape_text(ev.expected),
-                         f"the expected gradient's {words} ({shape_text(ev.actual)})",
-                         ev.actual, swapped)
+            found = worst("transposed", f"{ev.quantity} is transposed",
+                          shape_text(ev.expected),
+                          f"the expected gradient's {words} ({shape_text(ev.actual)})",
+                          ev.actual, swapped)
+            return replace(found, aligned="against the expected gradient transposed")
     return None
 
 

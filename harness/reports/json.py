@@ -1,14 +1,26 @@
-"""Results as JSON, for scripts. The schema is versioned; see ``SCHEMA_VERSION``."""
+"""Results and grades as JSON, for scripts. Both schemas are versioned.
+
+``backcheck.result`` (``to_dict``) is what ``backcheck check --json`` prints;
+``backcheck.grade`` (``grade_dict``) is the ``grade.json`` of ``grade`` and ``batch``.
+docs/json-schema.md documents every field. A grade's JSON is a pure function of the
+submission's arrays, the rubric and the options: everything that varies from run to
+run (timing) sits under ``"timing"``, so two runs compare equal once it is removed.
+"""
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import asdict
 from typing import Any
 
+from harness.grading import Grade, Item, LayerGrade, Test
 from harness.result import Check, Result
 
 SCHEMA_VERSION = 1
+GRADE_SCHEMA_VERSION = 1
+VOLATILE = ("timing",)
+"""Top-level keys of a grade that may differ between two runs of the same submission."""
 
 
 def to_dict(result: Result) -> dict[str, Any]:
@@ -36,6 +48,59 @@ def check_dict(check: Check) -> dict[str, Any]:
         data.update({k: _finite(v) for k, v in comparison.items()})
         data["tolerance"] = tolerance
     return data
+
+
+def grade_dict(grade: Grade, settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A grade as JSON-ready data: totals, layers, tests, items, and every check."""
+    result = grade.result
+    return {
+        "schema": "backcheck.grade",
+        "schema_version": GRADE_SCHEMA_VERSION,
+        "submission": grade.submission,
+        "rubric": grade.rubric,
+        "status": grade.status,
+        "reason": grade.reason,
+        "score": grade.points,
+        "max_score": grade.max_points,
+        "settings": dict(settings or {}),
+        "adapter": result.adapter if result else "",
+        "notes": list(result.notes) if result else [],
+        "skipped_oracles": dict(result.skipped_oracles) if result else {},
+        "flags": list(grade.flags),
+        "problems": grade.problems,
+        "layers": [_layer(layer) for layer in grade.layers],
+        "checks": [check_dict(c) for c in result.checks] if result else [],
+        "timing": {"seconds": round(grade.seconds, 3)},
+    }
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """Stable JSON text: fixed key order, two-space indent, a final newline."""
+    return json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+
+
+def stable(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` without the keys that vary between runs (for comparing two runs)."""
+    return {k: v for k, v in data.items() if k not in VOLATILE}
+
+
+def _layer(layer: LayerGrade) -> dict[str, Any]:
+    return {"layer": layer.layer, "score": layer.points, "max_score": layer.max_points,
+            "tests": [_test(t) for t in layer.tests]}
+
+
+def _test(test: Test) -> dict[str, Any]:
+    return {"name": test.name, "quantity": test.quantity, "visible": test.visible,
+            "score": test.points, "max_score": test.max_points, "passed": test.passed,
+            "items": [_item(i) for i in test.items]}
+
+
+def _item(item: Item) -> dict[str, Any]:
+    check = item.check
+    return {"case": item.case, "dtype": item.dtype, "verdict": item.verdict,
+            "passed": item.passed, "flag": item.flag,
+            "check": check.id if check else "", "hint": check.hint if check else "",
+            "detail": item.detail}
 
 
 def _finite(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Results as a colored table for people: layer x quantity x oracle, then the failures."""
+"""Results and grades as colored tables for people, then the failures with their hints."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections import defaultdict
 from rich.console import Console
 from rich.table import Table
 
+from harness.grading import Grade
 from harness.result import FAIL, HARNESS_ERROR, MISSING, PASS, SKIP, Check, Result
 
 STYLE = {PASS: "green", FAIL: "red", "error": "red", MISSING: "yellow", SKIP: "dim",
@@ -71,3 +72,47 @@ def _details(result: Result, console: Console) -> None:
         shown += 1
         console.print(f"[{STYLE[check.verdict]}]{check.id}[/] ({check.dtype}; "
                       f"{check.shapes}): {check.explain()}")
+
+
+def render_grade(grade: Grade, console: Console | None = None, students: bool = False) -> None:
+    """Print a grade: one row per test with its points, then what to fix, then the total.
+
+    With ``students``, hidden tests show their points but none of their details.
+    """
+    console = console or Console()
+    table = Table(title=f"backcheck grade: {grade.submission} ({grade.rubric})")
+    for column, justify in (("layer", "left"), ("check", "left"), ("points", "right"),
+                            ("status", "center")):
+        table.add_column(column, justify=justify)
+    for test in grade.tests:
+        status = "[green]pass[/green]" if test.passed else (
+            f"[red]{len(test.failures)}/{len(test.items)} wrong[/red]")
+        table.add_row(test.layer, test.quantity + ("" if test.visible else " (hidden)"),
+                      f"{test.points:g} / {test.max_points:g}", status)
+    console.print(table)
+    if grade.reason:
+        console.print(f"[red]not graded:[/red] {grade.reason}")
+    _grade_details(grade, console, students)
+    for flag in grade.flags if not students else ():
+        console.print(f"[magenta]for the instructor:[/magenta] {flag}")
+    color = "green" if grade.points == grade.max_points else "red"
+    console.print(f"[{color}]score {grade.points:g} / {grade.max_points:g}[/{color}] "
+                  f"({grade.seconds:.1f} s)")
+
+
+def _grade_details(grade: Grade, console: Console, students: bool) -> None:
+    shown = 0
+    for test in grade.tests:
+        if students and not test.visible:
+            continue
+        failures = test.failures
+        if not failures:
+            continue
+        if shown == MAX_DETAILS:
+            console.print("[dim]... more failures; see grade.json or report.html[/dim]")
+            return
+        shown += 1
+        first = failures[0]
+        more = f" (and {len(failures) - 1} more cases)" if len(failures) > 1 else ""
+        console.print(f"[{STYLE[first.verdict]}]{test.name}[/] case {first.case} "
+                      f"{first.dtype}{more}: {first.detail}")

@@ -1,0 +1,208 @@
+"""A rubric: how many points each check is worth, and which checks students see.
+
+Rubrics are TOML (``harness/rubrics/default.toml`` is the built-in one and documents
+every key). Points are given per quantity of each layer (``out``, ``dx``, ``dW``...),
+split over the cases and dtypes (``partial = "case"``) or all or nothing
+(``partial = "none"``). Every name is checked against the catalog, so a typo is an
+error that names the bad key and the valid ones instead of a silently ungraded layer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from typing import Any
+
+from harness.case import DTYPES
+from harness.errors import BackcheckError
+from harness.spec import Spec
+from harness.specs import CATALOG
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+FORMAT_VERSION = 1
+PARTIAL = ("case", "none")
+TOP_KEYS = ("version", "name", "salt", "dtypes", "layers", "default", "layer")
+DEFAULT_KEYS = ("out", "input", "param", "partial", "hidden_cases")
+LAYER_KEYS = ("points", "hidden", "hidden_cases", "partial")
+
+
+@dataclass(frozen=True)
+class LayerRule:
+    """Points per quantity of one layer, what is hidden, and how partial credit works."""
+
+    layer: str
+    points: dict[str, float]
+    hidden: frozenset[str] = frozenset()
+    hidden_cases: frozenset[int] = frozenset()
+    partial: str = "case"
+
+    @property
+    def max_points(self) -> float:
+        return sum(self.points.values())
+
+    def visible(self, quantity: str, case: int) -> bool:
+        """Whether students see the check of ``quantity`` on case ``case``."""
+        return quantity not in self.hidden and case not in self.hidden_cases
+
+
+@dataclass(frozen=True)
+class Rubric:
+    """Every graded layer's rule, in grading order, plus the course settings."""
+
+    name: str
+    rules: dict[str, LayerRule]
+    salt: str = ""
+    dtypes: tuple[str, ...] = DTYPES
+    source: str = field(default="", repr=False)
+
+    @property
+    def layers(self) -> list[str]:
+        return list(self.rules)
+
+    @property
+    def max_points(self) -> float:
+        return round(sum(rule.max_points for rule in self.rules.values()), 6)
+
+    @property
+    def digest(self) -> str:
+        """A short fingerprint of the rubric text, to tell stale batch results."""
+        return hashlib.blake2b(self.source.encode(), digest_size=8).hexdigest()
+
+    def restrict(self, layers: Iterable[str]) -> Rubric:
+        """Only ``layers`` (for a quick run): each must be in the rubric."""
+        names = list(layers)
+        unknown = [n for n in names if n not in self.rules]
+        if unknown:
+            raise BackcheckError(f"layer {unknown[0]!r} is not graded by rubric {self.name!r}",
+                                 hint=f"valid: {', '.join(self.rules)}")
+        return replace(self, rules={n: self.rules[n] for n in names})
+
+
+def load(path: str | None = None) -> Rubric:
+    """The rubric in the TOML file ``path``, or the built-in default."""
+    if path is None:
+        text = resources.files("harness").joinpath("rubrics/default.toml").read_text()
+        return parse(text, "built-in rubric")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        raise BackcheckError("rubric file not found", where=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BackcheckError(f"cannot read rubric: {exc}", where=path) from None
+    return parse(text, path)
+
+
+def parse(text: str, where: str) -> Rubric:
+    """A rubric from TOML text; ``where`` names the file in error messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise BackcheckError(f"invalid TOML: {exc}", where=where,
+                             hint="see harness/rubrics/default.toml for the format") from None
+    _known(data, TOP_KEYS, "", where)
+    version = data.get("version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise BackcheckError(f"rubric version {version!r} is not supported", where=where,
+                             hint=f"this backcheck reads version {FORMAT_VERSION}")
+    defaults = _table(data, "default", where)
+    _known(defaults, DEFAULT_KEYS, "[default]", where)
+    overrides = _table(data, "layer", where)
+    _known(overrides, tuple(CATALOG), "[layer]", where, what="layer")
+    names = _names(data.get("layers", []), where) or list(CATALOG)
+    names += [n for n in overrides if n not in names]
+    rules = {n: _rule(CATALOG[n], defaults, _table(overrides, n, where), where) for n in names}
+    return Rubric(str(data.get("name", where)), rules, str(data.get("salt", "")),
+                  _dtypes(data.get("dtypes", list(DTYPES)), where), text)
+
+
+def _known(table: Mapping[str, Any], valid: tuple[str, ...], section: str, where: str,
+           what: str = "key") -> None:
+    for key in table:
+        if key not in valid:
+            place = f" in {section}" if section else ""
+            raise BackcheckError(f"unknown {what} {key!r}{place}", where=where,
+                                 hint=f"valid: {', '.join(valid)}")
+
+
+def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, Mapping):
+        raise BackcheckError(f"{key!r} must be a table ([{key}])", where=where)
+    return value
+
+
+def _names(value: Any, where: str) -> list[str]:
+    if not isinstance(value, list):
+        raise BackcheckError("'layers' must be a list of layer names", where=where)
+    _known(dict.fromkeys(value), tuple(CATALOG), "layers", where, what="layer")
+    return list(value)
+
+
+def _dtypes(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise BackcheckError("'dtypes' must be a non-empty list", where=where)
+    _known(dict.fromkeys(value), DTYPES, "dtypes", where, what="dtype")
+    return tuple(value)
+
+
+def _rule(spec: Spec, defaults: Mapping[str, Any], table: Mapping[str, Any],
+          where: str) -> LayerRule:
+    section = f"[layer.{spec.name}]"
+    _known(table, (*spec.quantities, *LAYER_KEYS), section, where, what="check")
+    points = {q: _number(table.get(q, _default_points(spec, q, defaults)), q, section, where)
+              for q in spec.quantities}
+    if "points" in table:
+        points = _scaled(points, _number(table["points"], "points", section, where))
+    hidden = table.get("hidden", [])
+    _known(dict.fromkeys(hidden), spec.quantities, f"{section} hidden", where, what="check")
+    if "hidden_cases" in table:
+        cases = table["hidden_cases"]
+        _cases(cases, spec, section, where)
+    else:
+        cases = defaults.get("hidden_cases", [])
+        _cases(cases, spec, "[default]", where, every=False)
+        cases = [c for c in cases if c < len(spec.variants)]
+    partial = table.get("partial", defaults.get("partial", "case"))
+    if partial not in PARTIAL:
+        raise BackcheckError(f"partial = {partial!r} in {section}", where=where,
+                             hint=f"valid: {', '.join(PARTIAL)}")
+    return LayerRule(spec.name, points, frozenset(hidden), frozenset(cases), partial)
+
+
+def _default_points(spec: Spec, quantity: str, defaults: Mapping[str, Any]) -> Any:
+    if quantity == "out":
+        return defaults.get("out", 1.0)
+    if quantity[1:] in spec.inputs:
+        return defaults.get("input", 2.0)
+    return defaults.get("param", 1.0)
+
+
+def _number(value: Any, key: str, section: str, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise BackcheckError(f"{key} = {value!r} in {section} is not a number >= 0",
+                             where=where)
+    return float(value)
+
+
+def _scaled(points: dict[str, float], total: float) -> dict[str, float]:
+    current = sum(points.values())
+    if current == 0:
+        return {q: total / len(points) for q in points}
+    return {q: p * total / current for q, p in points.items()}
+
+
+def _cases(cases: Any, spec: Spec, section: str, where: str, every: bool = True) -> None:
+    """Case numbers must be integers; with ``every``, each a case of ``spec``."""
+    valid = range(len(spec.variants)) if every else range(1 << 30)
+    if not isinstance(cases, list) or any(
+            isinstance(c, bool) or not isinstance(c, int) or c not in valid for c in cases):
+        raise BackcheckError(f"hidden_cases = {cases!r} in {section}", where=where,
+                             hint=f"{spec.name} has cases {', '.join(map(str, valid))}")
