@@ -2,7 +2,8 @@
 
 An oracle's outcome depends only on the case (layer, variant, dtype, course salt), the
 oracle's own code and its framework's version. One entry holds one oracle's outcomes
-for every case of one layer in one dtype, under a key made of exactly those things:
+for every case of one layer in one dtype, under a key made of exactly those things
+(a bundle of several layers is keyed by the list of their keys):
 
 - backcheck's version and this cache's format;
 - the oracle's name, its framework versions read with ``importlib.metadata`` (never by
@@ -11,12 +12,14 @@ for every case of one layer in one dtype, under a key made of exactly those thin
   digest of every case's arrays and config, so a changed spec or salt misses;
 - for the finite-difference oracle, a digest of the reference package's source.
 
-Entries are ``.npz`` files written without pickle (read with ``allow_pickle=False``),
-atomically (temporary file, then ``os.replace``), with the key stored inside and
-compared on load: a corrupt or mismatched entry is recomputed and rewritten, never
-trusted. Only oracles registered under their own name are cached (a test's fake oracle
-is not). The directory is ``$BACKCHECK_CACHE`` or ``~/.cache/backcheck``;
-``BACKCHECK_CACHE=off`` turns the cache off. Deleting the directory is always safe.
+Entries are ``.npz`` files, written atomically (temporary file, then ``os.replace``)
+and without pickle (read with ``allow_pickle=False``): a JSON header holding the key,
+compared on load, and the arrays packed into one blob (reading hundreds of tiny arrays
+one by one was most of a warm run). A corrupt or mismatched entry is recomputed and
+rewritten, never trusted. Only oracles registered under their own name are cached (a
+test's fake oracle is not). The directory is ``$BACKCHECK_CACHE`` or
+``~/.cache/backcheck``; ``BACKCHECK_CACHE=off`` turns the cache off. Deleting the
+directory is always safe.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from harness.oracles import Oracle, registered
 from harness.outcome import Outcome
 from harness.spec import Spec
 
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever the layout of an entry changes."""
 
 ENV = "BACKCHECK_CACHE"
@@ -57,11 +60,17 @@ DISTRIBUTIONS = {
 REFERENCE_BASED = frozenset({"fd"})
 """Oracles that differentiate the reference implementation, so depend on its source."""
 
-UNSUPPORTED = "__unsupported__"
-KEY = "__key__"
+META = "meta"
+"""An entry's JSON: its key and, per group, whether the oracle lacks the layer or the
+layout of its arrays."""
+DATA = "data"
+"""An entry's arrays, concatenated as one byte blob (one read instead of one per array)."""
 
-Compute = Callable[[Oracle, Spec, list[Case]], "list[Outcome] | None"]
-"""Outcomes of an oracle on cases of one spec, or ``None`` when it lacks the spec."""
+Group = tuple[Spec, list[Case]]
+"""Cases of one layer in one dtype: the unit an entry's key is made for."""
+Found = list[Outcome] | None
+"""One group's outcomes, or ``None`` when the oracle has no such layer."""
+Compute = Callable[[Oracle, Spec, list[Case]], Found]
 
 
 def default_dir() -> Path:
@@ -77,78 +86,118 @@ def from_environment() -> ExpectationCache | None:
 
 
 class ExpectationCache:
-    """Oracle outcomes by key, one ``.npz`` file per (oracle, layer, dtype, key)."""
+    """Oracle outcomes on disk: one entry per (oracle, layer, dtype), plus one bundle
+    per (oracle, selection) so that a warm run of the same selection reads one file
+    per oracle instead of one per layer and dtype."""
 
     def __init__(self, directory: str | os.PathLike[str]):
         self.directory = Path(directory)
         self.hits = 0
         self.misses = 0
 
-    def outcomes(self, oracle: Oracle, spec: Spec, cases: list[Case],
-                 compute: Compute) -> list[Outcome] | None:
-        """The cached outcomes of ``oracle`` on ``cases``, computed and stored on a miss."""
+    def outcomes(self, oracle: Oracle, groups: list[Group], compute: Compute) -> list[Found]:
+        """The outcomes of ``oracle`` on every group, computed and stored on a miss."""
         if not cacheable(oracle):
-            return compute(oracle, spec, cases)
-        key = entry_key(oracle, spec, cases)
-        path = self.path(oracle, spec, cases, key)
-        found = read(path, key, spec, cases)
+            return [compute(oracle, spec, cases) for spec, cases in groups]
+        keys = [entry_key(oracle, spec, cases) for spec, cases in groups]
+        if len(groups) < 2:
+            return [self._entry(oracle, g, k, compute) for g, k in zip(groups, keys, strict=True)]
+        bundle = json.dumps(keys)
+        path = self.path(oracle, "bundle", bundle)
+        found = read(path, bundle, groups)
+        if found is not MISSING:
+            self.hits += len(groups)
+            return found
+        found = [self._entry(oracle, g, k, compute) for g, k in zip(groups, keys, strict=True)]
+        if all(_storable(f) for f in found):
+            write(path, bundle, groups, found)
+        return found
+
+    def _entry(self, oracle: Oracle, group: Group, key: str, compute: Compute) -> Found:
+        """One layer and dtype: read its entry, or compute and store it."""
+        spec, cases = group
+        path = self.path(oracle, f"{spec.name}-{cases[0].dtype}", key)
+        found = read(path, key, [group])
         if found is not MISSING:
             self.hits += 1
-            return found
+            return found[0]
         self.misses += 1
         computed = compute(oracle, spec, cases)
-        if computed is None or all(_storable(o) for o in computed):
-            write(path, key, spec, cases, computed)
+        if _storable(computed):
+            write(path, key, [group], [computed])
         return computed
 
-    def path(self, oracle: Oracle, spec: Spec, cases: list[Case], key: str) -> Path:
-        """Where the entry for ``key`` lives (readable names, the key's digest last)."""
+    def path(self, oracle: Oracle, label: str, key: str) -> Path:
+        """Where the entry for ``key`` lives (a readable label, the key's digest last)."""
         digest = hashlib.sha256(key.encode()).hexdigest()[:24]
-        dtypes = "-".join(sorted({c.dtype for c in cases}))
-        return self.directory / f"v{FORMAT}" / oracle.name / f"{spec.name}-{dtypes}-{digest}.npz"
+        return self.directory / f"v{FORMAT}" / oracle.name / f"{label}-{digest}.npz"
 
 
 MISSING: Any = object()
-"""``read``'s answer when there is no usable entry (``None`` means 'unsupported')."""
+"""``read``'s answer when there is no usable entry."""
 
 
-def read(path: Path, key: str, spec: Spec, cases: list[Case]) -> list[Outcome] | None:
+def read(path: Path, key: str, groups: list[Group]) -> list[Found] | Any:
     """The outcomes stored at ``path`` under exactly ``key``, or ``MISSING``."""
     try:
         with np.load(path, allow_pickle=False) as entry:
-            if KEY not in entry.files or str(entry[KEY]) != key:
+            meta = json.loads(str(entry[META]))
+            if meta["key"] != key or len(meta["groups"]) != len(groups):
                 return MISSING
-            if UNSUPPORTED in entry.files:
-                return None
-            return [_outcome(entry, spec, case) for case in cases]
+            layout = [a for g in meta["groups"] for a in g.get("arrays", [])]
+            arrays = unpack(entry[DATA], layout)
+        pairs = enumerate(zip(meta["groups"], groups, strict=True))
+        return [None if stored.get("unsupported") else _outcomes(arrays, i, spec, cases)
+                for i, (stored, (spec, cases)) in pairs]
     except Exception:
         return MISSING
 
 
-def _outcome(entry: Any, spec: Spec, case: Case) -> Outcome:
-    """One case's outcome from an open entry (``KeyError`` if anything is missing)."""
-    prefix = f"c{case.index}_{case.dtype}_"
-    grads = {name: entry[prefix + "d" + name] for name in spec.wrt}
-    return Outcome(output=entry[prefix + "out"], grads=grads)
+def unpack(data: np.ndarray, layout: list) -> dict[str, np.ndarray]:
+    """Arrays by name from one byte blob and its ``[name, dtype, shape]`` layout."""
+    arrays, offset = {}, 0
+    blob = data.tobytes()
+    for name, dtype_str, shape in layout:
+        dtype = np.dtype(dtype_str)
+        if dtype.hasobject:
+            raise ValueError("object arrays are never stored")
+        count = int(np.prod(shape, dtype=np.int64))
+        arrays[name] = np.frombuffer(blob, dtype, count, offset).reshape(shape).copy()
+        offset += count * dtype.itemsize
+    if offset != len(blob):
+        raise ValueError("entry size does not match its layout")
+    return arrays
 
 
-def write(path: Path, key: str, spec: Spec, cases: list[Case],
-          outcomes: list[Outcome] | None) -> None:
+def _outcomes(arrays: dict[str, np.ndarray], group: int, spec: Spec,
+              cases: list[Case]) -> list[Outcome]:
+    """One group's outcomes from an entry's arrays (``KeyError`` if anything is missing)."""
+    found = []
+    for case in cases:
+        prefix = _prefix(group, case)
+        grads = {name: arrays[prefix + "d" + name] for name in spec.wrt}
+        found.append(Outcome(output=arrays[prefix + "out"], grads=grads))
+    return found
+
+
+def write(path: Path, key: str, groups: list[Group], found: list[Found]) -> None:
     """Store an entry atomically; a cache that cannot be written is simply not used."""
-    arrays: dict[str, np.ndarray] = {KEY: np.array(key)}
-    if outcomes is None:
-        arrays[UNSUPPORTED] = np.array(True)
-    else:
-        for case, outcome in zip(cases, outcomes, strict=True):
-            prefix = f"c{case.index}_{case.dtype}_"
-            arrays[prefix + "out"] = np.asarray(outcome.output)
-            arrays.update({prefix + "d" + n: np.asarray(outcome.grads[n]) for n in spec.wrt})
+    stored, named = [], {}
+    for i, ((spec, cases), outcomes) in enumerate(zip(groups, found, strict=True)):
+        if outcomes is None:
+            stored.append({"unsupported": True})
+            continue
+        arrays = _named(i, spec, cases, outcomes)
+        stored.append({"arrays": [[n, a.dtype.str, list(a.shape)] for n, a in arrays.items()]})
+        named.update(arrays)
+    meta = np.array(json.dumps({"key": key, "groups": stored}))
+    data = np.frombuffer(b"".join(a.tobytes() for a in named.values()), dtype=np.uint8)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as file:
-                np.savez(file, allow_pickle=False, **arrays)
+                np.savez(file, allow_pickle=False, **{META: meta, DATA: data})
             os.replace(temporary, path)
         finally:
             if os.path.exists(temporary):
@@ -157,9 +206,26 @@ def write(path: Path, key: str, spec: Spec, cases: list[Case],
         return
 
 
-def _storable(outcome: Outcome) -> bool:
+def _named(group: int, spec: Spec, cases: list[Case],
+           outcomes: list[Outcome]) -> dict[str, np.ndarray]:
+    """Every array of one group's outcomes under its name in an entry."""
+    named = {}
+    for case, outcome in zip(cases, outcomes, strict=True):
+        prefix = _prefix(group, case)
+        named[prefix + "out"] = np.ascontiguousarray(outcome.output)
+        named.update({prefix + "d" + n: np.ascontiguousarray(outcome.grads[n])
+                      for n in spec.wrt})
+    return named
+
+
+def _prefix(group: int, case: Case) -> str:
+    return f"g{group}_c{case.index}_{case.dtype}_"
+
+
+def _storable(found: Found) -> bool:
     """Only complete outcomes are cached; an oracle's failure is recomputed next time."""
-    return outcome.error is None and outcome.output is not None and not outcome.problems
+    return found is None or all(
+        o.error is None and o.output is not None and not o.problems for o in found)
 
 
 def cacheable(oracle: Oracle) -> bool:

@@ -41,6 +41,12 @@ class ShiftedOracle(FiniteDifferenceOracle):
         return Outcome(good.output, {**good.grads, "W": good.grads["W"] + 1.0})
 
 
+def one(store, oracle, spec, cases, compute):
+    """The cache's answer for a single layer and dtype."""
+    (found,) = store.outcomes(oracle, [(spec, cases)], compute)
+    return found
+
+
 def linear_cases(dtype="float64", salt=""):
     return LINEAR.cases(dtype, salt)
 
@@ -71,7 +77,20 @@ def test_cold_and_warm_cache_equal_a_fresh_expect(tmp_path):
     assert (store.hits, store.misses) == (0, 6)
     assert_same(expect(jobs, oracles, store), fresh)
     assert (store.hits, store.misses) == (6, 6)
-    assert len(entry_files(tmp_path)) == 6
+    assert len(entry_files(tmp_path)) == 6 + 1, "one entry per layer and dtype, one bundle"
+
+
+def test_a_damaged_bundle_falls_back_to_the_layer_entries(tmp_path):
+    jobs = jobs_for(LAYERS, ["float64"])
+    oracles, store = [FiniteDifferenceOracle()], ExpectationCache(tmp_path)
+    fresh = expect(jobs, oracles, store)
+    (bundle,) = tmp_path.rglob("bundle-*.npz")
+    bundle.write_bytes(b"not a zip file")
+    assert_same(expect(jobs, oracles, store), fresh)
+    assert store.misses == 3, "nothing recomputed the second time"
+    fewer = jobs_for(LAYERS[:2], ["float64"])
+    assert_same(expect(fewer, oracles, store), expect(fewer, oracles))
+    assert store.misses == 3, "a smaller selection reuses the layer entries"
 
 
 def test_disagreements_are_recomputed_consistently_with_a_warm_cache(tmp_path):
@@ -116,46 +135,46 @@ def test_key_names_what_the_values_depend_on():
 def test_a_framework_version_change_invalidates(tmp_path, monkeypatch):
     store, compute = ExpectationCache(tmp_path), CountingCompute()
     oracle, cases = FiniteDifferenceOracle(), linear_cases()
-    store.outcomes(oracle, LINEAR, cases, compute)
-    store.outcomes(oracle, LINEAR, cases, compute)
+    one(store, oracle, LINEAR, cases, compute)
+    one(store, oracle, LINEAR, cases, compute)
     assert len(compute.calls) == 1
     monkeypatch.setattr(cache_module, "_version",
                         lambda name: "99.0" if name == "numpy" else "0.1.0")
-    store.outcomes(oracle, LINEAR, cases, compute)
+    one(store, oracle, LINEAR, cases, compute)
     assert len(compute.calls) == 2
 
 
 def test_a_spec_change_invalidates(tmp_path):
     store, compute = ExpectationCache(tmp_path), CountingCompute()
     oracle, cases = FiniteDifferenceOracle(), linear_cases()
-    store.outcomes(oracle, LINEAR, cases, compute)
+    one(store, oracle, LINEAR, cases, compute)
     renamed_variant = dataclasses.replace(
         LINEAR, variants=[{**v, "note": "changed"} for v in LINEAR.variants])
-    store.outcomes(oracle, renamed_variant, cases, compute)
+    one(store, oracle, renamed_variant, cases, compute)
     other_draw = dataclasses.replace(LINEAR, draw=CATALOG["Conv1d"].draw)
-    store.outcomes(oracle, other_draw, cases, compute)
+    one(store, oracle, other_draw, cases, compute)
     assert len(compute.calls) == 3
 
 
 def test_a_reference_change_invalidates_the_fd_oracle(tmp_path, monkeypatch):
     store, compute = ExpectationCache(tmp_path), CountingCompute()
     oracle, cases = FiniteDifferenceOracle(), linear_cases()
-    store.outcomes(oracle, LINEAR, cases, compute)
+    one(store, oracle, LINEAR, cases, compute)
     monkeypatch.setattr(cache_module, "package_digest", lambda package: "edited")
-    store.outcomes(oracle, LINEAR, cases, compute)
+    one(store, oracle, LINEAR, cases, compute)
     assert len(compute.calls) == 2
 
 
 def test_a_corrupt_entry_is_recomputed_and_rewritten(tmp_path):
     store, compute = ExpectationCache(tmp_path), CountingCompute()
     oracle, cases = FiniteDifferenceOracle(), linear_cases()
-    fresh = store.outcomes(oracle, LINEAR, cases, compute)
+    fresh = one(store, oracle, LINEAR, cases, compute)
     (entry,) = entry_files(tmp_path)
     entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])
-    again = store.outcomes(oracle, LINEAR, cases, compute)
+    again = one(store, oracle, LINEAR, cases, compute)
     assert len(compute.calls) == 2
     np.testing.assert_array_equal(again[0].grads["W"], fresh[0].grads["W"])
-    store.outcomes(oracle, LINEAR, cases, compute)
+    one(store, oracle, LINEAR, cases, compute)
     assert len(compute.calls) == 2, "the rewritten entry is read back"
 
 
@@ -163,11 +182,11 @@ def test_an_entry_under_another_key_is_recomputed(tmp_path):
     store, compute = ExpectationCache(tmp_path), CountingCompute()
     oracle, cases = FiniteDifferenceOracle(), linear_cases()
     key = entry_key(oracle, LINEAR, cases)
-    path = store.path(oracle, LINEAR, cases, key)
+    path = store.path(oracle, "Linear-float64", key)
     wrong = [Outcome(np.zeros_like(o.output), {n: np.zeros_like(g) for n, g in o.grads.items()})
              for o in evaluate(oracle, LINEAR, cases)]
-    cache_module.write(path, key.replace('"fd"', '"torch"'), LINEAR, cases, wrong)
-    found = store.outcomes(oracle, LINEAR, cases, compute)
+    cache_module.write(path, key.replace('"fd"', '"torch"'), [(LINEAR, cases)], [wrong])
+    found = one(store, oracle, LINEAR, cases, compute)
     assert len(compute.calls) == 1
     assert np.any(found[0].grads["W"] != 0)
 
@@ -176,12 +195,23 @@ def test_an_entry_missing_an_array_is_recomputed(tmp_path):
     store, compute = ExpectationCache(tmp_path), CountingCompute()
     oracle, cases = FiniteDifferenceOracle(), linear_cases()
     key = entry_key(oracle, LINEAR, cases)
-    path = store.path(oracle, LINEAR, cases, key)
-    path.parent.mkdir(parents=True)
-    output = evaluate(oracle, LINEAR, cases)[0].output
-    np.savez(path, __key__=np.array(key), c0_float64_out=output)
-    store.outcomes(oracle, LINEAR, cases, compute)
+    path = store.path(oracle, "Linear-float64", key)
+    output = evaluate(oracle, LINEAR, cases)[:1]
+    cache_module.write(path, key, [(LINEAR, cases[:1])], [output])
+    one(store, oracle, LINEAR, cases, compute)
     assert len(compute.calls) == 1
+
+
+def test_an_entry_whose_blob_does_not_fit_its_layout_is_recomputed(tmp_path):
+    store, compute = ExpectationCache(tmp_path), CountingCompute()
+    oracle, cases = FiniteDifferenceOracle(), linear_cases()
+    one(store, oracle, LINEAR, cases, compute)
+    (entry,) = entry_files(tmp_path)
+    with np.load(entry, allow_pickle=False) as loaded:
+        meta, data = str(loaded["meta"]), loaded["data"]
+    np.savez(entry, meta=np.array(meta), data=data[:-8])
+    one(store, oracle, LINEAR, cases, compute)
+    assert len(compute.calls) == 2
 
 
 class PartialOracle(FiniteDifferenceOracle):
@@ -197,14 +227,14 @@ def test_an_unsupported_layer_is_remembered(tmp_path, monkeypatch):
     path = f"{PartialOracle.__module__}:{PartialOracle.__qualname__}"
     monkeypatch.setattr(cache_module, "_registered", lambda: {"partial": path})
     store, compute = ExpectationCache(tmp_path), CountingCompute()
-    assert store.outcomes(PartialOracle(), LINEAR, linear_cases(), compute) is None
-    assert store.outcomes(PartialOracle(), LINEAR, linear_cases(), compute) is None
+    assert one(store, PartialOracle(), LINEAR, linear_cases(), compute) is None
+    assert one(store, PartialOracle(), LINEAR, linear_cases(), compute) is None
     assert (len(compute.calls), store.hits) == (1, 1)
 
 
 def test_entries_hold_no_pickled_objects(tmp_path):
     store = ExpectationCache(tmp_path)
-    store.outcomes(FiniteDifferenceOracle(), LINEAR, linear_cases(), evaluate)
+    one(store, FiniteDifferenceOracle(), LINEAR, linear_cases(), evaluate)
     (entry,) = entry_files(tmp_path)
     with np.load(entry, allow_pickle=False) as loaded:
         assert all(loaded[name].dtype != object for name in loaded.files)
@@ -215,7 +245,7 @@ def test_an_unwritable_cache_still_gives_values(tmp_path):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where the cache directory should be")
     store, compute = ExpectationCache(blocker), CountingCompute()
-    found = store.outcomes(FiniteDifferenceOracle(), LINEAR, linear_cases(), compute)
+    found = one(store, FiniteDifferenceOracle(), LINEAR, linear_cases(), compute)
     assert len(found) == len(LINEAR.variants)
 
 
