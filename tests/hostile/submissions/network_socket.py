@@ -1,19 +1,15 @@
 """Right answers only if it can reach a server the test started on this machine."""
-import os
 import socket
 
 import numpy as np
 
 
+PORT = 9  # the hostile test rewrites this line with the port of its own server
+
+
 def _online():
-    here = os.path.dirname(os.path.abspath(__file__))
     try:
-        with open(os.path.join(here, "port.txt")) as f:
-            port = int(f.read())
-    except (OSError, ValueError):
-        port = 9
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+        with socket.create_connection(("127.0.0.1", PORT), timeout=1) as conn:
             conn.sendall(b"leak")
         return True
     except OSError:
