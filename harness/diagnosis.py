@@ -256,8 +256,11 @@ def _bias(ev: Evidence) -> Diagnosis | None:
         return replace(found, aligned="against dout itself")
     for subset, summed in _reductions(up):
         if subset != right and fits(ev.actual, summed):
-            kind = "bias-not-reduced" if 0 not in subset else "bias-wrong-axis"
-            found = worst(kind, f"{ev.quantity} was summed over the wrong axes",
+            partly = set(subset) < set(right)
+            kind = "bias-not-reduced" if partly else "bias-wrong-axis"
+            title = (f"{ev.quantity} was not summed over every axis it should be" if partly
+                     else f"{ev.quantity} was summed over the wrong axes")
+            found = worst(kind, title,
                           f"dout summed over axes {right} ({shape_text(ev.expected)})",
                           f"dout summed over axes {subset} ({shape_text(ev.actual)})",
                           ev.actual, summed)
