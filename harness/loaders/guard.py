@@ -66,15 +66,15 @@ class Guard:
             self.notes.append(f"printed {lines} lines while loading (not shown)")
 
     def _restore_numpy(self) -> None:
+        changed = []
         for name, before in self._numpy.items():
             module = _module(name)
-            changed = [k for k, v in before.items() if getattr(module, k, None) is not v]
-            for key in changed:
+            for key in sorted(k for k, v in before.items() if getattr(module, k, None) is not v):
                 setattr(module, key, before[key])
-            if changed:
-                names = ", ".join(f"{name}.{k}" for k in sorted(changed))
-                self.notes.append(f"replaced {names} at import; backcheck restored the "
-                                  "originals (do not patch NumPy in a submission)")
+                changed.append(f"{name}.{key}")
+        if changed:
+            self.notes.append(f"replaced {', '.join(changed)} at import; backcheck restored "
+                              "the originals (do not patch NumPy in a submission)")
 
     def _close_figures(self) -> None:
         pyplot = sys.modules.get("matplotlib.pyplot")

@@ -54,7 +54,7 @@ def _compile_cells(notebook, path: str, name: str) -> tuple[list[units.Unit], li
             continue
         source = python_source(cell.source)
         try:
-            code = compile_source(source, f"{path}[{label}]", f"{name} {label}")
+            code = compile_source(source, f"{path} {label}", f"{name} {label}")
         except SourceProblem as problem:
             notes.append(f"{problem}; the other cells still ran")
             continue

@@ -1,0 +1,55 @@
+"""Loading a directory (package or plain folder) or a module name."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+
+from harness.loaders import load_directory, load_module
+
+
+def test_a_package_loads_with_relative_imports_and_subpackages(loading):
+    submission = load_directory(str(loading / "package"))
+    assert not submission.error
+    assert {"Linear", "Tanh"} <= set(submission.namespace)
+    layer = submission.namespace["Linear"](np.eye(2), np.zeros(2))
+    assert layer.forward(np.ones((1, 2))).tolist() == [[1.0, 1.0]]
+
+
+def test_a_module_that_fails_to_import_is_noted_and_the_rest_loads(loading):
+    submission = load_directory(str(loading / "package"))
+    assert any("broken.py needs module 'a_module_that_does_not_exist'" in n
+               for n in submission.notes)
+
+
+def test_a_plain_folder_loads_every_module_with_sibling_imports(loading):
+    submission = load_directory(str(loading / "flat_dir"))
+    assert not submission.error and not submission.notes
+    assert "Sigmoid" in submission.namespace
+
+
+def test_a_copy_of_the_template_is_loaded_not_the_installed_one(tmp_path):
+    import student_template
+
+    copy = tmp_path / "student_template"
+    shutil.copytree(student_template.__path__[0], copy,
+                    ignore=shutil.ignore_patterns("*.ipynb", "__pycache__"))
+    layers = copy / "layers.py"
+    layers.write_text(layers.read_text().replace(
+        'raise NotImplementedError("ReLU.forward")', "return np.maximum(x, 0)"))
+    relu = load_directory(str(copy)).namespace["ReLU"]()
+    assert relu.forward(np.array([-1.0, 3.0])).tolist() == [0.0, 3.0]
+
+
+def test_a_module_name_loads_the_module_and_its_submodules():
+    submission = load_module("reference")
+    assert not submission.error
+    assert {"Linear", "Conv2d", "XORNet"} <= set(submission.namespace)
+
+
+def test_a_module_that_cannot_import_is_an_error(tmp_path, monkeypatch):
+    (tmp_path / "needs_missing_dep.py").write_text("import not_installed_anywhere\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    submission = load_module("needs_missing_dep")
+    assert "needs module 'not_installed_anywhere'" in submission.error
