@@ -34,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import baseline, submissions
 
-BACKCHECK = [sys.executable, "-m", "harness.cli"]
+BACKCHECK = [sys.executable, "-c", "from harness.cli import entry; entry()"]
+"""What the ``backcheck`` console script runs, with this interpreter."""
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -131,19 +132,27 @@ def run(n: int, jobs: int, sample: int, work: Path) -> list[Measurement]:
     naive = baseline.write(work / "naive")
     cold, warm = work / "cache-cold-grade", work / "cache"
     found = [
-        measure("grade 1, cold cache", [*BACKCHECK, "grade", str(paths[0])],
+        measure("grade 1, cold cache", grade(paths[0], work / "out-grade-cold"),
                 environment(cold), logs / "grade-cold.txt"),
-        measure(f"batch {n} -j {jobs}, cold cache",
-                [*BACKCHECK, "batch", str(class_dir), "-j", str(jobs)],
+        measure(f"batch {n} -j {jobs}, cold cache", batch(class_dir, work / "out-cold", jobs),
                 environment(warm), logs / "batch-cold.txt", count=n),
-        measure(f"batch {n} -j {jobs}, warm cache",
-                [*BACKCHECK, "batch", str(class_dir), "-j", str(jobs)],
+        measure(f"batch {n} -j {jobs}, warm cache", batch(class_dir, work / "out-warm", jobs),
                 environment(warm), logs / "batch-warm.txt", count=n),
-        measure("grade 1 more, warm cache", [*BACKCHECK, "grade", str(late)],
+        measure("grade 1 more, warm cache", grade(late, work / "out-grade-warm"),
                 environment(warm), logs / "grade-warm.txt"),
     ]
     found.append(naive_baseline(paths, sample, naive, logs))
     return found
+
+
+def grade(path: Path, out: Path) -> list[str]:
+    """``backcheck grade`` with its defaults (whole catalog, all oracles, sandboxed)."""
+    return [*BACKCHECK, "grade", str(path), "--out", str(out)]
+
+
+def batch(folder: Path, out: Path, jobs: int) -> list[str]:
+    """``backcheck batch`` into a fresh ``--out`` (so nothing is skipped as already graded)."""
+    return [*BACKCHECK, "batch", str(folder), "--out", str(out), "-j", str(jobs)]
 
 
 def naive_baseline(paths: list[Path], sample: int, test_file: Path, logs: Path) -> Measurement:

@@ -8,8 +8,10 @@ in a naive-loop ``Conv2d`` (four nested Python loops) to show that a slow but co
 student convolution only costs its own forward and backward per case.
 
 A *cs231n* submission (written only when that adapter is registered) is the same
-reference wrapped as CS231n-style ``<layer>_forward(...) -> (out, cache)`` and
-``<layer>_backward(dout, cache) -> grads`` functions.
+code wrapped as CS231n-style ``<layer>_forward(...) -> (out, cache)`` and
+``<layer>_backward(dout, cache) -> grads`` functions, with the classes hidden; it
+covers the layers that style has (affine, activations, norms, conv, pools, dropout,
+softmax loss) and the others count as missing.
 """
 
 from __future__ import annotations
@@ -105,13 +107,95 @@ class BatchNorm(BatchNorm):
 
 CS231N_FUNCTIONS = '''
 
-def _forward(cls, *inputs, **init):
-    layer = cls(**init)
+# --- CS231n-style functions over the classes above, which are then hidden.
+_L = {name: globals().pop(name) for name in (
+    "Linear", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "MSELoss", "BCELoss",
+    "CrossEntropy", "LayerNorm", "BatchNorm", "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
+    "Dropout", "Flatten", "LinearRegression", "RegressionMLP", "XORNet")}
+
+
+def _run(layer, *inputs):
     return layer.forward(*inputs), layer
 
 
-def _backward(dout, cache):
-    return cache.backward(dout)
+def affine_forward(x, w, b):
+    return _run(_L["Linear"](w, b), x)
+
+
+def affine_backward(dout, cache):
+    g = cache.backward(dout)
+    return g["x"], g["W"], g["b"]
+
+
+def relu_forward(x):
+    return _run(_L["ReLU"](), x)
+
+
+def sigmoid_forward(x):
+    return _run(_L["Sigmoid"](), x)
+
+
+def tanh_forward(x):
+    return _run(_L["Tanh"](), x)
+
+
+def _dx(dout, cache):
+    return cache.backward(dout)["x"]
+
+
+relu_backward = sigmoid_backward = tanh_backward = _dx
+
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    return _run(_L["BatchNorm"](gamma, beta, eps=bn_param.get("eps", 1e-5)), x)
+
+
+def layernorm_forward(x, gamma, beta, ln_param):
+    return _run(_L["LayerNorm"](gamma, beta, eps=ln_param.get("eps", 1e-5)), x)
+
+
+def _norm_backward(dout, cache):
+    g = cache.backward(dout)
+    return g["x"], g["gamma"], g["beta"]
+
+
+batchnorm_backward = layernorm_backward = _norm_backward
+
+
+def conv_forward_naive(x, w, b, conv_param):
+    return _run(_L["Conv2d"](w, b, stride=conv_param["stride"], padding=conv_param["pad"]), x)
+
+
+def conv_backward_naive(dout, cache):
+    g = cache.backward(dout)
+    return g["x"], g["W"], g["b"]
+
+
+def max_pool_forward_naive(x, pool_param):
+    return _run(_L["MaxPool2d"](pool_param["pool_height"], pool_param["stride"]), x)
+
+
+def avg_pool_forward_naive(x, pool_param):
+    return _run(_L["AvgPool2d"](pool_param["pool_height"], pool_param["stride"]), x)
+
+
+max_pool_backward_naive = avg_pool_backward_naive = _dx
+
+
+def dropout_forward(x, dropout_param):
+    keep = dropout_param["p"]
+    mask = (np.random.rand(*x.shape) < keep) / keep
+    return x * mask, mask
+
+
+def dropout_backward(dout, cache):
+    return dout * cache
+
+
+def softmax_loss(x, y):
+    loss = _L["CrossEntropy"]()
+    value = loss.forward(x, y)
+    return value, loss.backward(1.0)["x"]
 '''
 
 
@@ -166,33 +250,8 @@ def native(bug: str) -> str:
 
 
 def cs231n(bug: str) -> str:
-    """The same layers as CS231n-style functions: ``x_forward -> (out, cache)``."""
-    lines = [native(bug), CS231N_FUNCTIONS]
-    for name, (init, inputs) in _cs231n_signatures().items():
-        lower = _snake(name)
-        arguments = ", ".join((*inputs, *init))
-        keywords = ", ".join(f"{p}={p}" for p in init)
-        lines.append(f"\ndef {lower}_forward({arguments}):\n"
-                     f"    return _forward({name}, {', '.join(inputs)}, {keywords})\n"
-                     f"\n\ndef {lower}_backward(dout, cache):\n"
-                     f"    return _backward(dout, cache)\n")
-    return "\n".join(lines)
-
-
-def _cs231n_signatures() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    from harness.specs import CATALOG
-
-    return {name: ((*spec.params, *_config_names(spec)), spec.inputs)
-            for name, spec in CATALOG.items() if spec.kind != "network"}
-
-
-def _config_names(spec) -> tuple[str, ...]:
-    return tuple(spec.case(0, "float64").config)
-
-
-def _snake(name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower()
-                   for i, c in enumerate(name))
+    """The same layers (and bug) as CS231n-style functions; the classes are hidden."""
+    return native(bug) + CS231N_FUNCTIONS
 
 
 def styles() -> list[str]:
