@@ -1,0 +1,86 @@
+"""Grades from synthetic results: points per item, partial credit, hidden parts, and
+harness errors that are never charged to the student."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness import rubric
+from harness.grading import CRASHED, crashed, grade
+from harness.result import ERROR, FAIL, HARNESS_ERROR, MISSING, PASS, SKIP, Check, Result
+
+RUBRIC = rubric.parse("""
+    name = "t"
+    layers = ["ReLU"]
+    dtypes = ["float64"]
+    [layer.ReLU]
+    out = 1
+    dx = 3
+    hidden_cases = [2]
+""", "t.toml")
+
+
+def result(verdicts: dict[tuple[str, int], str | tuple[str, ...]]) -> Result:
+    """ReLU checks: (quantity, case) -> verdict (or one verdict per oracle)."""
+    checks = []
+    for quantity in ("out", "dx"):
+        for case in range(3):
+            found = verdicts.get((quantity, case), PASS)
+            for oracle, verdict in zip(("fd", "torch"), (found,) * 2 if isinstance(found, str)
+                                       else found, strict=True):
+                checks.append(Check("ReLU", case, "float64", quantity, oracle, verdict,
+                                    message=f"{verdict} message"))
+    return Result("alice.py", "native", checks)
+
+
+def test_all_passing_gets_full_marks_split_into_visible_and_hidden_tests():
+    g = grade(result({}), RUBRIC, "alice.py")
+    assert g.points == g.max_points == 4
+    assert [(t.name, t.max_points) for t in g.tests] == [
+        ("ReLU out", pytest.approx(2 / 3)), ("ReLU out (hidden)", pytest.approx(1 / 3)),
+        ("ReLU dx", 2.0), ("ReLU dx (hidden)", 1.0)]
+    assert g.flags == ()
+
+
+@pytest.mark.parametrize("verdict", [FAIL, ERROR, MISSING])
+def test_a_charged_item_loses_its_share(verdict):
+    g = grade(result({("dx", 1): verdict}), RUBRIC)
+    dx = next(t for t in g.tests if t.name == "ReLU dx")
+    assert dx.points == 1.0 and not dx.passed
+    assert dx.failures[0].verdict == verdict and dx.failures[0].case == 1
+    assert g.points == 3.0
+
+
+def test_one_oracle_failing_charges_the_item():
+    g = grade(result({("dx", 0): (PASS, FAIL)}), RUBRIC)
+    assert g.points == 3.0
+
+
+def test_harness_errors_and_skips_are_awarded_and_flagged():
+    g = grade(result({("dx", 0): HARNESS_ERROR, ("out", 1): SKIP}), RUBRIC)
+    assert g.points == g.max_points
+    assert len(g.flags) == 2
+    assert any("not charged" in f and "harness-error message" in f for f in g.flags)
+    assert any("not judged" in f for f in g.flags)
+
+
+def test_all_or_nothing():
+    strict = rubric.parse("layers = ['ReLU']\n[layer.ReLU]\npartial = 'none'", "t")
+    assert grade(result({("dx", 2): FAIL}), strict).points == 1.0
+
+
+def test_missing_layer_in_result_scores_zero():
+    g = grade(Result("bob.py", "native", []), RUBRIC)
+    assert g.points == 0 and g.max_points == 4
+    assert all(t.failures for t in g.tests)
+
+
+def test_crashed_submission():
+    g = crashed("carol.py", RUBRIC, "timed out after 120 s")
+    assert g.status == CRASHED and g.points == 0 and g.max_points == 4
+    assert g.reason == "timed out after 120 s" and g.tests == []
+
+
+def test_problems_list_errors_not_wrong_values():
+    g = grade(result({("dx", 0): ERROR, ("dx", 1): FAIL, ("out", 0): MISSING}), RUBRIC)
+    assert g.problems == ["missing message", "error message"]

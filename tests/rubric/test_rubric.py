@@ -1,0 +1,98 @@
+"""Rubrics: the built-in default, per-layer overrides, and one-line errors for typos."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness import rubric
+from harness.errors import BackcheckError
+from harness.specs import CATALOG
+
+
+def test_default_grades_every_layer_with_every_quantity():
+    default = rubric.load()
+    assert default.layers == list(CATALOG)
+    linear = default.rules["Linear"]
+    assert linear.points == {"out": 1.0, "dx": 2.0, "dW": 1.0, "db": 1.0}
+    assert linear.visible("dW", 2)
+    assert default.max_points == sum(r.max_points for r in default.rules.values())
+
+
+def test_network_parameters_get_parameter_points():
+    rules = rubric.load().rules["XORNet"]
+    assert rules.points == {"out": 1.0, "dW1": 1.0, "db1": 1.0, "dW2": 1.0, "db2": 1.0}
+
+
+def test_overrides_scale_hide_and_choose_partial_credit():
+    parsed = rubric.parse("""
+        name = "course"
+        salt = "s3cret"
+        dtypes = ["float64"]
+        layers = ["Linear"]
+        [default]
+        input = 4
+        [layer.Linear]
+        dW = 3
+        points = 10
+        hidden = ["db"]
+        hidden_cases = [2]
+        partial = "none"
+        [layer.ReLU]
+        dx = 5
+    """, "course.toml")
+    assert parsed.layers == ["Linear", "ReLU"]
+    assert parsed.salt == "s3cret" and parsed.dtypes == ("float64",)
+    linear = parsed.rules["Linear"]
+    assert linear.max_points == pytest.approx(10)
+    assert linear.points["dW"] == pytest.approx(10 * 3 / 9)
+    assert not linear.visible("db", 0) and not linear.visible("dx", 2)
+    assert linear.visible("dx", 1) and linear.partial == "none"
+    assert parsed.rules["ReLU"].points == {"out": 1.0, "dx": 5.0}
+
+
+@pytest.mark.parametrize(("text", "bad", "valid"), [
+    ("[layer.Linnear]\nout = 1", "'Linnear'", "Linear, ReLU"),
+    ('layers = ["Linear", "Relu"]', "'Relu'", "ReLU"),
+    ("[layer.Linear]\ndw = 1", "'dw' in [layer.Linear]", "out, dx, dW, db"),
+    ('[layer.Linear]\nhidden = ["dB"]', "'dB'", "out, dx, dW, db"),
+    ("[default]\nparams = 1", "'params' in [default]", "out, input, param"),
+    ("points = 3", "'points'", "version, name, salt"),
+    ('dtypes = ["float16"]', "'float16'", "float32, float64"),
+])
+def test_unknown_names_are_errors_naming_the_key_and_the_valid_ones(text, bad, valid):
+    with pytest.raises(BackcheckError) as raised:
+        rubric.parse(text, "course.toml")
+    message = str(raised.value)
+    assert bad in message and valid in message and "course.toml" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("text", [
+    "version = 2", '[layer.Linear]\npartial = "some"', "[layer.Linear]\nout = -1",
+    '[layer.Linear]\nout = "two"', "[layer.Linear]\nhidden_cases = [7]",
+    "this is not toml", "layer = 3",
+])
+def test_bad_values_are_one_line_errors(text):
+    with pytest.raises(BackcheckError) as raised:
+        rubric.parse(text, "course.toml")
+    assert "course.toml" in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_default_hidden_cases_apply_where_a_layer_has_them():
+    parsed = rubric.parse("layers = ['ReLU', 'XORNet']\n[default]\nhidden_cases = [3]", "r")
+    assert len(CATALOG["ReLU"].variants) == 3 and len(CATALOG["XORNet"].variants) == 4
+    assert parsed.rules["ReLU"].hidden_cases == frozenset()
+    assert parsed.rules["XORNet"].hidden_cases == frozenset({3})
+
+
+def test_missing_file_and_restrict():
+    with pytest.raises(BackcheckError, match="rubric file not found"):
+        rubric.load("/no/such/rubric.toml")
+    small = rubric.load().restrict(["ReLU", "Linear"])
+    assert small.layers == ["ReLU", "Linear"]
+    with pytest.raises(BackcheckError, match="valid: ReLU, Linear"):
+        small.restrict(["Conv2d"])
+
+
+def test_digest_follows_the_text():
+    assert rubric.parse("name = 'a'", "r").digest != rubric.parse("name = 'b'", "r").digest
