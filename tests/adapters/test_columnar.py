@@ -1,0 +1,63 @@
+"""Column-major whole networks, checked as the catalog network they implement."""
+
+from __future__ import annotations
+
+from harness.adapters.columnar import ColumnarAdapter
+from harness.loaders import load
+from tests.adapters.conftest import run_check, verdicts
+
+REGRESSION = """import numpy as np
+
+class Net:
+    def __init__(self, n_x, n_h, n_y):
+        self.W1, self.b1 = np.zeros((n_h, n_x)), np.zeros((n_h, 1))
+        self.W2, self.b2 = np.zeros((n_y, n_h)), np.zeros((n_y, 1))
+
+    def forward(self, X):
+        Z1 = self.W1 @ X + self.b1
+        A1 = np.maximum(Z1, 0)
+        A2 = self.W2 @ A1 + self.b2
+        return A2, (X, Z1, A1, A2)
+
+    def cost(self, A2, Y):
+        return np.mean((A2 - Y) ** 2)
+
+    def backward(self, Y, cache):
+        X, Z1, A1, A2 = cache
+        m = Y.shape[1]
+        dA2 = 2 * (A2 - Y) / m
+        dZ1 = (self.W2.T @ dA2) * (Z1 > 0)
+        return {"dW1": dZ1 @ X.T, "db1": dZ1.sum(1, keepdims=True) BIAS,
+                "dW2": dA2 @ A1.T, "db2": dA2.sum(1, keepdims=True)}
+"""
+
+
+def _write(tmp_path, bias: str):
+    path = tmp_path / "regression.py"
+    path.write_text(REGRESSION.replace("BIAS", bias))
+    return path
+
+
+def test_a_network_without_output_sigmoid_is_checked_as_RegressionMLP(tmp_path):
+    path = _write(tmp_path, "")
+    detection = ColumnarAdapter().detect(load(str(path)).namespace)
+    assert detection.layers == ("RegressionMLP",)
+    result = run_check(path, ["RegressionMLP"])
+    assert result.passed, [c.explain() for c in result.checks if not c.passed][:3]
+
+
+def test_a_wrong_bias_gradient_is_caught_and_the_rest_passes(tmp_path):
+    found = verdicts(run_check(_write(tmp_path, "* 2"), ["RegressionMLP"]))
+    # Cases where both hidden units are off have db1 = 0, which twice 0 matches.
+    assert "fail" in found.pop("RegressionMLP.db1")
+    assert all(v == {"pass"} for v in found.values())
+
+
+def test_the_network_can_be_declared(tmp_path, submissions):
+    path = submissions / "seeds" / "xor_columnar.py"
+    namespace = load(str(path)).namespace
+    assert ColumnarAdapter().detect(namespace).layers == ("XORNet",)
+    from harness.adapters import load as load_adapter
+
+    declared = load_adapter("columnar:network=RegressionMLP").detect(namespace)
+    assert declared.layers == ("RegressionMLP",)
