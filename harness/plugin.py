@@ -91,6 +91,7 @@ class Settings:
         option = config.getoption
         impl = option("backcheck_impl")
         _require_target(impl)
+        _require_adapter(option("backcheck_adapter"), option("backcheck_adapter_file"))
         dtype = option("backcheck_dtype")
         oracle_names = _csv(option("backcheck_oracles")) or list(oracles.registered())
         oracles.load(oracle_names)
@@ -122,6 +123,16 @@ def _require_target(impl: str) -> None:
         raise BackcheckError("no such file, directory or module", where=impl,
                              hint="give --backcheck-impl a .py file, a package "
                                   "directory, a notebook or a module name")
+
+
+def _require_adapter(name: str | None, path: str | None) -> None:
+    """Load the chosen adapter once at start-up, so a typo is one error, not one per test."""
+    from harness import adapters
+
+    if path:
+        adapters.from_file(path)
+    elif name:
+        adapters.load(name)
 
 
 @dataclass(frozen=True)

@@ -199,6 +199,7 @@ def test_failing_case_shows_its_shapes_and_how_to_rerun_it(pytester):
 @pytest.mark.parametrize(("option", "value", "message"), [
     ("--backcheck-layers", "Lineer", "backcheck: unknown layer 'Lineer'*"),
     ("--backcheck-oracles", "fd,jaxx", "backcheck: unknown oracle 'jaxx'*"),
+    ("--backcheck-adapter", "nope", "backcheck: unknown adapter 'nope'*"),
 ])
 def test_bad_selection_stops_pytest_with_one_line(pytester, option, value, message):
     result = pytester.runpytest_subprocess("--backcheck-impl", str(CORRECT), option, value)
@@ -215,15 +216,23 @@ def test_missing_implementation_stops_pytest_with_one_line(pytester):
     result.stderr.fnmatch_lines(["ERROR: backcheck: no_such_file.py: no such file*"])
 
 
-def test_unloadable_adapter_file_fails_each_check_with_one_line(pytester):
-    broken = pytester.makepyfile(broken_adapter="ADAPTER = None\nraise ImportError('oops')\n")
-    found = run(pytester, "--backcheck-impl", str(CORRECT), "--backcheck-adapter-file",
-                str(broken), "--backcheck-oracles", "fd", "--backcheck-layers", "ReLU")
+def test_unloadable_adapter_file_stops_pytest_with_one_line(pytester):
+    broken = pytester.makepyfile(broken_adapter="raise ImportError('oops')\n")
+    result = pytester.runpytest_subprocess("--backcheck-impl", str(CORRECT),
+                                           "--backcheck-adapter-file", str(broken))
 
-    assert found.code == 1
-    assert set(found.outcomes.values()) == {"failed"}
-    assert {text.splitlines()[0] for text in found.failures.values()} == {
-        f"backcheck: error: {broken}: adapter file failed to import: ImportError: oops"}
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([
+        f"ERROR: backcheck: {broken}: adapter file failed to import: ImportError: oops"])
+
+
+def test_sandboxed_run_gives_the_same_outcomes(pytester):
+    serial = run(pytester, "--backcheck-impl", str(TRANSPOSED), *FAST)
+    sandboxed = run(pytester, "--backcheck-impl", str(TRANSPOSED), *FAST,
+                    "--backcheck-isolation", "process")
+
+    assert sandboxed.outcomes == serial.outcomes
+    assert "isolation process" in sandboxed.out
 
 
 def test_without_the_option_ordinary_tests_run_alone(pytester):
