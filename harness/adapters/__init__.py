@@ -2,7 +2,8 @@
 
 ``choose`` picks the adapter for a submission: the one named with ``--adapter``, the
 one defined in ``--adapter-file``, or the single adapter that recognizes the most
-layers. When two adapters tie, detection refuses to guess and says which matched.
+layers. When two adapters tie, detection refuses to guess and says which matched,
+unless one of them explicitly defers to the other (``defers_to``).
 """
 
 from __future__ import annotations
@@ -92,7 +93,11 @@ def choose(namespace: Mapping[str, Any], name: str | None = None,
 
 
 def _detect(namespace: Mapping[str, Any]) -> tuple[Adapter, Detection]:
-    """The adapter recognizing the most layers; a tie a generic adapter loses is no tie."""
+    """The adapter recognizing the most layers.
+
+    An adapter may name, in ``defers_to``, more specific adapters that read the same
+    code (``classes`` also reads native layers): a tie with one of those is no tie.
+    """
     candidates = [load(n) for n in registered()]
     scored = [(a, a.detect(namespace)) for a in candidates]
     best = max(len(d.layers) for _, d in scored)
@@ -101,8 +106,8 @@ def _detect(namespace: Mapping[str, Any]) -> tuple[Adapter, Detection]:
         adapter, _ = scored[0]
         return adapter, Detection(adapter.name, (), f"no adapter recognized a layer ({tried})")
     top = [(a, d) for a, d in scored if len(d.layers) == best]
-    specific = [(a, d) for a, d in top if not getattr(a, "generic", False)]
-    top = specific or top
+    tied = {a.name for a, _ in top}
+    top = [(a, d) for a, d in top if not tied & set(getattr(a, "defers_to", ()))]
     if len(top) > 1:
         matched = "; ".join(f"{a.name}: {d.evidence}" for a, d in top)
         raise UsageError(f"more than one adapter matches {best} layers ({matched})",

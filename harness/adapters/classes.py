@@ -29,8 +29,8 @@ class ClassesAdapter:
     """Any class with ``forward`` and ``backward`` under a known layer name."""
 
     name = "classes"
-    generic = True
-    """Ties with a more specific adapter (``native``, ``sgd``) go to that adapter."""
+    defers_to = ("native", "sgd")
+    """A tie with these goes to them: they read the same classes more specifically."""
     layer_type: type[LibraryLayer] = LibraryLayer
 
     def __init__(self, conventions: Conventions | None = None):

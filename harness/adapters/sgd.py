@@ -87,7 +87,7 @@ class SGDAdapter(ClassesAdapter):
     """Class-based layers that update their own parameters in ``backward``."""
 
     name = "sgd"
-    generic = False
+    defers_to = ()
     layer_type = SteppingLayer
 
     def detect(self, namespace: Mapping[str, Any]) -> Detection:
