@@ -1,0 +1,132 @@
+"""The catalog's specs: order, well-formedness, reproducibility, and draws away from kinks."""
+
+from __future__ import annotations
+
+from itertools import product
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+
+from harness.case import DTYPES
+from harness.specs import CATALOG
+from harness.specs.networks import XOR_CORNERS
+from harness.specs.sampling import KINK_GAP
+
+SPECS = list(CATALOG.values())
+SALTS = [f"draw-{i}" for i in range(30)]
+
+
+def salted_cases(name: str, dtype: str):
+    """Every case of a spec under each of the test salts."""
+    return [case for salt in SALTS for case in CATALOG[name].cases(dtype, salt)]
+
+
+def test_catalog_order():
+    assert list(CATALOG) == [
+        "Linear", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "MSELoss", "BCELoss",
+        "CrossEntropy", "LayerNorm", "BatchNorm", "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
+        "Dropout", "Flatten", "LinearRegression", "RegressionMLP", "XORNet",
+    ]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_spec_is_well_formed(spec):
+    assert set(spec.wrt) <= {*spec.inputs, *spec.params}
+    assert spec.doc and isinstance(spec.reference_class(), type)
+    assert len(spec.variants) >= 3
+    for case in spec.cases("float64"):
+        assert tuple(case.inputs) == spec.inputs
+        assert tuple(case.params) == spec.params
+    if spec.kind == "network":
+        assert spec.inputs == ("x", "target") and spec.wrt == spec.params
+    if spec.kind != "layer":
+        assert spec.case(0, "float32").upstream.shape == ()
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_cases_are_reproducible_and_salted(spec):
+    first, again = spec.case(1, "float64"), spec.case(1, "float64")
+    salted = spec.case(1, "float64", salt="another course")
+    for name, value in first.arrays().items():
+        assert_array_equal(value, again.arrays()[name])
+    assert_array_equal(first.upstream, again.upstream)
+    assert any(not np.array_equal(v, salted.arrays()[k]) for k, v in first.arrays().items())
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_cases_stay_small_enough_to_finite_difference(spec):
+    # The fd oracle calls forward four times per differentiated element.
+    for case in spec.cases("float64"):
+        assert sum(case.arrays()[name].size for name in spec.wrt) <= 400, case.id
+
+
+def test_every_layer_but_batch_norm_has_a_batch_of_one():
+    for spec in SPECS:
+        sizes = {len(case.inputs["x"]) for case in spec.cases("float64")}
+        assert (1 in sizes) == (spec.name != "BatchNorm"), spec.name
+
+
+def test_integer_targets_stay_integer_in_float32():
+    case = CATALOG["CrossEntropy"].case(1, "float32")
+    assert case.inputs["target"].dtype == np.int64
+    assert case.inputs["x"].dtype == np.float32
+
+
+@pytest.mark.parametrize(("name", "dtype"), list(product(["ReLU", "LeakyReLU"], DTYPES)))
+def test_relu_inputs_keep_away_from_the_kink(name, dtype):
+    for case in salted_cases(name, dtype):
+        assert np.abs(case.inputs["x"]).min() >= KINK_GAP * 0.999, case.id
+
+
+@pytest.mark.parametrize(("name", "dtype"), list(product(["RegressionMLP", "XORNet"], DTYPES)))
+def test_network_pre_activations_keep_away_from_the_kink(name, dtype):
+    for case in salted_cases(name, dtype):
+        pre = case.inputs["x"] @ case.params["W1"] + case.params["b1"]
+        assert np.abs(pre).min() >= KINK_GAP * 0.999, case.id
+
+
+def test_max_pool_windows_have_one_clear_maximum():
+    for case in salted_cases("MaxPool2d", "float32"):
+        x, k, s = case.inputs["x"], case.config["kernel_size"], case.config["stride"]
+        view = np.lib.stride_tricks.sliding_window_view(x, (k, k), axis=(2, 3))[:, :, ::s, ::s]
+        top = np.sort(view.reshape(*view.shape[:4], -1), axis=-1)
+        assert (top[..., -1] - top[..., -2]).min() > 0.01, case.id
+
+
+def test_normalized_slices_have_a_clear_spread():
+    for name, axis in (("LayerNorm", 1), ("BatchNorm", 0)):
+        for case in salted_cases(name, "float64"):
+            assert case.inputs["x"].std(axis=axis).min() >= 0.5, case.id
+
+
+def test_loss_inputs_are_in_range():
+    for case in salted_cases("BCELoss", "float64"):
+        x, target = case.inputs["x"], case.inputs["target"]
+        assert x.min() >= 0.05 and x.max() <= 0.95
+        assert target.min() >= 0 and target.max() <= 1
+    for case in salted_cases("CrossEntropy", "float64"):
+        assert case.inputs["target"].min() >= 0
+        assert case.inputs["target"].max() < case.inputs["x"].shape[1]
+
+
+def test_dropout_masks_are_zero_or_one_and_not_differentiated():
+    spec = CATALOG["Dropout"]
+    assert spec.wrt == ("x",)
+    masks = [case.inputs["mask"] for case in salted_cases("Dropout", "float64")]
+    values = np.concatenate([m.ravel() for m in masks])
+    assert set(np.unique(values)) == {0.0, 1.0}
+
+
+def test_network_data_follow_their_lines():
+    for name, slope, intercept in (("LinearRegression", 3, 2), ("RegressionMLP", 2, 1)):
+        for case in CATALOG[name].cases("float64"):
+            x = case.inputs["x"]
+            assert_array_equal(case.inputs["target"], slope * x + intercept)
+
+
+def test_xor_targets_are_xor_of_the_nearest_corner():
+    for case in CATALOG["XORNet"].cases("float64"):
+        corner = np.round(case.inputs["x"])
+        assert np.isin(corner, XOR_CORNERS).all()
+        assert_array_equal(case.inputs["target"][:, 0], corner[:, 0] != corner[:, 1])
