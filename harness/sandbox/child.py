@@ -2,8 +2,8 @@
 
 The zygote forks a *monitor* per request. The monitor (still root, running only
 backcheck code) builds the walls (``confinement.build``), forks the *worker*, tells
-the parent the worker's pid, waits for it and reports its exit status on a pipe the
-worker never holds. The worker confines itself for good, then runs
+the parent the worker's pid, waits for it and reports its exit status and CPU time
+on a pipe the worker never holds. The worker confines itself for good, then runs
 ``harness.execution.execute`` and streams, frame by frame, ``loaded``, one
 ``outcome`` per case, and ``done`` (or ``raised`` / ``refused``). Nothing it sends is
 trusted: the parent validates every frame and computes every verdict itself.
@@ -57,8 +57,8 @@ def monitor(request: Request, result_w: int, output_w: int, status_w: int) -> No
         os.close(output_w)
         _status(status_w, {"pid": pid, "enforced": walls.enforced, "missing": walls.missing,
                            "pid_namespace": walls.pid_namespace})
-        _, status = os.waitpid(pid, 0)
-        _status(status_w, {"status": status})
+        _, status, usage = os.wait4(pid, 0)
+        _status(status_w, {"status": status, "cpu": usage.ru_utime + usage.ru_stime})
     finally:
         os._exit(0)
 

@@ -8,6 +8,7 @@ timeout, keeps at most ``output_bytes`` of what the worker printed, and can prob
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import select
@@ -38,6 +39,7 @@ class Exited:
     """The worker ended; ``status`` as from ``os.waitpid`` (``None``: unknown)."""
 
     status: int | None
+    cpu_seconds: float = 0.0
 
 
 class Zygote:
@@ -124,7 +126,10 @@ _zygotes_lock = threading.Lock()
 def shared() -> Zygote:
     """This process's zygote (a forked copy of a parent gets its own)."""
     with _zygotes_lock:
-        return _zygotes.setdefault(os.getpid(), Zygote())
+        if os.getpid() not in _zygotes:
+            _zygotes[os.getpid()] = Zygote()
+            atexit.register(_zygotes[os.getpid()].close)
+        return _zygotes[os.getpid()]
 
 
 @dataclass
@@ -150,6 +155,7 @@ class Child:
         self.pid: int | None = None
         self.walls: dict = {}
         self.status: int | None = None
+        self.cpu_seconds = 0.0
         self._frames: list[wire.Frame] = []
         self._fds = {result: self._on_result, output: self.output.add, status: self._on_status}
         self._status_text = b""
@@ -164,7 +170,7 @@ class Child:
             if self._frames:
                 return self._frames.pop(0)
             if self._exited:
-                return Exited(self.status)
+                return Exited(self.status, self.cpu_seconds)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return Timeout()
@@ -196,6 +202,7 @@ class Child:
             self.pid = message.get("pid", self.pid)
             if "status" in message:
                 self.status = message["status"]
+                self.cpu_seconds = float(message.get("cpu", 0.0))
                 self._drain_after_exit()
             elif "pid" in message:
                 self.walls = message

@@ -16,7 +16,7 @@ import signal
 import time
 from collections.abc import Callable
 
-from harness.errors import BackcheckError
+from harness.errors import BackcheckError, UsageError
 from harness.execution import Execution, Job
 from harness.isolation import Limits
 from harness.outcome import Outcome, RunError
@@ -36,8 +36,10 @@ def executor(limits: Limits) -> Callable[[Target, list[Job]], Execution]:
     """An executor running each submission under ``limits`` (see ``harness.isolation``)."""
 
     def run(target: Target, jobs: list[Job]) -> Execution:
+        hidden = hidden_paths(limits)
+        _refuse_hidden(target, hidden)
         with staging.staged(target) as (staged, workdir):
-            return Supervisor(target, staged, workdir, jobs, limits).run()
+            return Supervisor(target, staged, workdir, jobs, limits, hidden).run()
 
     return run
 
@@ -53,6 +55,16 @@ def hidden_paths(limits: Limits) -> tuple[str, ...]:
                  if not _HARNESS.startswith(p.rstrip("/") + "/"))
 
 
+def _refuse_hidden(target: Target, hidden: tuple[str, ...]) -> None:
+    """Checking the reference itself in the sandbox cannot work: say so plainly."""
+    path = os.path.realpath(target.path)
+    inside = any(path == h or path.startswith(h + "/") for h in hidden)
+    module = not os.path.exists(target.path) and target.path.partition(".")[0]
+    if module in HIDDEN_PACKAGES or inside:
+        raise UsageError(f"{target.path} is hidden from sandboxed children",
+                         hint="check it with --isolation none")
+
+
 def _cache_dir() -> list[str]:
     """The expectations cache, when this version of backcheck has one."""
     try:
@@ -66,14 +78,14 @@ class Supervisor:
     """Drives children until every job has an outcome."""
 
     def __init__(self, target: Target, staged: Target, workdir: str, jobs: list[Job],
-                 limits: Limits):
+                 limits: Limits, hidden: tuple[str, ...]):
         self.name = os.path.basename(target.path.rstrip("/")) or target.path
         self.staged = staged
         self.workdir = workdir
         self.jobs = list(jobs)
         self.pending = list(jobs)
         self.limits = limits
-        self.hidden = hidden_paths(limits)
+        self.hidden = hidden
         self.outcomes: dict[str, Outcome] = {}
         self.adapter = ""
         self.notes: list[str] = []
@@ -196,7 +208,7 @@ class Episode:
             if isinstance(event, launcher.Timeout):
                 return self._timed_out()
             if isinstance(event, launcher.Exited):
-                return self._ended(event.status)
+                return self._ended(event.status, event.cpu_seconds)
             go_on = self._frame(event.header.get("type"), event)
             if go_on is not None:
                 return go_on
@@ -249,8 +261,8 @@ class Episode:
             return what if what.startswith(layer + ".") else layer
         return f"{layer} ({what})"
 
-    def _ended(self, status: int | None) -> bool:
-        kind, reason = _reason(status, self.sup.limits)
+    def _ended(self, status: int | None, cpu_seconds: float) -> bool:
+        kind, reason = _reason(status, cpu_seconds, self.sup.limits)
         what, location = _where(self.raised)
         if self.raised:
             kind, reason = "exception", f"raised {_text(self.raised.get('exception'))}"
@@ -272,13 +284,17 @@ def _text(value: object) -> str:
     return value[:MAX_TEXT] if isinstance(value, str) else ""
 
 
-def _reason(status: int | None, limits: Limits) -> tuple[str, str]:
-    """The RunError kind and message for a worker that ended before finishing."""
+def _reason(status: int | None, cpu_seconds: float, limits: Limits) -> tuple[str, str]:
+    """The RunError kind and message for a worker that ended before finishing.
+
+    As PID 1 of its namespace the worker ignores ``SIGXCPU``, so the CPU limit shows
+    as the hard limit's ``SIGKILL`` after ``cpu_seconds`` of CPU time.
+    """
     if status is None:
         return "crashed", "vanished (no exit status)"
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
-        if sig == signal.SIGXCPU:
+        if sig == signal.SIGXCPU or cpu_seconds >= limits.cpu_seconds:
             return "limit", f"CPU time limit of {limits.cpu_seconds} s exceeded"
         if sig == signal.SIGXFSZ:
             return "limit", f"file size limit of {limits.file_mb} MB exceeded"

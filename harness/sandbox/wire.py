@@ -3,7 +3,7 @@
 Nothing the child sends is ever unpickled. A frame is a 4-byte big-endian header
 length, a UTF-8 JSON object, then the arrays it announces (``"arrays": [nbytes, ...]``)
 in NumPy's ``.npy`` format, read back with ``allow_pickle=False``. Every size is
-checked against a cap before anything is allocated, and only numeric dtypes
+checked against a cap before the data is waited for, and only numeric dtypes
 (float, int, unsigned, bool) are accepted.
 """
 
@@ -21,7 +21,8 @@ import numpy as np
 
 MAX_HEADER = 16 * 2**20
 MAX_ARRAYS = 256
-MAX_ARRAY_BYTES = 512 * 2**20
+MAX_ARRAY_BYTES = 256 * 2**20
+MAX_FRAME_BYTES = 256 * 2**20
 MAX_DIMS = 8
 NUMERIC_KINDS = "fiub"
 _LENGTH = struct.Struct(">I")
@@ -66,8 +67,8 @@ def _npy(array: np.ndarray) -> bytes:
 class Reader:
     """Turns the bytes read from the child into frames, refusing anything malformed."""
 
-    def __init__(self, max_array_bytes: int = MAX_ARRAY_BYTES):
-        self.max_array_bytes = max_array_bytes
+    def __init__(self, max_frame_bytes: int = MAX_FRAME_BYTES):
+        self.max_frame_bytes = max_frame_bytes
         self._buffer = bytearray()
 
     def feed(self, data: bytes) -> list[Frame]:
@@ -108,8 +109,11 @@ class Reader:
         if not isinstance(sizes, list) or len(sizes) > MAX_ARRAYS:
             raise WireError("bad array list in frame header")
         for size in sizes:
-            if type(size) is not int or not 0 < size <= self.max_array_bytes:
+            if type(size) is not int or size <= 0:
                 raise WireError(f"array payload of {size!r} bytes refused")
+        if sum(sizes) > self.max_frame_bytes:
+            raise WireError(f"frame of {sum(sizes)} bytes is over the "
+                            f"{self.max_frame_bytes} limit")
         return sizes
 
 

@@ -1,0 +1,65 @@
+"""The walls, seen from inside: a probe submission reports what it can see and do."""
+
+from __future__ import annotations
+
+import os
+import runpy
+
+import numpy as np
+
+from harness.sandbox import confinement
+from tests.sandbox.conftest import FIXTURES, HOSTILE, needs_fork, needs_root, sandboxed
+
+pytestmark = needs_fork
+PROBE = FIXTURES / "probe.py"
+
+
+def probe_facts() -> tuple[str, ...]:
+    return runpy.run_path(str(PROBE))["FACTS"]
+
+
+@needs_root
+def test_every_wall_holds_inside_the_child(monkeypatch):
+    monkeypatch.setenv("BACKCHECK_PARENT_SECRET", "x")
+    execution = sandboxed(PROBE, "Linear", processes=32)
+    assert execution.outcomes
+    for outcome in execution.outcomes.values():
+        assert outcome.output is not None, outcome.error
+        broken = [name for name, ok in zip(probe_facts(), outcome.output, strict=True)
+                  if ok != 1.0]
+        assert broken == []
+
+
+def test_missing_walls_are_noted_exactly_when_not_root():
+    execution = sandboxed(PROBE, "Linear", processes=32)
+    missing = [n for n in execution.notes if "not enforced" in n]
+    assert (missing == []) == (os.geteuid() == 0)
+
+
+def test_the_probe_detects_an_open_wall_in_process():
+    """In this process the probe must see the reference, or the first test proves nothing."""
+    probe = runpy.run_path(str(PROBE))
+    facts = dict(zip(probe["FACTS"], probe["facts"](), strict=True))
+    assert not facts["no_reference_source"]
+    assert not facts["own_session"] or not facts["nobody"]
+
+
+@needs_root
+def test_reference_cannot_be_borrowed():
+    execution = sandboxed(HOSTILE / "read_reference.py", "Linear")
+    dw = [o.grads.get("W") for o in execution.outcomes.values()]
+    assert dw and all(g is not None and not np.any(g) for g in dw)
+
+
+def test_hidden_package_names_come_from_packages_only(tmp_path):
+    package = tmp_path / "secret"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (tmp_path / "data").mkdir()
+    names = confinement._package_names((str(package), str(tmp_path / "data")))
+    assert names == ["secret"]
+
+
+def test_library_paths_are_outermost_directories_only():
+    paths = confinement._library_paths()
+    assert paths and all(not p.startswith(q + "/") for p in paths for q in paths if p != q)
