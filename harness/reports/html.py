@@ -23,6 +23,8 @@ from harness.grading import Grade, LayerGrade
 from harness.tolerance import BY_DTYPE
 
 MAX_HEATMAPS = 8
+OFF_CHART = 1e2
+"""Bar height of a failure with no element-wise error (wrong shape, raised, missing)."""
 DRAWING = threading.Lock()
 """matplotlib is not thread-safe (its text parser shares state): one drawing at a time."""
 Arrays = Mapping[str, tuple[np.ndarray, np.ndarray]]
@@ -111,24 +113,24 @@ def _errors(layer: LayerGrade, students: bool) -> dict[tuple[str, str], float]:
             continue
         for item in test.items:
             comparison = item.check.comparison if item.check else None
-            value = comparison.max_rel if comparison is not None else 0.0
+            value = comparison.max_rel if comparison is not None else float("nan")
+            if value != value:
+                value = 0.0 if item.passed else OFF_CHART
             key = (test.quantity, item.dtype)
-            found[key] = max(found.get(key, 0.0), float(np.nan_to_num(value, nan=0.0)))
+            found[key] = max(found.get(key, 0.0), float(value))
     return found
 
 
 def _error_bars(layer: LayerGrade, students: bool) -> str:
-    """Bars of each quantity's largest relative error in each dtype, with the tolerances.
-
-    Passing items carry no comparison in the grade, so their bars sit at the floor:
-    only the failing ones rise, and the dashed lines show how far they are off.
-    """
+    """Bars of each quantity's largest relative error in each dtype, with the tolerances
+    as dashed lines; a failure with no element-wise error (a wrong shape, an exception)
+    is drawn off the chart."""
     from matplotlib.figure import Figure
 
     errors = _errors(layer, students)
     quantities = list(dict.fromkeys(q for q, _ in errors)) or ["out"]
     dtypes = sorted({d for _, d in errors} or BY_DTYPE)
-    figure = Figure(figsize=(1.2 + 1.1 * len(quantities), 2.6))
+    figure = Figure(figsize=(3.2 + 1.0 * len(quantities), 2.6))
     axes = figure.add_subplot()
     width = 0.8 / len(dtypes)
     floor = 1e-17
@@ -143,8 +145,8 @@ def _error_bars(layer: LayerGrade, students: bool) -> str:
     axes.set_ylim(floor, 1e3)
     axes.set_xticks(np.arange(len(quantities)) + width * (len(dtypes) - 1) / 2, quantities)
     axes.set_ylabel("max rel error")
-    axes.set_title(f"{layer.layer}: errors of failing checks vs tolerance", fontsize=9)
-    axes.legend(fontsize=6, loc="upper right")
+    axes.set_title(f"{layer.layer}: largest relative error vs tolerance", fontsize=9)
+    axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     figure.tight_layout()
     return png(figure)
 

@@ -1,0 +1,33 @@
+"""A graded buggy submission (and a correct one) shared by the report tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness import rubric, specs
+from harness.commands.grade import Plan, expected, grade_one
+
+CLASS = Path(__file__).resolve().parents[1] / "fixtures" / "class"
+
+
+def plan() -> Plan:
+    course = rubric.load(str(CLASS / "rubric.toml"))
+    return Plan(course, specs.select(course.layers), ["float32", "float64"], ["fd"],
+                course.salt, "none")
+
+
+@pytest.fixture(scope="session")
+def graded_class():
+    """Name -> ``Graded`` for every submission of the class fixture (isolation none)."""
+    chosen = plan()
+    expectations = expected(chosen)
+    folder = CLASS / "submissions"
+    return {p.name: grade_one(str(p), chosen, expectations) for p in sorted(folder.iterdir())
+            if p.suffix == ".py"}
+
+
+@pytest.fixture
+def buggy(graded_class):
+    return graded_class["buggy.py"]

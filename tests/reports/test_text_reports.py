@@ -1,0 +1,70 @@
+"""JUnit XML, Markdown, the CSV gradebook, JSON and the terminal, from the same grades."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+from rich.console import Console
+
+from harness.reports import csv as gradebook
+from harness.reports import json as json_report
+from harness.reports import junit, markdown, terminal
+
+
+def test_junit_names_the_failing_layer_and_quantity(buggy):
+    root = ET.fromstring(junit.render(buggy.grade))
+    suites = {s.get("name"): s for s in root.iter("testsuite")}
+    assert set(suites) == {"Linear", "ReLU", "Sigmoid", "MSELoss"}
+    linear = suites["Linear"]
+    failed = [c for c in linear.iter("testcase") if c.find("failure") is not None]
+    assert failed and all("-dW-" in c.get("name") for c in failed)
+    assert int(linear.get("failures")) == len(failed)
+    assert "transposed" in failed[0].find("failure").get("message")
+    assert suites["ReLU"].get("failures") == "0"
+
+
+def test_markdown_has_score_table_and_what_to_fix(buggy):
+    text = markdown.render(buggy.grade)
+    assert text.startswith("## ❌ backcheck: ")
+    assert "| Linear |" in text and "### What to fix" in text
+    assert "**Linear dW**" in text and "transposed" in text
+
+
+def test_markdown_for_students_hides_hidden_details(buggy):
+    text = markdown.render(buggy.grade, students=True)
+    assert "**Sigmoid dx (hidden)**: hidden check failed" in text
+    assert "For the instructor" not in text
+
+
+def test_gradebook_rows(graded_class):
+    grades = [json_report.grade_dict(g.grade) for g in graded_class.values()]
+    rows = list(csv.DictReader(io.StringIO(gradebook.render(reversed(grades)))))
+    assert [r["submission"] for r in rows] == sorted(graded_class)
+    correct = next(r for r in rows if r["submission"] == "correct.py")
+    assert correct["score"] == correct["max_score"] == "19"
+    partial = next(r for r in rows if r["submission"] == "partial.py")
+    assert partial["Sigmoid"] == "0" and "not implemented" in partial["problems"]
+
+
+def test_grade_json_is_stable_and_documented_keys(buggy):
+    data = json_report.grade_dict(buggy.grade, {"rubric": "fixture-course"})
+    text = json_report.dumps(data)
+    again = json.loads(text)
+    assert again["schema"] == "backcheck.grade" and again["schema_version"] == 1
+    assert set(json_report.stable(again)) == set(again) - {"timing"}
+    assert again["score"] == buggy.grade.points
+    first = again["layers"][0]["tests"][0]
+    assert set(first) == {"name", "quantity", "visible", "score", "max_score", "passed",
+                          "items"}
+    assert json_report.dumps(json.loads(text)) == text
+
+
+def test_terminal_shows_points_and_hints(buggy):
+    console = Console(record=True, width=200)
+    terminal.render_grade(buggy.grade, console)
+    text = console.export_text()
+    assert "Linear" in text and "0 / 2.85714" in text and "transposed" in text
+    assert "score 14.1429 / 19" in text
