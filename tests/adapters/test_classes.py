@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from adapter_checks import messages, run_check, verdicts
 
 from harness.adapters.classes import ClassesAdapter
 from harness.specs import CATALOG
-from tests.adapters.conftest import messages, run_check, verdicts
 
 
 def test_dense_relu_tanh_and_softmax_cross_entropy_pass(submissions):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from adapter_checks import run_check, verdicts
+
 from harness.adapters.columnar import ColumnarAdapter
 from harness.loaders import load
-from tests.adapters.conftest import run_check, verdicts
 
 REGRESSION = """import numpy as np
 

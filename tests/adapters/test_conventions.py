@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from adapter_checks import run_check, verdicts
 
 from harness.adapters.conventions import Conventions, grad_scale, parse
 from harness.errors import UsageError
 from harness.specs import CATALOG
-from tests.adapters.conftest import run_check, verdicts
 
 LAYERS = ["Linear", "MSELoss", "Sigmoid", "Conv2d"]
 

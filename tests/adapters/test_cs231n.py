@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from adapter_checks import run_check, verdicts
+
 from harness.adapters.cs231n import CS231nAdapter
 from harness.loaders import load
-from tests.adapters.conftest import run_check, verdicts
 
 LAYERS = ["Linear", "ReLU", "Sigmoid", "BatchNorm", "LayerNorm", "Conv2d", "MaxPool2d",
           "Dropout", "CrossEntropy"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from adapter_checks import messages, run_check, verdicts
 
 from harness import cli
-from tests.adapters.conftest import messages, run_check, verdicts
 
 
 def test_the_column_major_xor_network_passes_as_XORNet(submissions):

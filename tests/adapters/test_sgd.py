@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.adapters.conftest import messages, run_check, verdicts
+from adapter_checks import messages, run_check, verdicts
 
 
 def test_stepping_layers_pass(submissions):

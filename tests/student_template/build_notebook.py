@@ -2,7 +2,7 @@
 
 The module is the single source: the notebook has one markdown cell per layer (its
 heading and docstring) followed by one code cell with exactly the class's source, so
-the two can never drift apart. ``test_notebook.py`` rebuilds it and compares.
+the two can never drift apart. ``test_template_notebook.py`` rebuilds it and compares.
 
 Run from the repository root after editing ``layers.py``::
 

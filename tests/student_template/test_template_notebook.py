@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import nbformat
-
-from tests.student_template.build_notebook import NOTEBOOK, build
+from build_notebook import NOTEBOOK, build
 
 
 def _cells(notebook):
