@@ -193,18 +193,17 @@ class _Reporter:
     def __init__(self, skipped: int, total: int):
         from rich.console import Console
 
-        self.console = Console(stderr=True)
-        self.skipped, self.total = skipped, total
+        self.console = Console(stderr=True, soft_wrap=True)
+        self.total = total
         self.lock = threading.Lock()
+        if skipped:
+            self.console.print(f"skipping {skipped} already graded "
+                               "(use --regrade to grade them again)")
 
     def progress(self, count: int):
         from contextlib import contextmanager
 
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-        if self.skipped:
-            self.console.print(f"skipping {self.skipped} already graded "
-                               "(use --regrade to grade them again)")
 
         @contextmanager
         def bar():

@@ -1,0 +1,137 @@
+"""``backcheck batch`` and ``backcheck merge`` on the mixed class: gradebook, summary,
+resume, shards, and the same results whatever -j."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from harness.reports.json import stable
+
+FAST = ("--oracles", "fd")
+
+
+@pytest.fixture
+def course(fixtures):
+    return fixtures / "class"
+
+
+def batch(backcheck, course, out, *extra, folder=None):
+    return backcheck("batch", folder or course / "submissions", "--rubric",
+                     course / "rubric.toml", *FAST, "--out", out, *extra)
+
+
+def gradebook(out) -> dict[str, dict[str, str]]:
+    with open(out / "gradebook.csv", newline="") as handle:
+        return {row["submission"]: row for row in csv.DictReader(handle)}
+
+
+def grades(out) -> dict[str, dict]:
+    return {p.parent.name: stable(json.loads(p.read_text()))
+            for p in sorted((out / "submissions").glob("*/grade.json"))}
+
+
+def test_mixed_class_gives_gradebook_summary_and_one_folder_each(backcheck, course, tmp_path):
+    out = tmp_path / "out"
+    run = batch(backcheck, course, out, "--isolation", "none", "--format", "json,markdown")
+    assert run.code == 0, run.err
+    book = gradebook(out)
+    assert list(book) == ["buggy.py", "correct.py", "crashing.py", "partial.py"]
+    assert book["correct.py"]["score"] == "19" and book["buggy.py"]["score"] == "14.1429"
+    assert "FileNotFoundError" in book["crashing.py"]["problems"]
+    assert "not implemented" in book["partial.py"]["problems"]
+    assert "Score distribution" not in (out / "summary.html").read_text()  # it is a PNG
+    assert (out / "summary.html").read_text().count("data:image/png;base64,") == 1
+    for name in book:
+        assert {p.name for p in (out / "submissions" / name).iterdir()} == {
+            "grade.json", "report.md"}
+
+
+def test_rerun_resumes_and_regrades_only_what_is_missing(backcheck, course, tmp_path):
+    out = tmp_path / "out"
+    batch(backcheck, course, out, "--isolation", "none")
+    before = grades(out)
+    (out / "submissions" / "partial.py" / "grade.json").unlink()
+    run = batch(backcheck, course, out, "--isolation", "none")
+    assert run.code == 0 and "skipping 3 already graded" in run.err
+    assert "graded partial.py" in run.err and "graded buggy.py" not in run.err
+    assert grades(out) == before
+    other = batch(backcheck, course, out, "--isolation", "none", "--salt", "other")
+    assert "skipping" not in other.err, "a new salt must regrade"
+
+
+def test_shards_merge_into_the_full_gradebook(backcheck, course, tmp_path):
+    full, one, two, merged = (tmp_path / n for n in ("full", "one", "two", "merged"))
+    batch(backcheck, course, full, "--isolation", "none")
+    batch(backcheck, course, one, "--isolation", "none", "--shard", "1/2")
+    batch(backcheck, course, two, "--isolation", "none", "--shard", "2/2")
+    assert set(gradebook(one)) == {"buggy.py", "crashing.py"}
+    assert set(gradebook(two)) == {"correct.py", "partial.py"}
+    run = backcheck("merge", one, two, "--out", merged)
+    assert run.code == 0, run.err
+    assert (merged / "gradebook.csv").read_text() == (full / "gradebook.csv").read_text()
+    assert grades(merged) == grades(full)
+
+
+def test_merge_refuses_parts_graded_differently(backcheck, course, tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    batch(backcheck, course, one, "--isolation", "none", "--shard", "1/2")
+    batch(backcheck, course, two, "--isolation", "none", "--shard", "2/2", "--salt", "x")
+    run = backcheck("merge", one, two, "--out", tmp_path / "m")
+    assert run.code == 3 and "different settings" in run.err
+    assert backcheck("merge", tmp_path / "nothing", "--out", tmp_path / "m").code == 3
+
+
+def test_bad_options_are_usage_errors(backcheck, course, tmp_path):
+    assert batch(backcheck, course, tmp_path, "--shard", "3/2").code == 2
+    assert batch(backcheck, course, tmp_path, "-j", "0").code == 2
+    missing = batch(backcheck, course, tmp_path, folder=tmp_path / "none")
+    assert missing.code == 3 and "cannot list submissions" in missing.err
+
+
+@pytest.mark.slow
+def test_same_results_at_j1_and_j2_with_crashes_and_timeouts(backcheck, course, tmp_path):
+    folder = tmp_path / "class"
+    shutil.copytree(course / "submissions", folder)
+    for unsafe in (course / "unsafe").glob("*.py"):
+        shutil.copy(unsafe, folder)
+    limits = ("--timeout", "3", "--total-timeout", "20")
+    serial, parallel = tmp_path / "j1", tmp_path / "j2"
+    assert batch(backcheck, course, serial, "-j", "1", *limits, folder=folder).code == 0
+    assert batch(backcheck, course, parallel, "-j", "2", *limits, folder=folder).code == 0
+    assert grades(serial) == grades(parallel)
+    assert (serial / "gradebook.csv").read_text() == (parallel / "gradebook.csv").read_text()
+    book = gradebook(serial)
+    assert len(book) == 6
+    assert "timed out" in book["hangs.py"]["problems"]
+    assert "crashed" in book["exits.py"]["problems"]
+    assert book["correct.py"]["score"] == "19"
+
+
+@pytest.mark.slow
+def test_interrupted_batch_keeps_finished_results_and_resumes(course, tmp_path):
+    folder = tmp_path / "class"
+    shutil.copytree(course / "submissions", folder)
+    shutil.copy(course / "unsafe" / "hangs.py", folder / "zz_hangs.py")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "harness", "batch", str(folder), "--rubric",
+               str(course / "rubric.toml"), *FAST, "--out", str(out), "--timeout", "60"]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("submissions/*/grade.json"))) < 4:
+        assert time.monotonic() < deadline and child.poll() is None
+        time.sleep(0.2)
+    child.send_signal(signal.SIGINT)
+    assert child.wait(timeout=60) == 130
+    assert set(gradebook(out)) == {"buggy.py", "correct.py", "crashing.py", "partial.py"}
+    (folder / "zz_hangs.py").unlink()
+    done = subprocess.run([*command[:-2], "--timeout", "5"], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0 and "skipping 4 already graded" in done.stderr
