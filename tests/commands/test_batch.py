@@ -1,5 +1,5 @@
-"""``backcheck batch`` and ``backcheck merge`` on the mixed class: gradebook, summary,
-resume, shards, and the same results whatever -j."""
+"""``backcheck batch`` on the mixed class: gradebook, summary, resume, interrupts, and
+the same results whatever -j."""
 
 from __future__ import annotations
 
@@ -65,28 +65,6 @@ def test_rerun_resumes_and_regrades_only_what_is_missing(backcheck, course, tmp_
     assert grades(out) == before
     other = batch(backcheck, course, out, "--isolation", "none", "--salt", "other")
     assert "skipping" not in other.err, "a new salt must regrade"
-
-
-def test_shards_merge_into_the_full_gradebook(backcheck, course, tmp_path):
-    full, one, two, merged = (tmp_path / n for n in ("full", "one", "two", "merged"))
-    batch(backcheck, course, full, "--isolation", "none")
-    batch(backcheck, course, one, "--isolation", "none", "--shard", "1/2")
-    batch(backcheck, course, two, "--isolation", "none", "--shard", "2/2")
-    assert set(gradebook(one)) == {"buggy.py", "crashing.py"}
-    assert set(gradebook(two)) == {"correct.py", "partial.py"}
-    run = backcheck("merge", one, two, "--out", merged)
-    assert run.code == 0, run.err
-    assert (merged / "gradebook.csv").read_text() == (full / "gradebook.csv").read_text()
-    assert grades(merged) == grades(full)
-
-
-def test_merge_refuses_parts_graded_differently(backcheck, course, tmp_path):
-    one, two = tmp_path / "one", tmp_path / "two"
-    batch(backcheck, course, one, "--isolation", "none", "--shard", "1/2")
-    batch(backcheck, course, two, "--isolation", "none", "--shard", "2/2", "--salt", "x")
-    run = backcheck("merge", one, two, "--out", tmp_path / "m")
-    assert run.code == 3 and "different settings" in run.err
-    assert backcheck("merge", tmp_path / "nothing", "--out", tmp_path / "m").code == 3
 
 
 def test_bad_options_are_usage_errors(backcheck, course, tmp_path):

@@ -1,0 +1,52 @@
+"""``backcheck merge``: shards of a class join into the gradebook of a full run."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from harness.reports.json import stable
+
+
+@pytest.fixture
+def course(fixtures):
+    return fixtures / "class"
+
+
+def batch(backcheck, course, out, *extra):
+    return backcheck("batch", course / "submissions", "--rubric", course / "rubric.toml",
+                     "--oracles", "fd", "--out", out, *extra)
+
+
+def gradebook(out) -> list[str]:
+    with open(out / "gradebook.csv", newline="") as handle:
+        return [row["submission"] for row in csv.DictReader(handle)]
+
+
+def grades(out) -> dict[str, dict]:
+    return {p.parent.name: stable(json.loads(p.read_text()))
+            for p in sorted((out / "submissions").glob("*/grade.json"))}
+
+
+def test_shards_merge_into_the_full_gradebook(backcheck, course, tmp_path):
+    full, one, two, merged = (tmp_path / n for n in ("full", "one", "two", "merged"))
+    batch(backcheck, course, full)
+    batch(backcheck, course, one, "--shard", "1/2")
+    batch(backcheck, course, two, "--shard", "2/2")
+    assert gradebook(one) == ["buggy.py", "crashing.py"]
+    assert gradebook(two) == ["correct.py", "partial.py"]
+    run = backcheck("merge", one, two, "--out", merged)
+    assert run.code == 0, run.err
+    assert (merged / "gradebook.csv").read_text() == (full / "gradebook.csv").read_text()
+    assert grades(merged) == grades(full)
+
+
+def test_merge_refuses_parts_graded_differently(backcheck, course, tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    batch(backcheck, course, one, "--shard", "1/2")
+    batch(backcheck, course, two, "--shard", "2/2", "--salt", "x")
+    run = backcheck("merge", one, two, "--out", tmp_path / "m")
+    assert run.code == 3 and "different settings" in run.err
+    assert backcheck("merge", tmp_path / "nothing", "--out", tmp_path / "m").code == 3
