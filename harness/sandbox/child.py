@@ -25,7 +25,7 @@ from harness.errors import BackcheckError
 from harness.execution import execute
 from harness.isolation import Limits
 from harness.outcome import Outcome, RunError
-from harness.sandbox import confinement, wire
+from harness.sandbox import confinement, cores, wire
 from harness.sandbox.codec import MAX_TEXT, pack_outcome
 from harness.spec import Spec
 from harness.target import Target
@@ -42,6 +42,7 @@ class Request:
     limits: Limits
     hidden: tuple[str, ...]
     workdir: str
+    cpu: int | None = None
 
 
 def monitor(request: Request, result_w: int, output_w: int, status_w: int) -> NoReturn:
@@ -77,6 +78,7 @@ def worker(request: Request, result_w: int, output_w: int,
         os.close(output_w)
         try:
             confinement.enter(request.limits, request.workdir, walls)
+            cores.pin(request.cpu)
         except BaseException as exc:
             wire.send(result_w, {"type": "sandbox-failed", "message": repr(exc)[:MAX_TEXT]})
             os._exit(EXIT_SANDBOX_FAILED)

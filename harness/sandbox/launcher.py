@@ -20,6 +20,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from harness.errors import HarnessError
 from harness.sandbox import wire, zygote
 from harness.sandbox.child import Request
 
@@ -69,7 +70,21 @@ class Zygote:
             start_new_session=True)
         theirs.close()
         self._socket = mine
+        self._await_ready()
         self.start_seconds = time.perf_counter() - started
+
+    def _await_ready(self) -> None:
+        """Wait until the zygote has imported and warmed up (so no child's clock pays)."""
+        self._socket.settimeout(zygote.START_TIMEOUT)
+        try:
+            ready = self._socket.recv(1) == zygote.READY
+        except OSError:
+            ready = False
+        self._socket.settimeout(None)
+        if not ready:
+            self._stop()
+            raise HarnessError("the sandbox's fork server did not start",
+                               hint="run with --isolation none to check without a sandbox")
 
     def launch(self, request: Request, output_bytes: int) -> Child:
         """A new child running ``request``."""

@@ -20,7 +20,7 @@ from harness.errors import BackcheckError, UsageError
 from harness.execution import Execution, Job
 from harness.isolation import Limits
 from harness.outcome import Outcome, RunError
-from harness.sandbox import launcher, staging, wire
+from harness.sandbox import cores, launcher, staging, wire
 from harness.sandbox.child import Request
 from harness.sandbox.codec import MAX_TEXT, unpack_outcome
 from harness.specs import CATALOG
@@ -38,8 +38,8 @@ def executor(limits: Limits) -> Callable[[Target, list[Job]], Execution]:
     def run(target: Target, jobs: list[Job]) -> Execution:
         hidden = hidden_paths(limits)
         _refuse_hidden(target, hidden)
-        with staging.staged(target) as (staged, workdir):
-            return Supervisor(target, staged, workdir, jobs, limits, hidden).run()
+        with staging.staged(target) as (staged, workdir), cores.reserved() as cpu:
+            return Supervisor(target, staged, workdir, jobs, limits, hidden, cpu).run()
 
     return run
 
@@ -78,7 +78,7 @@ class Supervisor:
     """Drives children until every job has an outcome."""
 
     def __init__(self, target: Target, staged: Target, workdir: str, jobs: list[Job],
-                 limits: Limits, hidden: tuple[str, ...]):
+                 limits: Limits, hidden: tuple[str, ...], cpu: int | None = None):
         self.name = os.path.basename(target.path.rstrip("/")) or target.path
         self.staged = staged
         self.workdir = workdir
@@ -86,6 +86,7 @@ class Supervisor:
         self.pending = list(jobs)
         self.limits = limits
         self.hidden = hidden
+        self.cpu = cpu
         self.outcomes: dict[str, Outcome] = {}
         self.adapter = ""
         self.notes: list[str] = []
@@ -104,7 +105,7 @@ class Supervisor:
     def _request(self) -> Request:
         jobs = [(spec.name if CATALOG.get(spec.name) is spec else spec, case)
                 for spec, case in self.pending]
-        return Request(self.staged, jobs, self.limits, self.hidden, self.workdir)
+        return Request(self.staged, jobs, self.limits, self.hidden, self.workdir, self.cpu)
 
     def _child(self) -> bool:
         """Run one child; whether another should take the jobs still pending."""

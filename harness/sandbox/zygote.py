@@ -25,6 +25,8 @@ import tempfile
 PRELOAD = ("numpy", "harness.execution", "harness.specs", "harness.adapters.native",
            "harness.sandbox.child")
 FDS_PER_REQUEST = 3
+READY = b"R"
+START_TIMEOUT = 120.0
 _LENGTH = struct.Struct(">Q")
 
 
@@ -42,6 +44,7 @@ def main(fd: int) -> None:
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     control = socket.socket(fileno=fd)
+    control.sendall(READY)
     while (received := receive(control)) is not None:
         request, fds = received
         if os.fork() == 0:
