@@ -37,7 +37,7 @@ from harness.commands.grade import (
     write_reports,
     write_text,
 )
-from harness.errors import EXIT_OK, BackcheckError, UsageError
+from harness.errors import EXIT_OK, BackcheckError, HarnessError, UsageError
 from harness.expectations import Expectations
 from harness.grading import crashed
 
@@ -134,7 +134,7 @@ class Work:
         """Grade ``path`` and write its reports; returns its score."""
         try:
             graded = grade_one(path, self.plan, self.expectations, self.executor)
-        except UsageError:
+        except (UsageError, HarnessError):
             raise
         except Exception as exc:
             reason = f"backcheck could not grade it: {type(exc).__name__}: {exc}"

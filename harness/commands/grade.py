@@ -20,7 +20,13 @@ from harness import cache, engine, isolation, specs
 from harness import oracles as oracle_registry
 from harness import rubric as rubrics
 from harness.commands.options import add_isolation, add_selection, csv_list, limits
-from harness.errors import EXIT_CHECKS_FAILED, EXIT_OK, BackcheckError, UsageError
+from harness.errors import (
+    EXIT_CHECKS_FAILED,
+    EXIT_OK,
+    BackcheckError,
+    HarnessError,
+    UsageError,
+)
 from harness.execution import Execution
 from harness.expectations import Expectations, expect
 from harness.grading import Grade, crashed, grade
@@ -149,7 +155,7 @@ def grade_one(path: str, plan: Plan, expectations: Expectations,
     try:
         result = engine.check(Target(path), plan.specs, plan.dtypes, plan.oracle_names,
                               plan.salt, executor=recorder, expectations=expectations)
-    except UsageError:
+    except (UsageError, HarnessError):
         raise
     except BackcheckError as exc:
         return Graded(crashed(name, plan.rubric, str(exc)))
