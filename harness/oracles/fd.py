@@ -1,10 +1,12 @@
 """Finite differences of the reference forward, in float64.
 
 The expected gradient of ``s(θ) = <upstream, forward(θ)>`` is taken element by element
-with central differences refined by one Richardson step, ``(4·D(h/2) − D(h)) / 3``,
-which is accurate to about 1e-10 in float64 away from kinks (the cases keep at least
-0.1 from any kink, far beyond ``h``). This is the full vector-Jacobian product, so a
-wrong element is localized, and it depends on the case alone, so it is computed once.
+with central differences refined by one Richardson step, ``(4·D(h/2) − D(h)) / 3``.
+Against PyTorch on every catalog case its error is below 1e-11 of the largest gradient,
+except BCELoss at 3e-9: there ``x`` may be 0.05, so ``h = 1e-3`` is not small next to
+the distance to log's singularity. Cases keep at least 0.1 from any kink, far beyond
+``h``. This is the full vector-Jacobian product, so a wrong element is localized, and it
+depends on the case alone, so it is computed once.
 """
 
 from __future__ import annotations
