@@ -139,7 +139,7 @@ def _install(net: Any, param: str, ours: np.ndarray) -> tuple[int, ...]:
     existing = getattr(net, param, None)
     if existing is not None and np.shape(existing) == ours.shape and ours.ndim == 1:
         theirs = ours
-    setattr(net, param, np.ascontiguousarray(theirs))
+    setattr(net, param, np.array(theirs, copy=True, order="C"))
     return theirs.shape
 
 

@@ -44,7 +44,7 @@ def _affine(case: Case) -> tuple[list[Any], dict[str, Any]]:
     return [case.inputs["x"], case.params["W"], case.params["b"]], {}
 
 
-def _norm(mode: str, key: str) -> Args:
+def _norm(mode: str) -> Args:
     def args(case: Case) -> tuple[list[Any], dict[str, Any]]:
         param = {"mode": mode, "eps": case.config.get("eps", 1e-5)}
         return [case.inputs["x"], case.params["gamma"], case.params["beta"], param], {}
@@ -75,9 +75,9 @@ LAYERS: dict[str, Pair] = {
     "Sigmoid": Pair(("sigmoid_forward",), ("sigmoid_backward",), _x),
     "Tanh": Pair(("tanh_forward",), ("tanh_backward",), _x),
     "BatchNorm": Pair(("batchnorm_forward",), ("batchnorm_backward", "batchnorm_backward_alt"),
-                      _norm("train", "bn_param")),
+                      _norm("train")),
     "LayerNorm": Pair(("layernorm_forward",), ("layernorm_backward",),
-                      _norm("train", "ln_param")),
+                      _norm("train")),
     "Conv2d": Pair(("conv_forward_naive", "conv_forward"), ("conv_backward_naive",
                                                              "conv_backward"), _conv),
     "MaxPool2d": Pair(("max_pool_forward_naive", "max_pool_forward"),

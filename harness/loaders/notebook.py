@@ -3,8 +3,9 @@
 Only code cells run. IPython syntax (``%magic``, ``!shell``, ``x?``) is dropped, cells
 whose magic says the body is not Python (``%%bash``) are skipped, and a cell tagged
 ``skip`` (cell metadata ``tags``) is left out, which is how a student keeps a long
-training cell out of the check. A cell that raises is noted by its number (counting
-code cells from 1, as a reader sees them with ``In [n]``) and the others still run.
+training cell out of the check. A cell that raises is noted by its number (code cells
+counted from 1) and the others still run; a traceback into a cell reads
+``homework.ipynb cell 3:5`` (line 5 of the third code cell).
 """
 
 from __future__ import annotations

@@ -106,3 +106,22 @@ def test_torch_style_layers_get_arrays_of_the_case_dtype(tmp_path):
     outcome = adapter.run(Linear, CATALOG["Linear"], case)
     assert seen["dtypes"] == (np.float64, np.float64)
     np.testing.assert_allclose(outcome.grads["W"], case.inputs["x"].T @ case.upstream)
+
+
+def test_a_layer_that_mutates_its_input_cannot_touch_the_case():
+    class Relu:
+        def forward(self, x):
+            self.m = x > 0
+            x *= self.m
+            return x
+
+        def backward(self, dout):
+            dout *= self.m
+            return dout
+
+    spec = CATALOG["ReLU"]
+    case = spec.case(1, "float64")
+    x, upstream = case.inputs["x"].copy(), case.upstream.copy()
+    outcome = ClassesAdapter().run(Relu, spec, case)
+    assert (case.inputs["x"] == x).all() and (case.upstream == upstream).all()
+    np.testing.assert_allclose(outcome.grads["x"], upstream * (x > 0))

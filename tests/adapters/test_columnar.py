@@ -62,3 +62,26 @@ def test_the_network_can_be_declared(tmp_path, submissions):
 
     declared = load_adapter("columnar:network=RegressionMLP").detect(namespace)
     assert declared.layers == ("RegressionMLP",)
+
+
+def test_a_network_that_updates_its_parameters_in_place_cannot_touch_the_case():
+    from harness.adapters.columnar import run_network
+    from harness.specs import CATALOG
+
+    namespace = {}
+    exec(REGRESSION.replace("BIAS", ""), namespace)
+
+    class Updating(namespace["Net"]):
+        def backward(self, Y, cache):
+            grads = super().backward(Y, cache)
+            self.W1 -= grads["dW1"]
+            self.b1 -= grads["db1"]
+            return grads
+
+    spec = CATALOG["RegressionMLP"]
+    case = spec.case(1, "float64")
+    before = {k: v.copy() for k, v in case.params.items()}
+    outcome = run_network(Updating, spec, case)
+    assert outcome.error is None and set(outcome.grads) == set(spec.params)
+    for name, value in before.items():
+        assert (case.params[name] == value).all(), name
