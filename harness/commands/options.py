@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from harness.case import DTYPES
 
@@ -44,6 +45,10 @@ def add_isolation(parser: argparse.ArgumentParser, default: str) -> None:
                         help="seconds allowed for one submission (default: %(default)s)")
     parser.add_argument("--memory-mb", type=int, default=defaults.memory_mb,
                         help="address-space limit of the child (default: %(default)s)")
+    parser.add_argument("--hide", action="append", default=[], metavar="PATH",
+                        help="a file or directory the submission must not see (hidden data, "
+                             "solutions); repeatable. The output directory, a rubric file, "
+                             "the reference and the expectations cache are always hidden")
 
 
 def limits(args: argparse.Namespace):
@@ -51,4 +56,12 @@ def limits(args: argparse.Namespace):
     from harness.isolation import Limits
 
     return Limits(timeout=args.timeout, total_timeout=args.total_timeout,
-                  memory_mb=args.memory_mb)
+                  memory_mb=args.memory_mb, hidden=hidden_paths(args))
+
+
+def hidden_paths(args: argparse.Namespace) -> tuple[str, ...]:
+    """``--hide`` paths, the output directory and the rubric file (when it is a file)."""
+    out, rubric = getattr(args, "out", None), getattr(args, "rubric", None)
+    paths = [*getattr(args, "hide", []), *([out] if out else [])]
+    paths += [rubric] if rubric and os.path.isfile(str(rubric)) else []
+    return tuple(str(p) for p in paths)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable
 
@@ -45,14 +46,19 @@ def executor(limits: Limits) -> Callable[[Target, list[Job]], Execution]:
 
 
 def hidden_paths(limits: Limits) -> tuple[str, ...]:
-    """The reference package's directories and ``limits.hidden``, never backcheck's own."""
+    """The reference package's directories and ``limits.hidden``.
+
+    Never backcheck's own directory or one Python imports from (or an ancestor of
+    either): hiding those would break the child, not protect anything.
+    """
     paths = [os.path.abspath(p) for p in limits.hidden]
     paths += _cache_dir()
     for name in HIDDEN_PACKAGES:
         spec = importlib.util.find_spec(name)
         paths += list(spec.submodule_search_locations or []) if spec else []
+    needed = [_HARNESS, *(os.path.realpath(p) for p in sys.path if p)]
     return tuple(p for p in dict.fromkeys(os.path.realpath(p) for p in paths)
-                 if not _HARNESS.startswith(p.rstrip("/") + "/"))
+                 if not any(n == p or n.startswith(p.rstrip("/") + "/") for n in needed))
 
 
 def _refuse_hidden(target: Target, hidden: tuple[str, ...]) -> None:

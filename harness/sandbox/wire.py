@@ -1,18 +1,20 @@
-"""The child -> parent wire format: length-prefixed JSON headers and ``.npy`` payloads.
+"""The child -> parent wire format: length-prefixed JSON headers and raw array buffers.
 
-Nothing the child sends is ever unpickled. A frame is a 4-byte big-endian header
-length, a UTF-8 JSON object, then the arrays it announces (``"arrays": [nbytes, ...]``)
-in NumPy's ``.npy`` format, read back with ``allow_pickle=False``. Every size is
-checked against a cap before the data is waited for, and only numeric dtypes
-(float, int, unsigned, bool) are accepted.
+Nothing the child sends is ever unpickled or evaluated. A frame is a 4-byte
+big-endian header length, a UTF-8 JSON object, then the arrays it announces in
+``"arrays": [{"dtype": "<f8", "shape": [2, 3]}, ...]`` as raw C-order bytes. The
+dtype must be a plain numeric one (float, int, unsigned, bool: ``<f8``, ``|b1``...),
+the shape a short list of non-negative ints, and the total size under a cap; all of
+it is checked before the data is waited for, and arrays are rebuilt with
+``np.frombuffer``.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import os
+import re
 import struct
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,15 +23,11 @@ import numpy as np
 
 MAX_HEADER = 16 * 2**20
 MAX_ARRAYS = 256
-MAX_ARRAY_BYTES = 256 * 2**20
 MAX_FRAME_BYTES = 256 * 2**20
 MAX_DIMS = 8
 NUMERIC_KINDS = "fiub"
 _LENGTH = struct.Struct(">I")
-_HEADER_READERS = {
-    (1, 0): np.lib.format.read_array_header_1_0,
-    (2, 0): np.lib.format.read_array_header_2_0,
-}
+_DTYPE = re.compile(r"^[<>|=][fiub](1|2|4|8|16)$")
 
 
 class WireError(Exception):
@@ -45,10 +43,11 @@ class Frame:
 
 
 def encode(header: dict[str, Any], arrays: list[np.ndarray]) -> bytes:
-    """The bytes of one frame (child side)."""
-    payloads = [_npy(a) for a in arrays]
-    text = json.dumps({**header, "arrays": [len(p) for p in payloads]}).encode()
-    return b"".join([_LENGTH.pack(len(text)), text, *payloads])
+    """The bytes of one frame (child side); arrays must have numeric dtypes."""
+    arrays = [np.array(a, order="C", copy=None) for a in arrays]
+    layout = [{"dtype": a.dtype.str, "shape": list(a.shape)} for a in arrays]
+    text = json.dumps({**header, "arrays": layout}).encode()
+    return b"".join([_LENGTH.pack(len(text)), text, *(a.tobytes() for a in arrays)])
 
 
 def send(fd: int, header: dict[str, Any], arrays: list[np.ndarray] | None = None) -> None:
@@ -56,12 +55,6 @@ def send(fd: int, header: dict[str, Any], arrays: list[np.ndarray] | None = None
     data = memoryview(encode(header, arrays or []))
     while data:
         data = data[os.write(fd, data):]
-
-
-def _npy(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    np.save(buffer, np.array(array, order="C", copy=None), allow_pickle=False)
-    return buffer.getvalue()
 
 
 class Reader:
@@ -94,27 +87,26 @@ class Reader:
         if len(self._buffer) < end:
             return None
         header = _header(bytes(self._buffer[_LENGTH.size:end]))
-        sizes = self._sizes(header)
-        if len(self._buffer) < end + sum(sizes):
+        layout = self._layout(header)
+        if len(self._buffer) < end + sum(n for _, _, n in layout):
             return None
         arrays = []
-        for size in sizes:
-            arrays.append(decode_array(bytes(self._buffer[end:end + size])))
-            end += size
+        for dtype, shape, nbytes in layout:
+            data = bytes(self._buffer[end:end + nbytes])
+            arrays.append(np.frombuffer(data, dtype=dtype).reshape(shape).copy())
+            end += nbytes
         del self._buffer[:end]
         return Frame(header, arrays)
 
-    def _sizes(self, header: dict[str, Any]) -> list[int]:
-        sizes = header.pop("arrays", [])
-        if not isinstance(sizes, list) or len(sizes) > MAX_ARRAYS:
+    def _layout(self, header: dict[str, Any]) -> list[tuple[np.dtype, tuple[int, ...], int]]:
+        announced = header.pop("arrays", [])
+        if not isinstance(announced, list) or len(announced) > MAX_ARRAYS:
             raise WireError("bad array list in frame header")
-        for size in sizes:
-            if type(size) is not int or size <= 0:
-                raise WireError(f"array payload of {size!r} bytes refused")
-        if sum(sizes) > self.max_frame_bytes:
-            raise WireError(f"frame of {sum(sizes)} bytes is over the "
-                            f"{self.max_frame_bytes} limit")
-        return sizes
+        layout = [array_layout(entry) for entry in announced]
+        total = sum(n for _, _, n in layout)
+        if total > self.max_frame_bytes:
+            raise WireError(f"frame of {total} bytes is over the {self.max_frame_bytes} limit")
+        return layout
 
 
 def _header(text: bytes) -> dict[str, Any]:
@@ -127,22 +119,20 @@ def _header(text: bytes) -> dict[str, Any]:
     return header
 
 
-def decode_array(data: bytes) -> np.ndarray:
-    """A numeric array from ``.npy`` bytes, checked before its data is read."""
-    stream = io.BytesIO(data)
+def array_layout(entry: Any) -> tuple[np.dtype, tuple[int, ...], int]:
+    """The dtype, shape and byte size an array entry announces, or ``WireError``."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("dtype"), str):
+        raise WireError("array entry without a dtype")
+    if not _DTYPE.match(entry["dtype"]):
+        raise WireError(f"array of dtype {entry['dtype']!r} refused (numeric dtypes only)")
     try:
-        version = np.lib.format.read_magic(stream)
-        read_header = _HEADER_READERS.get(version)
-        if read_header is None:
-            raise ValueError(f".npy format version {version} not accepted")
-        shape, _, dtype = read_header(stream)
-    except (ValueError, OSError, SyntaxError, TypeError) as exc:
-        raise WireError(f"array payload is not .npy ({exc})") from None
-    if dtype.kind not in NUMERIC_KINDS or dtype.fields is not None or dtype.subdtype:
+        dtype = np.dtype(entry["dtype"])
+    except TypeError:
+        raise WireError(f"array of dtype {entry['dtype']!r} refused") from None
+    if dtype.kind not in NUMERIC_KINDS:
         raise WireError(f"array of dtype {dtype} refused (numeric dtypes only)")
-    if len(shape) > MAX_DIMS or any(type(n) is not int or n < 0 for n in shape):
-        raise WireError(f"array of shape {shape} refused")
-    if math.prod(shape) * dtype.itemsize != len(data) - stream.tell():
-        raise WireError(f"array payload length does not match shape {shape} and {dtype}")
-    stream.seek(0)
-    return np.lib.format.read_array(stream, allow_pickle=False)
+    shape = entry.get("shape")
+    if (not isinstance(shape, list) or len(shape) > MAX_DIMS
+            or any(type(n) is not int or n < 0 for n in shape)):
+        raise WireError(f"array of shape {shape!r} refused")
+    return dtype, tuple(shape), math.prod(shape) * dtype.itemsize

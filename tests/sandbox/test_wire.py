@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import struct
 
@@ -12,25 +11,21 @@ import pytest
 from harness.sandbox import wire
 
 
-def frame_bytes(header: dict, payloads: list[bytes]) -> bytes:
-    text = json.dumps({**header, "arrays": [len(p) for p in payloads]}).encode()
-    return struct.pack(">I", len(text)) + text + b"".join(payloads)
-
-
-def npy(array: np.ndarray, allow_pickle: bool = False) -> bytes:
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=allow_pickle)
-    return buffer.getvalue()
+def frame_bytes(header: dict, layout: list, payload: bytes = b"") -> bytes:
+    text = json.dumps({**header, "arrays": layout}).encode()
+    return struct.pack(">I", len(text)) + text + payload
 
 
 def test_round_trip_keeps_values_dtypes_and_shapes():
-    arrays = [np.arange(6.0).reshape(2, 3), np.float32(2.5) * np.ones(()),
-              np.array([1, 2], dtype=np.int8), np.array([True])]
+    arrays = [np.arange(6.0).reshape(2, 3), np.float32(2.5) * np.ones((), np.float32),
+              np.array([1, 2], dtype=np.int8), np.array([True]), np.ones((3, 2)).T,
+              np.zeros((0, 4)), np.arange(4, dtype=">i4")]
     frames = wire.Reader().feed(wire.encode({"type": "t", "k": 1}, arrays))
     assert len(frames) == 1 and frames[0].header == {"type": "t", "k": 1}
     for sent, got in zip(arrays, frames[0].arrays, strict=True):
         assert got.dtype == sent.dtype and got.shape == sent.shape
         np.testing.assert_array_equal(got, sent)
+        assert got.flags.writeable
 
 
 def test_frames_arrive_whole_whatever_the_chunking():
@@ -41,17 +36,23 @@ def test_frames_arrive_whole_whatever_the_chunking():
     assert reader.pending == 0
 
 
-@pytest.mark.parametrize("payload, reason", [
-    (npy(np.array([object()], dtype=object), allow_pickle=True), "dtype object"),
-    (npy(np.zeros(2, dtype=[("a", "f8")])), "refused"),
-    (npy(np.array(["text"])), "dtype <U4"),
-    (npy(np.array([1 + 2j])), "complex"),
-    (npy(np.ones(3))[:-8], "does not match"),
-    (b"\x93NUMPY garbage", "not .npy"),
+@pytest.mark.parametrize("entry", [
+    {"dtype": "|O", "shape": [1]},
+    {"dtype": "<U4", "shape": [1]},
+    {"dtype": "<c16", "shape": [1]},
+    {"dtype": "[('a', '<f8')]", "shape": [1]},
+    {"dtype": "<b8", "shape": [1]},
+    {"dtype": "<f8", "shape": [-1]},
+    {"dtype": "<f8", "shape": [1.5]},
+    {"dtype": "<f8", "shape": [True]},
+    {"dtype": "<f8", "shape": [1] * 9},
+    {"dtype": "<f8", "shape": "2,3"},
+    {"shape": [1]},
+    "<f8",
 ])
-def test_unsafe_or_broken_arrays_are_refused(payload, reason):
-    with pytest.raises(wire.WireError, match=reason):
-        wire.Reader().feed(frame_bytes({"type": "t"}, [payload]))
+def test_unsafe_or_malformed_arrays_are_refused(entry):
+    with pytest.raises(wire.WireError):
+        wire.Reader().feed(frame_bytes({"type": "t"}, [entry], b"\0" * 64))
 
 
 @pytest.mark.parametrize("data", [
@@ -59,7 +60,9 @@ def test_unsafe_or_broken_arrays_are_refused(payload, reason):
     struct.pack(">I", 3) + b"{x}",
     struct.pack(">I", 2) + b"[]",
     struct.pack(">I", 12) + b'{"type": 5} ',
-    frame_bytes({"type": "t", "arrays": "x"}, []).replace(b'"arrays": []', b'"arrays": "x"'),
+    struct.pack(">I", 4) + b"\xff\xfe\x00\x01",
+    frame_bytes({"type": "t"}, "x"),
+    frame_bytes({"type": "t"}, [{"dtype": "<f8", "shape": [1]}] * (wire.MAX_ARRAYS + 1)),
 ])
 def test_malformed_headers_are_refused(data):
     with pytest.raises(wire.WireError):
@@ -67,12 +70,13 @@ def test_malformed_headers_are_refused(data):
 
 
 def test_oversized_frames_are_refused_before_their_data_arrives():
-    header = json.dumps({"type": "t", "arrays": [2**40]}).encode()
+    huge = [{"dtype": "<f8", "shape": [2**20, 2**20]}]
     with pytest.raises(wire.WireError, match="over the"):
-        wire.Reader().feed(struct.pack(">I", len(header)) + header)
+        wire.Reader().feed(frame_bytes({"type": "t"}, huge))
 
 
-def test_negative_sizes_are_refused():
-    header = json.dumps({"type": "t", "arrays": [-5]}).encode()
-    with pytest.raises(wire.WireError, match="refused"):
-        wire.Reader().feed(struct.pack(">I", len(header)) + header)
+def test_a_frame_waits_for_all_its_bytes():
+    data = wire.encode({"type": "t"}, [np.ones(100)])
+    reader = wire.Reader()
+    assert reader.feed(data[:-1]) == []
+    assert len(reader.feed(data[-1:])) == 1
