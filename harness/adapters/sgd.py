@@ -107,8 +107,13 @@ def _takes_a_step(cls: type) -> bool:
                 return True
         except (TypeError, ValueError):
             continue
+    return any(f"self.{a}" in _source(fn) for fn in vars(cls).values() if inspect.isfunction(fn)
+               for a in ("lr", "learning_rate", "eta"))
+
+
+def _source(fn: Any) -> str:
+    """A method's source (found through ``linecache``, so notebook cells work too)."""
     try:
-        source = inspect.getsource(cls)
+        return inspect.getsource(fn)
     except (OSError, TypeError):
-        return False
-    return any(f"self.{a}" in source for a in ("lr", "learning_rate", "eta"))
+        return ""

@@ -44,3 +44,23 @@ def test_a_rate_that_cannot_be_set_must_be_declared(tmp_path):
     assert "declare it with --adapter sgd:lr=VALUE" in messages(undeclared, "Linear")[0]
     declared = run_check(path, ["Linear"], adapter="sgd:lr=0.05", dtypes=("float64",))
     assert declared.passed, [c.explain() for c in declared.checks if not c.passed][:3]
+
+
+def test_stepping_layers_in_a_notebook_are_detected(tmp_path, submissions):
+    import nbformat
+
+    from harness import adapters
+    from harness.loaders import load
+
+    source = (submissions / "sgd" / "stepping.py").read_text()
+    linear = source[source.index("class Linear"):source.index("class Sigmoid")]
+    rate = linear.replace("input_dim, output_dim, lr=0.1", "input_dim, output_dim")
+    rate = rate.replace("self.lr = lr", "self.lr = 0.1")
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import numpy as np"), nbformat.v4.new_code_cell(rate)])
+    path = tmp_path / "stepping.ipynb"
+    nbformat.write(notebook, str(path))
+    adapter, detection = adapters.choose(load(str(path)).namespace)
+    assert adapter.name == "sgd" and detection.layers == ("Linear",)
+    result = run_check(path, ["Linear"], dtypes=("float64",))
+    assert result.passed, [c.explain() for c in result.checks if not c.passed][:3]
