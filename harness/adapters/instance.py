@@ -142,18 +142,14 @@ class LibraryLayer:
     def backward(self) -> Outcome:
         """Run backward and collect every gradient of ``spec.wrt``."""
         before = self._stored() if self.conventions.accumulate else {}
-        returned = self._call_backward()
-        found = self._gradients(returned)
+        found = self._gradients(self._call_backward(), before)
         grads, problems = {}, {}
         for name in self.spec.wrt:
             value = found.get(name)
             if value is None:
                 problems[name] = RunError("bad-return", self._missing(name))
                 continue
-            value = to_numpy(value)
-            if name in before and before[name] is not None and isinstance(value, np.ndarray):
-                value = value - before[name]
-            grads[name] = self._ours(name, value)
+            grads[name] = self._ours(name, to_numpy(value))
         return Outcome(output=None, grads=grads, problems=problems)
 
     def _call_backward(self) -> Any:
@@ -181,11 +177,15 @@ class LibraryLayer:
         scale = grad_scale(self.spec, self.case, name, self.conventions)
         return value if scale == 1.0 else (value * scale).astype(value.dtype)
 
-    def _gradients(self, returned: Any) -> dict[str, Any]:
+    def _gradients(self, returned: Any, before: dict[str, Any]) -> dict[str, Any]:
+        """Returned gradients, then stored ones; with ``accumulate``, a stored gradient
+        counts only by what this backward added to it."""
         found = _returned(self.spec, returned)
         for param, value in self._stored().items():
-            if value is not None:
-                found.setdefault(param, value)
+            if param in found or value is None:
+                continue
+            previous = before.get(param)
+            found[param] = value - previous if _same_shape(value, previous) else value
         return found
 
     def _stored(self) -> dict[str, Any]:
@@ -194,7 +194,7 @@ class LibraryLayer:
         for param, attr in self.attrs.items():
             spellings = names.grad_names([attr, *names.PARAMS.get(param, (param,))])
             value = next((getattr(self.obj, s) for s in spellings
-                          if getattr(self.obj, s, None) is not None), None)
+                          if _is_data(getattr(self.obj, s, None))), None)
             stored[param] = _copy(value if value is not None else self._in_dict(attr))
         return stored
 
@@ -239,6 +239,16 @@ def _positional_count(fn: Any) -> int:
 def _has_array(obj: Any, attr: str) -> bool:
     value = getattr(obj, attr, None)
     return value is not None and hasattr(value, "shape") and not callable(value)
+
+
+def _is_data(value: Any) -> bool:
+    """Set, and not a method (``grad`` may be a method of the layer)."""
+    return value is not None and not callable(value)
+
+
+def _same_shape(value: Any, previous: Any) -> bool:
+    return isinstance(value, np.ndarray) and isinstance(previous, np.ndarray) and (
+        value.shape == previous.shape)
 
 
 def _copy(value: Any) -> Any:

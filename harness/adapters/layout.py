@@ -118,7 +118,8 @@ def uses_torch(obj: Any, conventions: Conventions) -> bool:
     if conventions.arrays != "auto":
         return conventions.arrays == "torch"
     scope = getattr(getattr(obj, "forward", None), "__globals__", {})
-    return any(isinstance(v, ModuleType) and v.__name__ == "torch" for v in scope.values())
+    return any(isinstance(v, ModuleType) and v.__name__.partition(".")[0] == "torch"
+               for v in scope.values())
 
 
 def library_array(array: np.ndarray, torch: bool) -> Any:
