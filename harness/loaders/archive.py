@@ -99,18 +99,19 @@ def _extract_one(archive: zipfile.ZipFile, member: zipfile.ZipInfo, target: str,
 
 
 def _submission_root(root: str) -> str | None:
-    """The file or folder to load: a lone ``.py`` or notebook, else the folder of code."""
+    """The file or folder to load: a lone notebook (its helper modules stay importable),
+    a lone ``.py``, else the folder of code."""
     entries = [e for e in sorted(os.listdir(root)) if e not in IGNORED and not e.startswith(".")]
     files = [e for e in entries if os.path.isfile(os.path.join(root, e))]
     python = [e for e in files if e.endswith(".py")]
     notebooks = [e for e in files if e.endswith(".ipynb")]
     folders = [e for e in entries if os.path.isdir(os.path.join(root, e))]
-    if len(python) == 1 and not notebooks and not folders:
+    if len(notebooks) == 1:
+        return os.path.join(root, notebooks[0])
+    if len(python) == 1 and not folders:
         return os.path.join(root, python[0])
     if python:
         return root
-    if len(notebooks) == 1:
-        return os.path.join(root, notebooks[0])
     if len(folders) == 1 and not files:
         return _submission_root(os.path.join(root, folders[0]))
     return None

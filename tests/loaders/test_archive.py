@@ -75,3 +75,15 @@ def test_a_corrupt_zip_is_bad_input(tmp_path):
     path.write_bytes(b"PK not really")
     with pytest.raises(BackcheckError, match="not a readable zip"):
         load(str(path))
+
+
+def test_a_zipped_notebook_with_a_helper_module_loads_the_notebook(tmp_path):
+    import nbformat
+
+    cell = "from hw_helpers import mask\nclass ReLU:\n    def forward(self, x):\n        return x"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)])
+    path = _zip(tmp_path / "hw.zip", {"hw/backprop.ipynb": nbformat.writes(notebook),
+                                      "hw/hw_helpers.py": "def mask(x):\n    return x > 0\n"})
+    submission = load(path)
+    assert submission.name == "hw.zip:hw/backprop.ipynb"
+    assert not submission.notes and {"ReLU", "mask"} <= set(submission.namespace)
