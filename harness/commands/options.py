@@ -60,8 +60,10 @@ def limits(args: argparse.Namespace):
 
 
 def hidden_paths(args: argparse.Namespace) -> tuple[str, ...]:
-    """``--hide`` paths, the output directory and the rubric file (when it is a file)."""
+    """``--hide`` paths, the output directory, a batch's folder of submissions (each
+    child sees only its own copy) and the rubric file (when it is a file)."""
     out, rubric = getattr(args, "out", None), getattr(args, "rubric", None)
-    paths = [*getattr(args, "hide", []), *([out] if out else [])]
+    folder = getattr(args, "folder", None)
+    paths = [*getattr(args, "hide", []), *(p for p in (out, folder) if p)]
     paths += [rubric] if rubric and os.path.isfile(str(rubric)) else []
     return tuple(str(p) for p in paths)

@@ -12,6 +12,7 @@ and ``Walls.missing`` says so.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import importlib.abc
 import os
@@ -85,6 +86,8 @@ def build(hidden: tuple[str, ...], network: bool, workdir: str) -> Walls:
     walls.enforced.append("runs as nobody (uid 65534)")
     flags = CLONE_NEWNS | CLONE_NEWPID | (0 if network else CLONE_NEWNET)
     try:
+        if not hasattr(_libc, "unshare"):
+            raise OSError(0, "unshare(2) does not exist on this platform")
         _check(_libc.unshare(flags), "unshare")
         mount(None, "/", None, MS_REC | MS_PRIVATE)
     except OSError as exc:
@@ -200,9 +203,10 @@ def enter(limits: Limits, workdir: str, walls: Walls) -> None:
         os.setgroups([])
         os.setgid(NOBODY)
         os.setuid(NOBODY)
-    _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-    _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if hasattr(_libc, "prctl"):
+        _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+        _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     _block_imports(walls.hidden_modules)
 
 
@@ -224,7 +228,8 @@ def _set_limits(limits: Limits) -> None:
         resource.RLIMIT_NPROC: (limits.processes, limits.processes),
     }
     for which, value in table.items():
-        resource.setrlimit(which, value)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(which, value)
 
 
 class _HiddenFinder(importlib.abc.MetaPathFinder):

@@ -89,7 +89,7 @@ class Zygote:
     def launch(self, request: Request, output_bytes: int) -> Child:
         """A new child running ``request``."""
         body = zygote.request_bytes(request)
-        pipes = [os.pipe2(os.O_CLOEXEC) for _ in range(zygote.FDS_PER_REQUEST)]
+        pipes = [os.pipe() for _ in range(zygote.FDS_PER_REQUEST)]
         with self._lock:
             for attempt in range(2):
                 self._ensure()
