@@ -37,6 +37,7 @@ class LibraryLayer:
         self.torch = layout.uses_torch(cls, conventions)
         self.layout = layout.for_conventions(spec, case, conventions)
         self.passed: dict[str, str] = {}
+        self.roles: set[str] = set()
         self.obj = self._construct()
         self.attrs = {p: self._install(p) for p in spec.params}
         self._configure()
@@ -62,7 +63,9 @@ class LibraryLayer:
             if name in names.PARAMS.get(param, (param,)):
                 self.passed[param] = name
                 return self.array(param, self.case.params[param])
-        return self.sized(names.role(name))
+        role = names.role(name)
+        self.roles.add(role)
+        return self.sized(role)
 
     def sized(self, role: str) -> Any:
         """A size or hyper-parameter for a constructor role (``in``, ``stride``...)."""
@@ -120,7 +123,7 @@ class LibraryLayer:
         """Hyper-parameters the constructor did not take, set on matching attributes."""
         for role in ("stride", "padding", "eps", "negative_slope", "p", "kernel_size"):
             value = self.sized(role)
-            if value is MISSING:
+            if value is MISSING or role in self.roles:
                 continue
             for attr in names.CONSTRUCTOR[role]:
                 current = getattr(self.obj, attr, None)

@@ -125,3 +125,10 @@ def test_a_layer_that_mutates_its_input_cannot_touch_the_case():
     outcome = ClassesAdapter().run(Relu, spec, case)
     assert (case.inputs["x"] == x).all() and (case.upstream == upstream).all()
     np.testing.assert_allclose(outcome.grads["x"], upstream * (x > 0))
+
+
+def test_the_reference_read_through_the_classes_adapter_passes_every_layer():
+    layers = [name for name, spec in CATALOG.items() if spec.kind != "network"]
+    result = run_check("reference", layers, adapter="classes", dtypes=("float64",))
+    assert result.passed, [c.explain() for c in result.checks if not c.passed][:3]
+    assert {c.layer for c in result.checks} == set(layers)
