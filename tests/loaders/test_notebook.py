@@ -95,3 +95,17 @@ def test_an_unreadable_notebook_is_a_submission_error(tmp_path):
 ])
 def test_python_source(source, expected):
     assert python_source(source) == expected
+
+
+def test_checking_a_notebook_end_to_end(homework, capsys):
+    import json
+
+    from harness import cli
+
+    code = cli.main(["check", homework, "--oracles", "fd", "--layers", "ReLU,Tanh",
+                     "--dtype", "float64", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    verdicts = {(c["layer"], c["verdict"]) for c in report["checks"]}
+    assert verdicts == {("ReLU", "pass"), ("Tanh", "missing")}
+    assert report["notes"][0].startswith("cell 3 raised NameError")
