@@ -120,7 +120,8 @@ def run_network(cls: type, spec: Spec, case: Case) -> Outcome:
     hidden = case.params["W2"].shape[0] if "W2" in case.params else 1
     try:
         net = _build(cls, W1.shape[0], hidden, target.shape[1])
-        layouts = {p: _install(net, p, case.params[p]) for p in spec.params}
+        attrs = {p: _attribute(net, p) for p in spec.params}
+        layouts = {p: _install(net, attrs[p], case.params[p]) for p in spec.params}
         X, Y = fresh(x.T.copy()), fresh(target.T.copy())
         forward = call(f"{cls.__name__}.forward", net.forward, X)
         A = _output(forward)
@@ -130,7 +131,12 @@ def run_network(cls: type, spec: Spec, case: Case) -> Outcome:
                      *_backward_args(net.backward, X, Y, A, cache))
     except CallFailed as failed:
         return Outcome(output=None, error=failed.error)
-    return _outcome(spec, case, to_numpy(loss), grads, layouts)
+    return _outcome(spec, case, to_numpy(loss), grads, layouts, attrs)
+
+
+def _attribute(net: Any, param: str) -> str:
+    """The network's name for ``param``: the same, or numbered (``W1`` for a lone ``W``)."""
+    return param if hasattr(net, param) or not hasattr(net, f"{param}1") else f"{param}1"
 
 
 def _install(net: Any, param: str, ours: np.ndarray) -> tuple[int, ...]:
@@ -163,7 +169,7 @@ def _backward_args(backward: Any, X: Any, Y: Any, A: Any, cache: Any) -> list[An
 
 
 def _outcome(spec: Spec, case: Case, loss: Any, grads: Any,
-             layouts: dict[str, tuple[int, ...]]) -> Outcome:
+             layouts: dict[str, tuple[int, ...]], attrs: dict[str, str]) -> Outcome:
     if not isinstance(grads, Mapping):
         error = RunError("bad-return", f"backward returned {type(grads).__name__}, expected a "
                          f"dict with {', '.join('d' + p for p in spec.params)}")
@@ -171,9 +177,10 @@ def _outcome(spec: Spec, case: Case, loss: Any, grads: Any,
     found, problems = {}, {}
     upstream = float(np.sum(case.upstream))
     for param in spec.params:
-        value = to_numpy(grads.get(f"d{param}", grads.get(param)))
+        attr = attrs[param]
+        value = to_numpy(grads.get(f"d{attr}", grads.get(attr)))
         if value is None:
-            problems[param] = RunError("bad-return", f"backward returned no 'd{param}'")
+            problems[param] = RunError("bad-return", f"backward returned no 'd{attr}'")
             continue
         value = _back(value, layouts[param], case.params[param].shape)
         found[param] = value * upstream if isinstance(value, np.ndarray) else value

@@ -85,3 +85,32 @@ def test_a_network_that_updates_its_parameters_in_place_cannot_touch_the_case():
     assert outcome.error is None and set(outcome.grads) == set(spec.params)
     for name, value in before.items():
         assert (case.params[name] == value).all(), name
+
+
+LINEAR = """import numpy as np
+
+class LinReg:
+    def __init__(self, n_x, n_y):
+        self.NAME, self.bNAME = np.zeros((n_y, n_x)), np.zeros((n_y, 1))
+
+    def forward(self, X):
+        A = self.NAME @ X + self.bNAME
+        return A, (X, A)
+
+    def compute_loss(self, Y, A):
+        return np.mean((A - Y) ** 2)
+
+    def backward(self, Y, cache):
+        X, A = cache
+        dA = 2 * (A - Y) / Y.shape[1]
+        return {"dNAME": dA @ X.T, "dbNAME": dA.sum(axis=1, keepdims=True)}
+"""
+
+
+def test_a_single_layer_is_checked_as_LinearRegression_with_or_without_numbers(tmp_path):
+    for suffix in ("", "1"):
+        path = tmp_path / f"linreg{suffix}.py"
+        path.write_text(LINEAR.replace("bNAME", f"b{suffix}").replace("NAME", f"W{suffix}"))
+        result = run_check(path, ["LinearRegression"])
+        assert result.adapter == "columnar"
+        assert result.passed, [c.explain() for c in result.checks if not c.passed][:3]
