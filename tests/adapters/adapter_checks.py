@@ -7,7 +7,7 @@ on ``sys.path`` for its conftest.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from harness import engine, specs
@@ -15,8 +15,6 @@ from harness.result import Result
 from harness.target import Target
 
 SUBMISSIONS = Path(__file__).resolve().parents[1] / "fixtures" / "submissions"
-
-Check = Callable[..., Result]
 
 
 def run_check(path: Path | str, layers: Sequence[str], adapter: str | None = None,
