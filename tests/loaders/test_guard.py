@@ -1,0 +1,48 @@
+"""What submission code may do at import, undone and noted by the guard."""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from harness.loaders.guard import Guard
+
+
+def test_numpy_patches_are_restored_and_named():
+    original = np.linalg.norm
+    with Guard() as guard:
+        np.linalg.norm = lambda *a, **k: 0.0
+    assert np.linalg.norm is original
+    assert guard.notes == ["replaced numpy.linalg.norm at import; backcheck restored the "
+                           "originals (do not patch NumPy in a submission)"]
+
+
+def test_input_is_disabled_only_inside_the_guard():
+    original = builtins.input
+    with Guard():
+        try:
+            input("name? ")
+        except RuntimeError as exc:
+            message = str(exc)
+    assert builtins.input is original
+    assert "input() is not available" in message
+
+
+def test_output_is_counted_not_shown(capsys):
+    with Guard() as guard:
+        print("one")
+        print("two")
+    assert capsys.readouterr().out == ""
+    assert guard.notes == ["printed 2 lines while loading (not shown)"]
+
+
+def test_figures_are_closed_and_show_does_nothing():
+    import matplotlib.pyplot as plt
+
+    with Guard() as guard:
+        plt.figure()
+        plt.plot([1, 2])
+        plt.show()
+    assert plt.get_fignums() == []
+    assert guard.notes == ["made 1 matplotlib figures while loading (not shown)"]
