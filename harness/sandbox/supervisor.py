@@ -38,7 +38,7 @@ def executor(limits: Limits) -> Callable[[Target, list[Job]], Execution]:
 
     def run(target: Target, jobs: list[Job]) -> Execution:
         hidden = hidden_paths(limits)
-        _refuse_hidden(target, hidden)
+        _refuse_reference(target)
         with staging.staged(target) as (staged, workdir), cores.reserved() as cpu:
             return Supervisor(target, staged, workdir, jobs, limits, hidden, cpu).run()
 
@@ -52,23 +52,32 @@ def hidden_paths(limits: Limits) -> tuple[str, ...]:
     either): hiding those would break the child, not protect anything.
     """
     paths = [os.path.abspath(p) for p in limits.hidden]
-    paths += _cache_dir()
-    for name in HIDDEN_PACKAGES:
-        spec = importlib.util.find_spec(name)
-        paths += list(spec.submodule_search_locations or []) if spec else []
+    paths += _cache_dir() + _package_paths()
     needed = [_HARNESS, *(os.path.realpath(p) for p in sys.path if p)]
     return tuple(p for p in dict.fromkeys(os.path.realpath(p) for p in paths)
                  if not any(n == p or n.startswith(p.rstrip("/") + "/") for n in needed))
 
 
-def _refuse_hidden(target: Target, hidden: tuple[str, ...]) -> None:
-    """Checking the reference itself in the sandbox cannot work: say so plainly."""
+def _refuse_reference(target: Target) -> None:
+    """Checking the reference itself in the sandbox cannot work: say so plainly.
+
+    (A submission inside another hidden path is fine: the child gets its own copy.)
+    """
     path = os.path.realpath(target.path)
-    inside = any(path == h or path.startswith(h + "/") for h in hidden)
     module = not os.path.exists(target.path) and target.path.partition(".")[0]
+    inside = any(path == h or path.startswith(h + "/") for h in _package_paths())
     if module in HIDDEN_PACKAGES or inside:
         raise UsageError(f"{target.path} is hidden from sandboxed children",
                          hint="check it with --isolation none")
+
+
+def _package_paths() -> list[str]:
+    """Where the hidden packages live (found without importing them)."""
+    paths = []
+    for name in HIDDEN_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        paths += list(spec.submodule_search_locations or []) if spec else []
+    return [os.path.realpath(p) for p in paths]
 
 
 def _cache_dir() -> list[str]:

@@ -1,19 +1,21 @@
 """Every hostile submission, graded through the real CLI in a sandboxed child.
 
-Each must give a well-formed JSON report with the right verdicts, within its time
-limits, and the next submission must still be graded (the corpus runs in one
-process, one submission after another, like a batch). The CLI is ``backcheck
-check --isolation process`` with ``--layers Linear,ReLU --oracles fd`` and short
-limits, so the whole corpus takes well under a minute.
+Each must give a well-formed JSON grade with the right verdicts, within its time
+limits; ``backcheck batch`` over the whole corpus must grade every one of them and
+give the correct control submission full marks. The CLI is ``backcheck grade``
+(sandboxed by default) with ``--layers Linear,ReLU --oracles fd --adapter native``
+and short limits, so the whole corpus takes well under a minute.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
 import socket
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -27,8 +29,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the sandbox nee
 CORPUS = Path(__file__).parent / "submissions"
 TIMEOUT = 2.0
 OPTIONS = ["--layers", "Linear,ReLU", "--oracles", "fd", "--adapter", "native",
-           "--isolation", "process",
-           "--timeout", str(TIMEOUT), "--memory-mb", "1024", "--json"]
+           "--timeout", str(TIMEOUT), "--memory-mb", "1024", "--format", "json"]
 RELU_PASSES = {"ReLU": "pass"}
 
 # file -> (layer -> verdict every check of that layer must have, or a set of them),
@@ -68,14 +69,18 @@ SAME_AS_IN_PROCESS = ("bad_values", "bad_types", "mutates_inputs", "nondetermini
 
 
 def grade(path: Path, capsys, *extra: str) -> tuple[dict, float, int]:
-    """The JSON report, wall seconds and exit code of ``backcheck check`` on ``path``."""
+    """The JSON grade, wall seconds and exit code of ``backcheck grade`` on ``path``."""
     capsys.readouterr()
+    out = Path(tempfile.mkdtemp(prefix="hostile-out-"))
     started = time.perf_counter()
-    code = cli.main(["check", str(path), *OPTIONS, *extra])
+    code = cli.main(["grade", str(path), *OPTIONS, "--out", str(out), *extra])
     elapsed = time.perf_counter() - started
-    out, err = capsys.readouterr()
+    _, err = capsys.readouterr()
     assert "Traceback" not in err
-    return json.loads(out), elapsed, code
+    report = json.loads((out / "grade.json").read_text())
+    shutil.rmtree(out)
+    report["passed"] = report["score"] == report["max_score"]
+    return report, elapsed, code
 
 
 def verdicts(report: dict) -> dict[str, set[str]]:
@@ -94,7 +99,7 @@ def test_hostile_submission(name, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     layers, text = EXPECTED[name]
     report, elapsed, code = grade(CORPUS / f"{name}.py", capsys)
-    assert report["schema"] == "backcheck.result"
+    assert report["schema"] == "backcheck.grade"
     assert len(report["checks"]) == 44
     found = verdicts(report)
     for layer, wanted in layers.items():
@@ -159,10 +164,18 @@ def test_network_is_unreachable(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_whole_corpus_in_a_row_then_a_correct_submission_still_passes(tmp_path, capsys):
+def test_a_batch_of_the_whole_corpus_grades_everyone(tmp_path):
+    folder = tmp_path / "class"
+    shutil.copytree(CORPUS, folder)
     started = time.perf_counter()
-    for name in sorted(EXPECTED):
-        grade(CORPUS / f"{name}.py", capsys)
-    report, _, code = grade(CORPUS / "correct.py", capsys)
-    print(f"corpus: {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    assert code == 0 and report["passed"]
+    code = cli.main(["batch", str(folder), *OPTIONS[:-2], "--out", str(tmp_path / "out"),
+                     "-j", "2", "--format", "json"])
+    print(f"corpus batch -j 2: {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    with open(tmp_path / "out" / "gradebook.csv") as book:
+        rows = {row["submission"]: row for row in csv.DictReader(book)}
+    assert code == 0
+    assert set(rows) == {p.name for p in CORPUS.glob("*.py")}
+    assert all(row["status"] == "graded" for row in rows.values())
+    assert rows["correct.py"]["score"] == rows["correct.py"]["max_score"]
+    wrong = [*WRONG_GRADIENTS, "loop_in_backward", "segfault_ctypes", "fork_bomb"]
+    assert all(rows[f"{n}.py"]["Linear"] in ("0", "1") for n in wrong)
