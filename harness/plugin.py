@@ -34,8 +34,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     """The ``--backcheck-*`` options; nothing happens unless ``--backcheck-impl`` is set."""
     group = parser.getgroup("backcheck", "backcheck gradient conformance checks")
     group.addoption("--backcheck-impl", default=None, metavar="PATH",
-                    help="check this implementation (a .py file, package directory, "
-                         "notebook or module name) instead of collecting tests")
+                    help="check this implementation (a .py file, notebook, .zip, directory "
+                         "or module name) instead of collecting tests")
     group.addoption("--backcheck-adapter", default=None, metavar="NAME",
                     help="adapter name (default: detect)")
     group.addoption("--backcheck-adapter-file", default=None, metavar="FILE",
@@ -109,20 +109,13 @@ class Settings:
 
 def _require_target(impl: str) -> None:
     """Fail at start-up, not in every test, when the implementation cannot be found."""
-    import importlib.util
-
     from harness.errors import BackcheckError
+    from harness.loaders.package import is_module
 
-    if os.path.exists(impl):
-        return
-    try:
-        found = importlib.util.find_spec(impl) is not None
-    except (ImportError, ValueError):
-        found = False
-    if not found:
+    if not (os.path.exists(impl) or is_module(impl)):
         raise BackcheckError("no such file, directory or module", where=impl,
-                             hint="give --backcheck-impl a .py file, a package "
-                                  "directory, a notebook or a module name")
+                             hint="give --backcheck-impl a .py file, a notebook, a .zip, "
+                                  "a directory or a module name")
 
 
 def _require_adapter(name: str | None, path: str | None) -> None:
