@@ -49,7 +49,8 @@ def monitor(request: Request, result_w: int, output_w: int, status_w: int) -> No
     """Build the walls, fork the worker, report its pid and exit status; never returns."""
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        walls = confinement.build(request.hidden, request.limits.network, request.workdir)
+        walls = confinement.build(request.hidden, request.limits.network, request.workdir,
+                                  request.limits.file_mb)
         pid = os.fork()
         if pid == 0:
             os.close(status_w)

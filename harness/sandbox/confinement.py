@@ -71,12 +71,12 @@ def mount(source: str | None, target: str, fstype: str | None, flags: int,
 SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")
 
 
-def build(hidden: tuple[str, ...], network: bool, workdir: str) -> Walls:
+def build(hidden: tuple[str, ...], network: bool, workdir: str, scratch_mb: int = 64) -> Walls:
     """Enter new namespaces and hide ``hidden`` (in the monitor, before it forks).
 
-    ``/tmp``, ``/var/tmp`` and ``/dev/shm`` become empty private tmpfs (with only
-    ``workdir`` bound back), so nothing another process left or will leave there is
-    visible, and nothing written there outlives the child.
+    ``/tmp``, ``/var/tmp`` and ``/dev/shm`` become empty private tmpfs of
+    ``scratch_mb`` each (``workdir`` recreated inside), so nothing another process left
+    or will leave there is visible, and nothing written there outlives the child.
     """
     walls = Walls(hidden_modules=tuple(_package_names(hidden)))
     if os.geteuid() != 0:
@@ -98,28 +98,44 @@ def build(hidden: tuple[str, ...], network: bool, workdir: str) -> Walls:
     walls.enforced.append("own PID namespace")
     walls.enforced.append("network allowed" if network else "no network")
     _reopen(_library_paths(), walls)
-    _private_scratch(workdir, walls)
+    _private_scratch(workdir, scratch_mb, walls)
     for path in hidden:
         _hide(path, walls)
     return walls
 
 
-def _private_scratch(workdir: str, walls: Walls) -> None:
+def _private_scratch(workdir: str, size_mb: int, walls: Walls) -> None:
+    """Fresh tmpfs scratch space; the working directory becomes a writable tmpfs
+    directory of the sandbox user, with only the staged copies bound back read-only
+    (so what the child writes is capped in size and gone when it ends)."""
     for scratch in (s for s in SCRATCH if os.path.isdir(s)):
-        inside = [workdir] if workdir.startswith(scratch + "/") else []
-        handles = {p: os.open(p, os.O_PATH) for p in inside}
+        inside = workdir.startswith(scratch + "/")
+        staged = [os.path.join(workdir, n) for n in os.listdir(workdir)] if inside else []
+        handles = {p: (os.open(p, os.O_PATH), os.path.isdir(p)) for p in staged}
         try:
-            mount("tmpfs", scratch, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777")
-            for path, fd in handles.items():
-                os.makedirs(path, mode=0o755, exist_ok=True)
-                mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+            mount("tmpfs", scratch, "tmpfs", MS_NOSUID | MS_NODEV,
+                  f"size={size_mb}m,mode=1777")
+            if inside:
+                _own_workdir(workdir, handles)
         except OSError as exc:
             walls.missing.append(f"shared {scratch} visible ({exc})")
             continue
         finally:
-            for fd in handles.values():
+            for fd, _ in handles.values():
                 os.close(fd)
-        walls.enforced.append(f"private {scratch}")
+        walls.enforced.append(f"private {scratch} ({size_mb} MB)")
+
+
+def _own_workdir(workdir: str, handles: dict[str, tuple[int, bool]]) -> None:
+    os.makedirs(workdir, mode=0o700)
+    os.chown(workdir, NOBODY, NOBODY)
+    for path, (fd, folder) in handles.items():
+        if folder:
+            os.makedirs(path, mode=0o755)
+        else:
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o644))
+        mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+        mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
 
 
 def _library_paths() -> list[str]:

@@ -98,10 +98,14 @@ class Zygote:
                                     [w for _, w in pipes])
                     self._socket.sendall(body)
                     break
-                except OSError:
+                except OSError as exc:
                     self._stop()
                     if attempt:
-                        raise
+                        for pipe in (fd for pair in pipes for fd in pair):
+                            os.close(pipe)
+                        raise HarnessError(f"the sandbox's fork server stopped ({exc})",
+                                           hint="run again; --isolation none checks "
+                                                "without a sandbox") from None
         for _, w in pipes:
             os.close(w)
         return Child(*(r for r, _ in pipes), output_bytes=output_bytes)

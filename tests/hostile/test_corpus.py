@@ -56,12 +56,13 @@ EXPECTED = {
     "segfault_ctypes": ({"Linear": "error", **RELU_PASSES}, "crashed with signal SIGSEGV"),
     "unbounded_recursion": ({"Linear": "error", **RELU_PASSES}, "Linear"),
     "megabytes_of_output": ({"Linear": "pass", **RELU_PASSES}, ""),
+    "fills_disk": ({"Linear": "pass", **RELU_PASSES}, ""),
     "mutates_inputs": ({"Linear": {"pass", "fail"}, "ReLU": {"pass", "fail"}}, ""),
     "nondeterministic": ({"Linear": "fail", "ReLU": "fail"}, ""),
     "bad_values": ({"Linear": {"pass", "fail", "error"}, "ReLU": {"fail", "error"}}, ""),
     "bad_types": ({"Linear": {"fail", "error"}, "ReLU": {"fail", "error"}}, ""),
 }
-PASSING = ("correct", "megabytes_of_output")
+PASSING = ("correct", "megabytes_of_output", "fills_disk")
 WRONG_GRADIENTS = ("patch_numpy", "patch_backcheck", "fake_results_file", "fake_score_lines",
                    "read_reference")
 SAME_AS_IN_PROCESS = ("bad_values", "bad_types", "mutates_inputs", "nondeterministic",
