@@ -63,3 +63,22 @@ def test_hidden_package_names_come_from_packages_only(tmp_path):
 def test_library_paths_are_outermost_directories_only():
     paths = confinement._library_paths()
     assert paths and all(not p.startswith(q + "/") for p in paths for q in paths if p != q)
+
+
+def test_without_root_nothing_is_unshared_and_the_gap_is_named(monkeypatch, tmp_path):
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    walls = confinement.build(("/nonexistent/reference",), False, str(tmp_path))
+    assert walls.enforced == [] and not walls.pid_namespace
+    assert len(walls.missing) == 1 and "not root" in walls.missing[0]
+
+
+def test_an_import_of_a_hidden_package_is_refused_by_the_finder():
+    finder = confinement._HiddenFinder(("secretpkg",))
+    for name in ("secretpkg", "secretpkg.sub"):
+        try:
+            finder.find_spec(name)
+        except ModuleNotFoundError as exc:
+            assert "hidden by backcheck" in str(exc)
+        else:
+            raise AssertionError(f"{name} was not refused")
+    assert finder.find_spec("secretpkg_other") is None
