@@ -28,7 +28,8 @@ __all__ = ["load", "load_archive", "load_directory", "load_file", "load_module",
 def load(target: str) -> Submission:
     """The submission at ``target``: a file, notebook, zip, directory or module name."""
     if os.path.isdir(target):
-        return load_directory(target)
+        notebook = _lone_notebook(target)
+        return load_notebook(notebook) if notebook else load_directory(target)
     if os.path.isfile(target):
         return _load_path(target)
     if _looks_like_module(target) and is_module(target):
@@ -49,3 +50,12 @@ def _load_path(path: str) -> Submission:
 
 def _looks_like_module(target: str) -> bool:
     return all(part.isidentifier() for part in target.split("."))
+
+
+def _lone_notebook(directory: str) -> str | None:
+    """The only notebook of a folder that has no Python module, if that is what it is."""
+    entries = os.listdir(directory)
+    if any(e.endswith(".py") for e in entries):
+        return None
+    notebooks = [e for e in entries if e.endswith(".ipynb")]
+    return os.path.join(directory, notebooks[0]) if len(notebooks) == 1 else None

@@ -26,3 +26,12 @@ def test_each_kind_goes_to_its_loader(loading):
     assert load(str(loading / "package")).name == "package/"
     assert load(str(loading / "latin1.py")).name == "latin1.py"
     assert load("reference.linear").name == "reference.linear"
+
+
+def test_a_folder_holding_only_a_notebook_loads_the_notebook(tmp_path):
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell("class ReLU:\n    pass")
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), str(tmp_path / "hw.ipynb"))
+    submission = load(str(tmp_path))
+    assert submission.name == "hw.ipynb" and "ReLU" in submission.namespace
