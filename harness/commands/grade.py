@@ -1,8 +1,9 @@
 """``backcheck grade SUBMISSION``: score one submission with a rubric and write its reports.
 
-Exit codes: 0 full marks; 1 points were lost (or the submission could not be graded at
-all: its reports say why); 2 bad command line; 3 bad input (rubric, unwritable
-``--out``); 4 backcheck cannot judge (an oracle is broken).
+Exit codes: 0 graded (whatever the score: use ``backcheck check`` to fail a CI step on any
+wrong gradient); 1 the submission could not be graded at all (its reports say why);
+2 bad command line; 3 bad input (rubric, unwritable ``--out``); 4 backcheck cannot
+judge (an oracle is broken).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from harness.errors import (
 )
 from harness.execution import Execution
 from harness.expectations import Expectations, expect
-from harness.grading import Grade, crashed, grade
+from harness.grading import GRADED, Grade, crashed, grade
 from harness.rubric import Rubric
 from harness.spec import Spec
 from harness.target import Target
@@ -74,8 +75,7 @@ def run(args: argparse.Namespace) -> int:
         from harness.reports import terminal
 
         terminal.render_grade(graded.grade, students=args.students)
-    full = graded.grade.status == "graded" and graded.grade.points == graded.grade.max_points
-    return EXIT_OK if full else EXIT_CHECKS_FAILED
+    return EXIT_OK if graded.grade.status == GRADED else EXIT_CHECKS_FAILED
 
 
 @dataclass
