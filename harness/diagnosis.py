@@ -285,8 +285,12 @@ def _transposed(ev: Evidence) -> Diagnosis | None:
     return None
 
 
-def _scale_names(batch: int) -> dict[float, str]:
+def _scale_names(batch: int, elements: int = 0) -> dict[float, str]:
+    """Suspicious factors and how to say them; ``elements`` is a loss input's size."""
     names = {2.0: "2", 0.5: "1/2", -1.0: "-1 (the sign is flipped)"}
+    if elements > batch:
+        names[float(elements)] = f"{elements} (the number of elements: a sum, not a mean?)"
+        names[1.0 / elements] = f"1/{elements} (one over the number of elements)"
     if batch > 1:
         names[float(batch)] = f"{batch} (the batch size)"
         names[1.0 / batch] = f"1/{batch} (one over the batch size)"
@@ -298,7 +302,9 @@ def _scale_names(batch: int) -> dict[float, str]:
 def _scaled(ev: Evidence) -> Diagnosis | None:
     if ev.actual.shape != ev.expected.shape:
         return None
-    for factor, words in _scale_names(batch_size(ev.case)).items():
+    elements = int(np.size(ev.case.inputs["x"])) if (
+        ev.spec.kind == "loss" and "x" in ev.case.inputs) else 0
+    for factor, words in _scale_names(batch_size(ev.case), elements).items():
         found = ev.found(factor * ev.expected, "scaled", f"{ev.quantity} is scaled by {words}",
                          "the gradient", f"{words} times it everywhere")
         if found:
