@@ -3,6 +3,7 @@ the same results whatever -j."""
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import shutil
@@ -13,6 +14,7 @@ import time
 
 import pytest
 
+from harness.commands.batch import select, shard
 from harness.reports.json import stable
 
 FAST = ("--oracles", "fd")
@@ -38,6 +40,17 @@ def grades(out) -> dict[str, dict]:
             for p in sorted((out / "submissions").glob("*/grade.json"))}
 
 
+def test_shards_partition_the_class():
+    paths = [f"s{i}.py" for i in range(7)]
+    parts = [select(paths, k, 3) for k in (1, 2, 3)]
+    assert sorted(p for part in parts for p in part) == paths
+    assert parts[0] == ["s0.py", "s3.py", "s6.py"]
+    assert shard("2/3") == (2, 3)
+    for bad in ("0/2", "3/2", "x", "1/2/3"):
+        with pytest.raises(argparse.ArgumentTypeError, match=r"K/N|between"):
+            shard(bad)
+
+
 def test_mixed_class_gives_gradebook_summary_and_one_folder_each(backcheck, course, tmp_path):
     out = tmp_path / "out"
     run = batch(backcheck, course, out, "--isolation", "none", "--format", "json,markdown")
@@ -47,8 +60,9 @@ def test_mixed_class_gives_gradebook_summary_and_one_folder_each(backcheck, cour
     assert book["correct.py"]["score"] == "19" and book["buggy.py"]["score"] == "14.1429"
     assert "FileNotFoundError" in book["crashing.py"]["problems"]
     assert "not implemented" in book["partial.py"]["problems"]
-    assert "Score distribution" not in (out / "summary.html").read_text()  # it is a PNG
-    assert (out / "summary.html").read_text().count("data:image/png;base64,") == 1
+    overview = (out / "summary.html").read_text()
+    assert overview.count("data:image/png;base64,") == 1  # the histogram
+    assert all(f"<td>{name}</td>" in overview for name in book)
     for name in book:
         assert {p.name for p in (out / "submissions" / name).iterdir()} == {
             "grade.json", "report.md"}
