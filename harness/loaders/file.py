@@ -58,6 +58,30 @@ def new_module(path: str) -> ModuleType:
 
 
 def on_path(directory: str) -> None:
-    """Make ``directory`` importable (first, so the submission's helpers win)."""
-    if directory not in sys.path:
-        sys.path.insert(0, directory)
+    """Make ``directory`` importable (first, so the submission's helpers win).
+
+    A module of the same name cached from another directory (an earlier submission's
+    ``helpers.py``) is forgotten, so ``import helpers`` finds this submission's own.
+    """
+    if directory in sys.path:
+        sys.path.remove(directory)
+    sys.path.insert(0, directory)
+    for name in list(sys.modules):
+        if "." not in name and _shadowed(sys.modules[name], name, directory):
+            del sys.modules[name]
+
+
+def _shadowed(module: ModuleType | None, name: str, directory: str) -> bool:
+    """Whether ``directory`` has its own ``name`` that a cached module would hide."""
+    cached = getattr(module, "__file__", None)
+    if not cached or _installed(cached) or os.path.dirname(os.path.abspath(cached)) == directory:
+        return False
+    own = os.path.join(directory, name)
+    return os.path.isfile(own + ".py") or os.path.isfile(os.path.join(own, "__init__.py"))
+
+
+def _installed(path: str) -> bool:
+    """Part of Python or an installed package: never evicted for a submission's file."""
+    path = os.path.abspath(path)
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix}
+    return "site-packages" in path or any(path.startswith(r + os.sep) for r in roots)

@@ -67,3 +67,13 @@ def test_future_imports_apply_to_every_statement(tmp_path):
                     "    return None\n")
     submission = load_file(str(path))
     assert not submission.notes and "f" in submission.namespace
+
+
+def test_same_named_helpers_of_two_submissions_do_not_mix(tmp_path):
+    for student, value in (("alice", 1.0), ("bob", 2.0)):
+        folder = tmp_path / student
+        folder.mkdir()
+        (folder / "grading_helpers.py").write_text(f"SCALE = {value}\n")
+        (folder / "main.py").write_text("from grading_helpers import SCALE\n")
+    assert load_file(str(tmp_path / "alice" / "main.py")).namespace["SCALE"] == 1.0
+    assert load_file(str(tmp_path / "bob" / "main.py")).namespace["SCALE"] == 2.0
