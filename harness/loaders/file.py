@@ -18,6 +18,9 @@ from harness.loaders.guard import Guard
 from harness.loaders.source import SourceProblem, compile_source, decode
 from harness.submission import Submission
 
+OWN = frozenset({"harness", "reference", "student_template"})
+"""backcheck's own packages: a submission file of the same name never replaces them."""
+
 
 def load_file(path: str) -> Submission:
     """The submission defined by the Python file at ``path``."""
@@ -67,7 +70,7 @@ def on_path(directory: str) -> None:
         sys.path.remove(directory)
     sys.path.insert(0, directory)
     for name in list(sys.modules):
-        if "." not in name and _shadowed(sys.modules[name], name, directory):
+        if "." not in name and name not in OWN and _shadowed(sys.modules[name], name, directory):
             del sys.modules[name]
 
 
