@@ -4,7 +4,9 @@ Submissions do more at import than define layers: they train, plot, print, ask f
 input, call ``sys.exit``, or even replace ``np.allclose`` with something that always
 says yes. ``Guard`` runs the loading under a non-interactive plotting backend with
 output captured and ``input()`` disabled, then notices and undoes any change the
-code made to NumPy's functions, and turns each of these into a note.
+code made to NumPy's functions or to backcheck's own modules (``harness.*``), and turns
+each of these into a note. (Changes made later, while layers run, are the sandbox's
+business: ``--isolation process``.)
 """
 
 from __future__ import annotations
@@ -15,12 +17,11 @@ import io
 import os
 import sys
 import warnings
-from types import ModuleType
 from typing import Any
 
-import numpy as np
-
 WATCHED = ("numpy", "numpy.testing", "numpy.linalg", "numpy.random")
+"""NumPy modules whose functions a submission might replace; backcheck's own modules
+(``harness.*``) are watched too."""
 
 
 def _no_input(*_: Any) -> str:
@@ -36,13 +37,14 @@ class Guard:
 
     def __init__(self) -> None:
         self.notes: list[str] = []
-        self._numpy: dict[str, dict[str, Any]] = {}
+        self._attributes: dict[str, dict[str, Any]] = {}
         self._output = io.StringIO()
         self._stack = contextlib.ExitStack()
 
     def __enter__(self) -> Guard:
         os.environ["MPLBACKEND"] = "Agg"
-        self._numpy = {name: dict(vars(_module(name))) for name in WATCHED}
+        self._modules = {name: sys.modules[name] for name in _watched()}
+        self._attributes = {name: dict(vars(m)) for name, m in self._modules.items()}
         self._figures = _figure_count()
         stack = self._stack
         stack.enter_context(warnings.catch_warnings())
@@ -59,22 +61,25 @@ class Guard:
 
     def __exit__(self, *exc_info: object) -> None:
         self._stack.close()
-        self._restore_numpy()
+        self._restore_modules()
         self._close_figures()
         lines = self._output.getvalue().count("\n")
         if lines:
             self.notes.append(f"printed {lines} lines while loading (not shown)")
 
-    def _restore_numpy(self) -> None:
+    def _restore_modules(self) -> None:
         changed = []
-        for name, before in self._numpy.items():
-            module = _module(name)
+        for name, before in self._attributes.items():
+            module = self._modules[name]
+            if sys.modules.get(name) is not module:
+                sys.modules[name] = module
+                changed.append(name)
             for key in sorted(k for k, v in before.items() if getattr(module, k, None) is not v):
                 setattr(module, key, before[key])
                 changed.append(f"{name}.{key}")
         if changed:
             self.notes.append(f"replaced {', '.join(changed)} at import; backcheck restored "
-                              "the originals (do not patch NumPy in a submission)")
+                              "the originals (do not patch NumPy or backcheck in a submission)")
 
     def _close_figures(self) -> None:
         pyplot = sys.modules.get("matplotlib.pyplot")
@@ -86,11 +91,13 @@ class Guard:
             self.notes.append(f"made {made} matplotlib figures while loading (not shown)")
 
 
-def _module(name: str) -> ModuleType:
-    module: ModuleType = np
-    for part in name.split(".")[1:]:
-        module = getattr(module, part)
-    return module
+def _watched() -> list[str]:
+    """NumPy's modules and every loaded module of backcheck itself."""
+    import numpy.linalg
+    import numpy.random
+    import numpy.testing  # noqa: F401  (imported so that they can be watched)
+
+    return [*WATCHED, *(n for n in list(sys.modules) if n == "harness" or n.startswith("harness."))]
 
 
 def _figure_count() -> int:

@@ -15,7 +15,7 @@ def test_numpy_patches_are_restored_and_named():
         np.linalg.norm = lambda *a, **k: 0.0
     assert np.linalg.norm is original
     assert guard.notes == ["replaced numpy.linalg.norm at import; backcheck restored the "
-                           "originals (do not patch NumPy in a submission)"]
+                           "originals (do not patch NumPy or backcheck in a submission)"]
 
 
 def test_input_is_disabled_only_inside_the_guard():
@@ -46,3 +46,16 @@ def test_figures_are_closed_and_show_does_nothing():
         plt.show()
     assert plt.get_fignums() == []
     assert guard.notes == ["made 1 matplotlib figures while loading (not shown)"]
+
+
+def test_patching_backcheck_itself_at_import_is_undone(tmp_path):
+    import harness.comparison
+    from harness.loaders import load_file
+
+    original = harness.comparison.compare
+    path = tmp_path / "cheat.py"
+    path.write_text("import harness.comparison\n"
+                    "harness.comparison.compare = lambda *a: None\n")
+    submission = load_file(str(path))
+    assert harness.comparison.compare is original
+    assert "harness.comparison.compare" in submission.notes[0]
