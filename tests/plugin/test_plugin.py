@@ -6,6 +6,8 @@ are compared test by test.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -262,3 +264,26 @@ def test_torch_oracle_catches_the_transposed_dw(pytester):
 
     failed = {i for i, outcome in found.outcomes.items() if outcome == "failed"}
     assert failed == transposed_dw_ids("fd") | transposed_dw_ids("torch")
+
+
+def test_plugin_module_imports_nothing_heavy():
+    code = ("import sys, harness.plugin; "
+            "print(sorted(m for m in ('numpy', 'torch', 'tensorflow') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+
+    assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_collection_imports_no_framework(pytester):
+    pytester.makeconftest("""
+        import sys
+
+        def pytest_collection_finish(session):
+            loaded = [m for m in ("torch", "tensorflow") if m in sys.modules]
+            print(f"FRAMEWORKS LOADED {loaded} FOR {len(session.items)} TESTS")
+    """)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--co", "-s",
+                                           "--backcheck-impl", str(CORRECT))
+
+    result.stdout.fnmatch_lines(["FRAMEWORKS LOADED [[][]] FOR * TESTS"])
