@@ -23,9 +23,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from harness.result import Check
 
 DTYPE_CHOICES = ("float32", "float64", "all")
 
@@ -227,7 +230,7 @@ class LayerChecks(pytest.Collector):
     def __init__(self, *, plugin: Conformance, **kwargs: Any):
         super().__init__(**kwargs)
         self.plugin = plugin
-        self._checks: dict[CheckKey, Any] | None = None
+        self._checks: dict[CheckKey, Check] | None = None
         self._error: str = ""
         self.adapter = ""
 
@@ -242,14 +245,14 @@ class LayerChecks(pytest.Collector):
                 for quantity in spec.quantities:
                     for oracle in settings.oracles:
                         key = CheckKey(self.name, index, dtype, quantity, oracle)
+                        test_id = key.id(with_dtype=len(settings.dtypes) > 1)
                         item = GradientCheck.from_parent(
-                            self, name=f"test_gradient[{key.id(len(settings.dtypes) > 1)}]",
-                            key=key)
+                            self, name=f"test_gradient[{test_id}]", key=key, test_id=test_id)
                         if oracle in skipped:
                             item.add_marker(pytest.mark.skip(reason=skipped[oracle]))
                         yield item
 
-    def check(self, key: CheckKey):
+    def check(self, key: CheckKey) -> Check:
         """The ``Check`` for ``key``; fails the test when the layer could not be run."""
         if self._checks is None:
             self._compute()
@@ -280,11 +283,12 @@ class LayerChecks(pytest.Collector):
 class GradientCheck(pytest.Item):
     """One check as a test: passes, skips with the reason, or fails with the explanation."""
 
-    def __init__(self, *, key: CheckKey, **kwargs: Any):
+    def __init__(self, *, key: CheckKey, test_id: str, **kwargs: Any):
         super().__init__(**kwargs)
         self.key = key
+        self.test_id = test_id
         self.parent: LayerChecks
-        self.check: Any = None
+        self.check: Check | None = None
         self.user_properties += [(field, str(getattr(key, field)))
                                  for field in ("layer", "case", "dtype", "quantity", "oracle")]
 
@@ -305,9 +309,10 @@ class GradientCheck(pytest.Item):
     def case_details(self) -> str:
         """Shapes and seed of the failing case, the adapter, and how to rerun just it."""
         check = self.check
+        assert check is not None, "only called after runtest"
         return (f"{self.key.layer} case {self.key.case} ({self.key.dtype}): {check.shapes}; "
                 f"seed {check.seed}; adapter {self.parent.adapter or 'none'}\n"
-                f"rerun only this check: add -k '{self.name[len('test_gradient['):-1]}'\n")
+                f"rerun only this check: add -k '{self.test_id}'\n")
 
     def reportinfo(self) -> tuple[str, int, str]:
         """The implementation's path (the root for a module name) for the progress line."""
