@@ -11,22 +11,43 @@ import signal
 import subprocess
 import sys
 import time
+from collections import namedtuple
 
 import pytest
 
+from harness.cli import main
 from harness.commands.batch import select, shard
 from harness.reports.json import stable
 
 FAST = ("--oracles", "fd")
 
 
+Run = namedtuple("Run", "code out err")
+
+
 @pytest.fixture
 def course(fixtures):
     return fixtures / "class"
 
+@pytest.fixture
+def cli(capsys, tmp_path, monkeypatch):
+    """``backcheck ARGS`` in this process (a subprocess costs seconds of imports)."""
+    monkeypatch.chdir(tmp_path)
 
-def batch(backcheck, course, out, *extra, folder=None):
-    return backcheck("batch", folder or course / "submissions", "--rubric",
+    def run(*args):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:
+            code = exc.code
+        out, err = capsys.readouterr()
+        return Run(code, out, err)
+
+    return run
+
+
+
+def batch(runner, course, out, *extra, folder=None):
+    return runner("batch", folder or course / "submissions", "--rubric",
                      course / "rubric.toml", *FAST, "--out", out, *extra)
 
 
@@ -51,9 +72,9 @@ def test_shards_partition_the_class():
             shard(bad)
 
 
-def test_mixed_class_gives_gradebook_summary_and_one_folder_each(backcheck, course, tmp_path):
+def test_mixed_class_gives_gradebook_summary_and_one_folder_each(cli, course, tmp_path):
     out = tmp_path / "out"
-    run = batch(backcheck, course, out, "--isolation", "none", "--format", "json,markdown")
+    run = batch(cli, course, out, "--isolation", "none", "--format", "json,markdown")
     assert run.code == 0, run.err
     book = gradebook(out)
     assert list(book) == ["buggy.py", "correct.py", "crashing.py", "partial.py"]
@@ -68,23 +89,23 @@ def test_mixed_class_gives_gradebook_summary_and_one_folder_each(backcheck, cour
             "grade.json", "report.md"}
 
 
-def test_rerun_resumes_and_regrades_only_what_is_missing(backcheck, course, tmp_path):
+def test_rerun_resumes_and_regrades_only_what_is_missing(cli, course, tmp_path):
     out = tmp_path / "out"
-    batch(backcheck, course, out, "--isolation", "none")
+    batch(cli, course, out, "--isolation", "none")
     before = grades(out)
     (out / "submissions" / "partial.py" / "grade.json").unlink()
-    run = batch(backcheck, course, out, "--isolation", "none")
+    run = batch(cli, course, out, "--isolation", "none")
     assert run.code == 0 and "skipping 3 already graded" in run.err
     assert "graded partial.py" in run.err and "graded buggy.py" not in run.err
     assert grades(out) == before
-    other = batch(backcheck, course, out, "--isolation", "none", "--salt", "other")
+    other = batch(cli, course, out, "--isolation", "none", "--salt", "other")
     assert "skipping" not in other.err, "a new salt must regrade"
 
 
-def test_bad_options_are_usage_errors(backcheck, course, tmp_path):
-    assert batch(backcheck, course, tmp_path, "--shard", "3/2").code == 2
-    assert batch(backcheck, course, tmp_path, "-j", "0").code == 2
-    missing = batch(backcheck, course, tmp_path, folder=tmp_path / "none")
+def test_bad_options_are_usage_errors(cli, course, tmp_path):
+    assert batch(cli, course, tmp_path, "--shard", "3/2").code == 2
+    assert batch(cli, course, tmp_path, "-j", "0").code == 2
+    missing = batch(cli, course, tmp_path, folder=tmp_path / "none")
     assert missing.code == 3 and "cannot list submissions" in missing.err
 
 

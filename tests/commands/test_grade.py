@@ -1,24 +1,46 @@
-"""``backcheck grade`` through the real CLI: reports, exit codes, salt, determinism."""
+"""``backcheck grade`` through the CLI (in process, and once as a real subprocess): reports,
+exit codes, salt, determinism."""
 
 from __future__ import annotations
 
 import json
+from collections import namedtuple
 
 import pytest
 
+from harness.cli import main
 from harness.reports.json import stable
 
 FAST = ("--oracles", "fd", "--isolation", "none")
 ALL = "terminal,json,gradescope,junit,html,markdown"
 
 
+Run = namedtuple("Run", "code out err")
+
+
 @pytest.fixture
 def course(fixtures):
     return fixtures / "class"
 
+@pytest.fixture
+def cli(capsys, tmp_path, monkeypatch):
+    """``backcheck ARGS`` in this process (a subprocess costs seconds of imports)."""
+    monkeypatch.chdir(tmp_path)
 
-def grade(backcheck, course, name, *extra):
-    return backcheck("grade", course / "submissions" / name, "--rubric",
+    def run(*args):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:
+            code = exc.code
+        out, err = capsys.readouterr()
+        return Run(code, out, err)
+
+    return run
+
+
+
+def grade(runner, course, name, *extra):
+    return runner("grade", course / "submissions" / name, "--rubric",
                      course / "rubric.toml", *FAST, *extra)
 
 
@@ -32,26 +54,26 @@ def test_every_format_is_written(backcheck, course, tmp_path):
     assert results["score"] == pytest.approx(14.142857)
 
 
-def test_full_marks(backcheck, course, tmp_path):
-    run = grade(backcheck, course, "correct.py", "--format", "json", "--out", tmp_path)
+def test_full_marks(cli, course, tmp_path):
+    run = grade(cli, course, "correct.py", "--format", "json", "--out", tmp_path)
     assert run.code == 0, run.err
     assert json.loads((tmp_path / "grade.json").read_text())["score"] == 19
 
 
-def test_same_submission_same_json(backcheck, course, tmp_path):
+def test_same_submission_same_json(cli, course, tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     for out in (first, second):
-        grade(backcheck, course, "buggy.py", "--format", "json", "--out", out)
+        grade(cli, course, "buggy.py", "--format", "json", "--out", out)
     a, b = (json.loads((d / "grade.json").read_text()) for d in (first, second))
     assert stable(a) == stable(b)
     assert a["timing"].keys() == {"seconds"}
 
 
-def test_course_salt_changes_every_case_and_is_never_written(backcheck, course, tmp_path):
+def test_course_salt_changes_every_case_and_is_never_written(cli, course, tmp_path):
     seeds = {}
     for salt in ("", "winter-term"):
         out = tmp_path / (salt or "none")
-        grade(backcheck, course, "correct.py", "--format", "json,gradescope,markdown",
+        grade(cli, course, "correct.py", "--format", "json,gradescope,markdown",
               "--out", out, "--salt", salt)
         data = json.loads((out / "grade.json").read_text())
         seeds[salt] = {c["id"]: c["seed"] for c in data["checks"]}
@@ -61,29 +83,29 @@ def test_course_salt_changes_every_case_and_is_never_written(backcheck, course, 
     assert all(seeds[""][k] != seeds["winter-term"][k] for k in seeds[""])
 
 
-def test_bad_rubric_is_one_line_with_exit_3(backcheck, course, tmp_path):
+def test_bad_rubric_is_one_line_with_exit_3(cli, course, tmp_path):
     rubric = tmp_path / "bad.toml"
     rubric.write_text("[layer.Linaer]\nout = 1\n")
-    run = backcheck("grade", course / "submissions" / "correct.py", "--rubric", rubric, *FAST)
+    run = cli("grade", course / "submissions" / "correct.py", "--rubric", rubric, *FAST)
     assert run.code == 3
     assert run.err.count("\n") == 1 and "'Linaer'" in run.err and "Linear" in run.err
 
 
-def test_unwritable_output_is_one_line_with_exit_3(backcheck, course, tmp_path):
+def test_unwritable_output_is_one_line_with_exit_3(cli, course, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    run = grade(backcheck, course, "correct.py", "--format", "json", "--out", blocker / "r")
+    run = grade(cli, course, "correct.py", "--format", "json", "--out", blocker / "r")
     assert run.code == 3 and run.err.count("\n") == 1
     assert "cannot create output directory" in run.err and str(blocker) in run.err
 
 
-def test_unknown_format_is_a_usage_error(backcheck, course):
-    run = grade(backcheck, course, "correct.py", "--format", "pdf")
+def test_unknown_format_is_a_usage_error(cli, course):
+    run = grade(cli, course, "correct.py", "--format", "pdf")
     assert run.code == 2 and "'pdf'" in run.err and "gradescope" in run.err
 
 
-def test_missing_submission_still_gets_a_report(backcheck, course, tmp_path):
-    run = backcheck("grade", tmp_path / "nobody.py", "--rubric", course / "rubric.toml",
+def test_missing_submission_still_gets_a_report(cli, course, tmp_path):
+    run = cli("grade", tmp_path / "nobody.py", "--rubric", course / "rubric.toml",
                     *FAST, "--format", "gradescope", "--out", tmp_path)
     assert run.code == 1
     results = json.loads((tmp_path / "results.json").read_text())

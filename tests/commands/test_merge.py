@@ -4,19 +4,39 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import namedtuple
 
 import pytest
 
+from harness.cli import main
 from harness.reports.json import stable
+
+Run = namedtuple("Run", "code out err")
 
 
 @pytest.fixture
 def course(fixtures):
     return fixtures / "class"
 
+@pytest.fixture
+def cli(capsys, tmp_path, monkeypatch):
+    """``backcheck ARGS`` in this process (a subprocess costs seconds of imports)."""
+    monkeypatch.chdir(tmp_path)
 
-def batch(backcheck, course, out, *extra):
-    return backcheck("batch", course / "submissions", "--rubric", course / "rubric.toml",
+    def run(*args):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:
+            code = exc.code
+        out, err = capsys.readouterr()
+        return Run(code, out, err)
+
+    return run
+
+
+
+def batch(runner, course, out, *extra):
+    return runner("batch", course / "submissions", "--rubric", course / "rubric.toml",
                      "--oracles", "fd", "--out", out, *extra)
 
 
@@ -30,23 +50,23 @@ def grades(out) -> dict[str, dict]:
             for p in sorted((out / "submissions").glob("*/grade.json"))}
 
 
-def test_shards_merge_into_the_full_gradebook(backcheck, course, tmp_path):
+def test_shards_merge_into_the_full_gradebook(cli, course, tmp_path):
     full, one, two, merged = (tmp_path / n for n in ("full", "one", "two", "merged"))
-    batch(backcheck, course, full)
-    batch(backcheck, course, one, "--shard", "1/2")
-    batch(backcheck, course, two, "--shard", "2/2")
+    batch(cli, course, full)
+    batch(cli, course, one, "--shard", "1/2")
+    batch(cli, course, two, "--shard", "2/2")
     assert gradebook(one) == ["buggy.py", "crashing.py"]
     assert gradebook(two) == ["correct.py", "partial.py"]
-    run = backcheck("merge", one, two, "--out", merged)
+    run = cli("merge", one, two, "--out", merged)
     assert run.code == 0, run.err
     assert (merged / "gradebook.csv").read_text() == (full / "gradebook.csv").read_text()
     assert grades(merged) == grades(full)
 
 
-def test_merge_refuses_parts_graded_differently(backcheck, course, tmp_path):
+def test_merge_refuses_parts_graded_differently(cli, course, tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
-    batch(backcheck, course, one, "--shard", "1/2")
-    batch(backcheck, course, two, "--shard", "2/2", "--salt", "x")
-    run = backcheck("merge", one, two, "--out", tmp_path / "m")
+    batch(cli, course, one, "--shard", "1/2")
+    batch(cli, course, two, "--shard", "2/2", "--salt", "x")
+    run = cli("merge", one, two, "--out", tmp_path / "m")
     assert run.code == 3 and "different settings" in run.err
-    assert backcheck("merge", tmp_path / "nothing", "--out", tmp_path / "m").code == 3
+    assert cli("merge", tmp_path / "nothing", "--out", tmp_path / "m").code == 3
