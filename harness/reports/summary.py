@@ -45,6 +45,7 @@ def _histogram(percents: list[float]) -> str:
     axes = figure.add_subplot()
     axes.hist(percents or [0.0], bins=np.linspace(0, 100, 11), color="#3b6ea8",
               edgecolor="white")
+    axes.yaxis.get_major_locator().set_params(integer=True)
     axes.set_xlabel("score (% of the maximum)")
     axes.set_ylabel("submissions")
     axes.set_title("Score distribution", fontsize=10)
@@ -56,7 +57,7 @@ def _table(rows: list[Mapping[str, Any]], percents: list[float],
            links: Mapping[str, str]) -> str:
     esc = html.escape
     lines = ["<table><tr><th>submission</th><th>score</th><th>%</th><th>status</th>"
-             "<th>flags</th><th>reason</th></tr>"]
+             "<th>flags</th><th>reason</th><th>first problem</th></tr>"]
     for grade, percent in zip(rows, percents, strict=True):
         name = esc(grade["submission"])
         if grade["submission"] in links:
@@ -65,5 +66,6 @@ def _table(rows: list[Mapping[str, Any]], percents: list[float],
         lines.append(f'<tr><td>{name}</td><td class="{css}">{grade["score"]:g} / '
                      f'{grade["max_score"]:g}</td><td>{percent:.1f}</td>'
                      f'<td>{esc(grade["status"])}</td><td>{len(grade["flags"])}</td>'
-                     f'<td>{esc(grade["reason"])}</td></tr>')
+                     f'<td>{esc(grade["reason"])}</td>'
+                     f'<td>{esc((grade.get("problems") or [""])[0])}</td></tr>')
     return "".join(lines) + "</table>"
