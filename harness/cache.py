@@ -94,12 +94,13 @@ class ExpectationCache:
         self.directory = Path(directory)
         self.hits = 0
         self.misses = 0
+        self._digests: dict[int, tuple[Case, str]] = {}
 
     def outcomes(self, oracle: Oracle, groups: list[Group], compute: Compute) -> list[Found]:
         """The outcomes of ``oracle`` on every group, computed and stored on a miss."""
         if not cacheable(oracle):
             return [compute(oracle, spec, cases) for spec, cases in groups]
-        keys = [entry_key(oracle, spec, cases) for spec, cases in groups]
+        keys = [entry_key(oracle, spec, cases, self._digest) for spec, cases in groups]
         if len(groups) < 2:
             return [self._entry(oracle, g, k, compute) for g, k in zip(groups, keys, strict=True)]
         bundle = json.dumps(keys)
@@ -126,6 +127,14 @@ class ExpectationCache:
         if _storable(computed):
             write(path, key, [group], [computed])
         return computed
+
+    def _digest(self, case: Case) -> str:
+        """``case_digest``, computed once per case for all oracles (the case is kept
+        with its digest, so its ``id`` cannot be reused while this cache lives)."""
+        known = self._digests.get(id(case))
+        if known is None or known[0] is not case:
+            known = self._digests[id(case)] = (case, case_digest(case))
+        return known[1]
 
     def path(self, oracle: Oracle, label: str, key: str) -> Path:
         """Where the entry for ``key`` lives (a readable label, the key's digest last)."""
@@ -235,8 +244,13 @@ def cacheable(oracle: Oracle) -> bool:
     return path == f"{cls.__module__}:{cls.__qualname__}"
 
 
-def entry_key(oracle: Oracle, spec: Spec, cases: list[Case]) -> str:
-    """The key of one entry as canonical JSON: everything the outcomes depend on."""
+def entry_key(oracle: Oracle, spec: Spec, cases: list[Case],
+              digest: Callable[[Case], str] | None = None) -> str:
+    """The key of one entry as canonical JSON: everything the outcomes depend on.
+
+    ``digest`` (default ``case_digest``) lets a caller reuse case digests across oracles.
+    """
+    digest = digest or case_digest
     key = {
         "format": FORMAT,
         "backcheck": _version("backcheck"),
@@ -244,7 +258,7 @@ def entry_key(oracle: Oracle, spec: Spec, cases: list[Case]) -> str:
         "versions": oracle_versions(oracle),
         "oracle_source": module_digest(type(oracle).__module__),
         "spec": spec_fingerprint(spec),
-        "cases": [case_digest(c) for c in cases],
+        "cases": [digest(c) for c in cases],
     }
     if oracle.name in REFERENCE_BASED:
         key["reference"] = package_digest(spec.reference.partition(".")[0])
