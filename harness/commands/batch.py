@@ -79,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError(f"-j {args.jobs}: must be at least 1")
     plan = Plan.from_args(args)
-    paths = select(discover(args.folder), *args.shard)
+    found = [p for p in discover(args.folder) if not _same(p, args.out)]
+    paths = select(found, *args.shard)
     make_directory(os.path.join(args.out, SUBMISSIONS))
     todo = [p for p in paths if args.regrade or not finished(args.out, p, plan)]
     say = _Reporter(len(paths) - len(todo), len(paths))
@@ -101,6 +102,11 @@ def discover(folder: str) -> list[str]:
         raise BackcheckError(f"cannot list submissions: {exc.strerror or exc}",
                              where=folder) from None
     return [os.path.join(folder, n) for n in names if not n.startswith((".", "_"))]
+
+
+def _same(a: str, b: str) -> bool:
+    """Whether two paths name the same place (the output folder is not a submission)."""
+    return os.path.realpath(a) == os.path.realpath(b)
 
 
 def select(paths: list[str], k: int, n: int) -> list[str]:

@@ -102,6 +102,15 @@ def test_rerun_resumes_and_regrades_only_what_is_missing(cli, course, tmp_path):
     assert "skipping" not in other.err, "a new salt must regrade"
 
 
+def test_output_folder_inside_the_class_is_not_a_submission(cli, course, tmp_path):
+    folder = tmp_path / "class"
+    shutil.copytree(course / "submissions", folder)
+    assert batch(cli, course, folder / "grades", "--isolation", "none", folder=folder).code == 0
+    assert batch(cli, course, folder / "grades", "--isolation", "none", folder=folder).code == 0
+    assert list(gradebook(folder / "grades")) == ["buggy.py", "correct.py", "crashing.py",
+                                                  "partial.py"]
+
+
 def test_bad_options_are_usage_errors(cli, course, tmp_path):
     assert batch(cli, course, tmp_path, "--shard", "3/2").code == 2
     assert batch(cli, course, tmp_path, "-j", "0").code == 2
