@@ -68,3 +68,18 @@ def test_terminal_shows_points_and_hints(buggy):
     text = console.export_text()
     assert "Linear" in text and "0 / 2.85714" in text and "transposed" in text
     assert "score 14.1429 / 19" in text
+
+
+def test_every_report_renders_a_submission_that_was_not_graded():
+    from harness import rubric
+    from harness.grading import crashed
+    from harness.reports import gradescope, html
+
+    grade = crashed("dave.py", rubric.load(), "timed out after 120 s")
+    assert "timed out" in markdown.render(grade)
+    assert "timed out" in ET.fromstring(junit.render(grade)).find(".//error").get("message")
+    assert gradescope.to_dict(grade)["score"] == 0
+    assert json_report.grade_dict(grade)["status"] == "crashed"
+    assert "Not graded: timed out" in html.render(grade)
+    row = list(csv.DictReader(io.StringIO(gradebook.render([json_report.grade_dict(grade)]))))
+    assert row[0]["reason"] == "timed out after 120 s" and row[0]["score"] == "0"
