@@ -42,6 +42,10 @@ def test_warm_cache_imports_neither_framework(tmp_path):
     assert code == 0, warm
     assert "IMPORTED False False" in warm
     assert "skip" not in warm.lower()
+    code, graded = backcheck(tmp_path, "grade", str(LATE), *selection,
+                             "--out", str(tmp_path / "report"))
+    assert "IMPORTED False False" in graded
+    assert "score" in graded, graded
 
 
 def test_cache_off_still_checks_and_writes_nothing(tmp_path):
