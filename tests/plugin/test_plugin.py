@@ -260,7 +260,7 @@ def test_checks_replace_default_tests_but_join_explicit_paths(pytester):
 def test_torch_oracle_catches_the_transposed_dw(pytester):
     pytest.importorskip("torch")
     found = run(pytester, "--backcheck-impl", str(TRANSPOSED), "--backcheck-oracles",
-                "fd,torch", "--backcheck-layers", "Linear", "-n", "2")
+                "fd,torch", "--backcheck-layers", "Linear")
 
     failed = {i for i, outcome in found.outcomes.items() if outcome == "failed"}
     assert failed == transposed_dw_ids("fd") | transposed_dw_ids("torch")
