@@ -52,6 +52,7 @@ class Walls:
     missing: list[str] = field(default_factory=list)
     pid_namespace: bool = False
     hidden_modules: tuple[str, ...] = ()
+    hidden_paths: tuple[str, ...] = ()
 
 
 def _check(result: int, what: str) -> None:
@@ -78,7 +79,7 @@ def build(hidden: tuple[str, ...], network: bool, workdir: str, scratch_mb: int 
     ``scratch_mb`` each (``workdir`` recreated inside), so nothing another process left
     or will leave there is visible, and nothing written there outlives the child.
     """
-    walls = Walls(hidden_modules=tuple(_package_names(hidden)))
+    walls = Walls(hidden_modules=tuple(_package_names(hidden)), hidden_paths=hidden)
     if os.geteuid() != 0:
         walls.missing.append("not root: no namespaces, so the child can read every file "
                              "this user can (reference, output) and use the network")
@@ -110,9 +111,11 @@ def _private_scratch(workdir: str, size_mb: int, walls: Walls) -> None:
     (so what the child writes is capped in size and gone when it ends)."""
     for scratch in (s for s in SCRATCH if os.path.isdir(s)):
         inside = workdir.startswith(scratch + "/")
-        staged = [os.path.join(workdir, n) for n in os.listdir(workdir)] if inside else []
-        handles = {p: (os.open(p, os.O_PATH), os.path.isdir(p)) for p in staged}
+        handles: dict[str, tuple[int, bool]] = {}
         try:
+            for name in os.listdir(workdir) if inside else []:
+                path = os.path.join(workdir, name)
+                handles[path] = (os.open(path, os.O_PATH), os.path.isdir(path))
             mount("tmpfs", scratch, "tmpfs", MS_NOSUID | MS_NODEV,
                   f"size={size_mb}m,mode=1777")
             if inside:
@@ -139,8 +142,13 @@ def _own_workdir(workdir: str, handles: dict[str, tuple[int, bool]]) -> None:
 
 
 def _library_paths() -> list[str]:
-    """The directories Python imports from, outermost first, none inside another."""
+    """The directories Python imports from, outermost first, none inside another.
+
+    Directories in scratch space (a submission loaded in-process earlier put it on
+    ``sys.path``) are left out: the private scratch hides them, as it should.
+    """
     paths = sorted({os.path.realpath(p) for p in sys.path if p and os.path.isdir(p)})
+    paths = [p for p in paths if not any(p.startswith(s + "/") for s in SCRATCH)]
     return [p for p in paths if not any(p.startswith(q + "/") for q in paths if q != p)]
 
 
@@ -223,7 +231,7 @@ def enter(limits: Limits, workdir: str, walls: Walls) -> None:
         _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
         _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
         _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    _block_imports(walls.hidden_modules)
+    _block_imports(walls.hidden_modules, walls.hidden_paths)
 
 
 def _own_proc(walls: Walls) -> None:
@@ -260,8 +268,15 @@ class _HiddenFinder(importlib.abc.MetaPathFinder):
         return None
 
 
-def _block_imports(names: tuple[str, ...]) -> None:
+def _block_imports(names: tuple[str, ...], paths: tuple[str, ...]) -> None:
+    """Forget hidden modules, refuse to import them, and take hidden paths off
+    ``sys.path`` (the parent's path may name the reference's own directory)."""
     for name in [m for m in sys.modules if m.partition(".")[0] in names]:
         del sys.modules[name]
     sys.meta_path.insert(0, _HiddenFinder(names))
+    sys.path[:] = [p for p in sys.path if not _under(os.path.realpath(p or "."), paths)]
     importlib.invalidate_caches()
+
+
+def _under(path: str, folders: tuple[str, ...]) -> bool:
+    return any(path == f or path.startswith(f.rstrip("/") + "/") for f in folders)

@@ -201,8 +201,10 @@ class Child:
             return
         ready, _, _ = select.select(list(self._fds), [], [], timeout)
         for fd in ready:
+            handler = self._fds.get(fd)
+            if handler is None:
+                continue
             data = os.read(fd, _CHUNK)
-            handler = self._fds[fd]
             if not data:
                 self._close(fd)
             handler(data)

@@ -46,16 +46,23 @@ def executor(limits: Limits) -> Callable[[Target, list[Job]], Execution]:
 
 
 def hidden_paths(limits: Limits) -> tuple[str, ...]:
-    """The reference package's directories and ``limits.hidden``.
+    """The reference package's directories, the cache and ``limits.hidden``.
 
-    Never backcheck's own directory or one Python imports from (or an ancestor of
+    The reference is always hidden, even when it is on ``sys.path``. Other paths are
+    never backcheck's own directory or one Python imports from (or an ancestor of
     either): hiding those would break the child, not protect anything.
     """
-    paths = [os.path.abspath(p) for p in limits.hidden]
-    paths += _cache_dir() + _package_paths()
-    needed = [_HARNESS, *(os.path.realpath(p) for p in sys.path if p)]
+    packages = _package_paths()
+    paths = [os.path.abspath(p) for p in limits.hidden] + _cache_dir() + packages
+    libraries = [os.path.realpath(p) for p in sys.path if p]
+    needed = [_HARNESS, *(p for p in libraries if not _inside(p, packages))]
     return tuple(p for p in dict.fromkeys(os.path.realpath(p) for p in paths)
-                 if not any(n == p or n.startswith(p.rstrip("/") + "/") for n in needed))
+                 if p in packages or not any(_inside(n, [p]) for n in needed))
+
+
+def _inside(path: str, folders: list[str]) -> bool:
+    """Whether ``path`` is one of ``folders`` or lies under one of them."""
+    return any(path == f or path.startswith(f.rstrip("/") + "/") for f in folders)
 
 
 def _refuse_reference(target: Target) -> None:
@@ -65,7 +72,7 @@ def _refuse_reference(target: Target) -> None:
     """
     path = os.path.realpath(target.path)
     module = not os.path.exists(target.path) and target.path.partition(".")[0]
-    inside = any(path == h or path.startswith(h + "/") for h in _package_paths())
+    inside = _inside(path, _package_paths())
     if module in HIDDEN_PACKAGES or inside:
         raise UsageError(f"{target.path} is hidden from sandboxed children",
                          hint="check it with --isolation none")
@@ -144,7 +151,7 @@ class Supervisor:
             raise wire.WireError(f"outcome for an unknown or finished case {case_id!r}")
         outcome = unpack_outcome(frame.header, frame.arrays, job[0])
         self.outcomes[case_id] = self._memory(outcome)
-        self.pending.remove(job)
+        self._drop([job])
 
     def _memory(self, outcome: Outcome) -> Outcome:
         """``MemoryError`` inside the child is the memory limit, not a bug of the student."""
@@ -164,6 +171,7 @@ class Supervisor:
                 self.notes.append(note[:MAX_TEXT])
 
     def current_layer(self) -> str:
+        """The layer of the first job still pending ("" when none is)."""
         return self.pending[0][0].name if self.pending else ""
 
     def fail_step(self, loaded: bool, error: RunError) -> bool:
@@ -176,9 +184,15 @@ class Supervisor:
         return True
 
     def fail(self, jobs: list[Job], error: RunError) -> None:
-        for job in list(jobs):
+        """Give every job in ``jobs`` the outcome ``error``."""
+        for job in jobs:
             self.outcomes[job[1].id] = Outcome(None, error=error)
-            self.pending.remove(job)
+        self._drop(jobs)
+
+    def _drop(self, jobs: list[Job]) -> None:
+        """Remove jobs from the pending list by identity (cases hold arrays: no ``==``)."""
+        done = {id(job) for job in jobs}
+        self.pending = [job for job in self.pending if id(job) not in done]
 
     def _lost(self, child: launcher.Child, kind: str, message: str) -> bool:
         child.kill()

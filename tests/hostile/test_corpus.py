@@ -109,8 +109,10 @@ def test_hostile_submission(name, tmp_path, monkeypatch, capsys):
     for check in report["checks"]:
         if check["layer"] == "Linear" and check["verdict"] == "error":
             assert text in check["message"]
-    assert code == (0 if report["passed"] else 1)
-    assert report["passed"] == (name in PASSING or (name == "sys_exit_at_import" and code == 0))
+    assert code == (0 if report["status"] == "graded" else 1)
+    assert report["status"] == "graded"
+    if name != "sys_exit_at_import":
+        assert report["passed"] == (name in PASSING)
     assert elapsed < 3 * TIMEOUT + 5
     assert list(tmp_path.iterdir()) == []
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import runpy
+import sys
 
 import numpy as np
 
@@ -82,3 +83,15 @@ def test_an_import_of_a_hidden_package_is_refused_by_the_finder():
         else:
             raise AssertionError(f"{name} was not refused")
     assert finder.find_spec("secretpkg_other") is None
+
+
+def test_blocking_imports_takes_hidden_paths_off_sys_path(tmp_path):
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    pid = os.fork()
+    if pid == 0:
+        sys.path.insert(0, str(secret))
+        confinement._block_imports(("secret",), (str(secret),))
+        os._exit(0 if str(secret) not in sys.path else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 0

@@ -114,3 +114,9 @@ def test_hidden_paths_include_the_reference_and_never_backcheck(tmp_path):
     assert str(tmp_path.resolve()) in hidden
     assert not any(supervisor._HARNESS.startswith(p + "/") for p in hidden)
     assert supervisor.hidden_paths(Limits(hidden=("/",))).count("/") == 0
+
+
+def test_the_reference_stays_hidden_when_the_parent_has_it_on_sys_path(monkeypatch):
+    (reference,) = supervisor._package_paths()
+    monkeypatch.syspath_prepend(reference)
+    assert reference in supervisor.hidden_paths(Limits())
