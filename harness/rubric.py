@@ -28,7 +28,10 @@ else:  # pragma: no cover - Python 3.10
 
 FORMAT_VERSION = 1
 PARTIAL = ("case", "none")
-TOP_KEYS = ("version", "name", "salt", "dtypes", "layers", "default", "layer")
+TOP_KEYS = ("version", "name", "salt", "dtypes", "layers", "hidden_visibility", "default",
+            "layer")
+VISIBILITIES = ("hidden", "after_due_date", "after_published")
+"""When Gradescope shows students the hidden checks (its own visibility names)."""
 DEFAULT_KEYS = ("out", "input", "param", "partial", "hidden_cases")
 LAYER_KEYS = ("points", "hidden", "hidden_cases", "partial")
 
@@ -60,6 +63,7 @@ class Rubric:
     rules: dict[str, LayerRule]
     salt: str = ""
     dtypes: tuple[str, ...] = DTYPES
+    hidden_visibility: str = "hidden"
     source: str = field(default="", repr=False)
 
     @property
@@ -119,8 +123,12 @@ def parse(text: str, where: str) -> Rubric:
     names = _names(data.get("layers", []), where) or list(CATALOG)
     names += [n for n in overrides if n not in names]
     rules = {n: _rule(CATALOG[n], defaults, _table(overrides, n, where), where) for n in names}
+    shown = data.get("hidden_visibility", "hidden")
+    if shown not in VISIBILITIES:
+        raise BackcheckError(f"hidden_visibility = {shown!r}", where=where,
+                             hint=f"valid: {', '.join(VISIBILITIES)}")
     return Rubric(str(data.get("name", where)), rules, str(data.get("salt", "")),
-                  _dtypes(data.get("dtypes", list(DTYPES)), where), text)
+                  _dtypes(data.get("dtypes", list(DTYPES)), where), shown, text)
 
 
 def _known(table: Mapping[str, Any], valid: tuple[str, ...], section: str, where: str,

@@ -146,7 +146,7 @@ class Work:
             reason = f"backcheck could not grade it: {type(exc).__name__}: {exc}"
             graded = Graded(crashed(submission_name(path), self.plan.rubric, reason))
         write_reports(graded, self.formats, report_dir(self.out, path),
-                      self.plan.settings(), self.students)
+                      self.plan.settings(), self.students, self.plan.rubric.hidden_visibility)
         return graded.grade.points
 
 

@@ -70,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     with _status(f"grading {args.submission}"):
         graded = grade_one(args.submission, plan, expectations)
     if set(formats) - {"terminal"}:
-        write_reports(graded, formats, args.out, plan.settings(), args.students)
+        write_reports(graded, formats, args.out, plan.settings(), args.students,
+                      plan.rubric.hidden_visibility)
     if "terminal" in formats:
         from harness.reports import terminal
 
@@ -196,14 +197,16 @@ def checked_formats(formats: list[str]) -> list[str]:
 
 
 def write_reports(graded: Graded, formats: list[str], out: str, settings: dict[str, Any],
-                  students: bool = False) -> None:
-    """Every file format into ``out``; ``grade.json`` last, as the sign of completion."""
+                  students: bool = False, hidden: str = "hidden") -> None:
+    """Every file format into ``out``; ``grade.json`` last, as the sign of completion.
+
+    ``hidden`` is the Gradescope visibility of the rubric's hidden checks."""
     from harness.reports import gradescope, junit, markdown
     from harness.reports import json as json_report
 
     grade_ = graded.grade
     writers = {
-        "gradescope": lambda: json_report.dumps(gradescope.to_dict(grade_)),
+        "gradescope": lambda: json_report.dumps(gradescope.to_dict(grade_, hidden)),
         "junit": lambda: junit.render(grade_),
         "markdown": lambda: markdown.render(grade_, students),
         "html": lambda: _html(graded, students),

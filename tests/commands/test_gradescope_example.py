@@ -43,3 +43,4 @@ def test_run_autograder_writes_results_json(tmp_path, fixtures):
 def test_example_rubric_parses_and_an_empty_submission_scores_zero(tmp_path):
     results = autograde(tmp_path, None, EXAMPLE / "rubric.toml")
     assert results["score"] == 0 and results["tests"]
+    assert {t["visibility"] for t in results["tests"]} == {"visible", "after_published"}

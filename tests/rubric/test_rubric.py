@@ -70,7 +70,7 @@ def test_unknown_names_are_errors_naming_the_key_and_the_valid_ones(text, bad, v
 @pytest.mark.parametrize("text", [
     "version = 2", '[layer.Linear]\npartial = "some"', "[layer.Linear]\nout = -1",
     '[layer.Linear]\nout = "two"', "[layer.Linear]\nhidden_cases = [7]",
-    "this is not toml", "layer = 3",
+    "this is not toml", "layer = 3", 'hidden_visibility = "never"',
 ])
 def test_bad_values_are_one_line_errors(text):
     with pytest.raises(BackcheckError) as raised:
@@ -92,6 +92,12 @@ def test_missing_file_and_restrict():
     assert small.layers == ["ReLU", "Linear"]
     with pytest.raises(BackcheckError, match="valid: ReLU, Linear"):
         small.restrict(["Conv2d"])
+
+
+def test_gradescope_visibility_of_hidden_checks():
+    assert rubric.load().hidden_visibility == "hidden"
+    parsed = rubric.parse('hidden_visibility = "after_published"', "r")
+    assert parsed.hidden_visibility == "after_published"
 
 
 def test_digest_follows_the_text():
