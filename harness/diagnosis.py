@@ -8,8 +8,10 @@ matches the mistaken value closely (``FIT``), far closer than it matches the exp
 Some mistakes cannot be seen in one forward/backward: an input mutated in place, a
 stale cache, the derivative at exactly 0. For those an adapter records
 ``Outcome.observations`` by running small probes (``decoy_inputs``, ``zero_inputs``)
-and ``violation`` reads them; such a mistake fails the check even when the values of
-the normal run were right, because the layer breaks inside a real network.
+and ``violation`` reads them; a mutation or a stale cache fails the check even when
+the values of the normal run were right, because the layer breaks inside a real network.
+The slope at exactly 0 is only advice (``ADVISORY``): any value in [0, 1] is a valid
+subgradient there, and a correct implementation must never lose points.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ KINDS = (
     "stale-cache",
 )
 """Every mistake the diagnosis can name; ``Diagnosis.kind`` is one of these."""
+
+ADVISORY = ("relu-at-zero",)
+"""Kinds reported as a hint on a passing check, never as a failure."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,8 @@ def annotate(spec: Spec, case: Case, quantity: str, outcome, row: list[Check],
     broken = violation(spec, case, quantity, seen) if observations else None
     if broken is None:
         return row
+    if broken.kind in ADVISORY:
+        return [replace(c, hint=f"advice, not charged: {broken}") for c in row]
     return [replace(c, verdict=FAIL, hint=str(broken)) if c.verdict == PASS else c
             for c in row]
 

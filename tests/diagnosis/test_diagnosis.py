@@ -28,6 +28,8 @@ def _planted():
 
 
 PLANTED = _planted().PLANTED
+CHARGED = [p for p in PLANTED if p[3] not in diagnosis.ADVISORY]
+ADVICE = [p for p in PLANTED if p[3] in diagnosis.ADVISORY]
 SAME_EVIDENCE = {"bias-not-reduced": {"broadcast-shape"}, "broadcast-shape": {"bias-not-reduced"}}
 """With a batch of 1, an unsummed bias gradient is dout with an extra axis: both names fit."""
 
@@ -46,8 +48,18 @@ def run(layer: str, cls: type, dtypes=("float64",)):
     return result, seen
 
 
-@pytest.mark.parametrize(("layer", "cls", "quantity", "kind"), PLANTED,
-                         ids=[f"{p[1].__name__}-{p[3]}" for p in PLANTED])
+@pytest.mark.parametrize(("layer", "cls", "quantity", "kind"), ADVICE,
+                         ids=[f"{p[1].__name__}-{p[3]}" for p in ADVICE])
+def test_advisory_mistake_is_named_but_not_charged(layer, cls, quantity, kind):
+    """Any slope in [0, 1] at exactly 0 is a valid subgradient: advice, never a failure."""
+    result, _ = run(layer, cls, ["float32", "float64"])
+    assert result.passed
+    hints = {c.hint for c in result.checks if c.quantity == quantity}
+    assert any(h.startswith("advice, not charged:") and "exactly 0" in h for h in hints)
+
+
+@pytest.mark.parametrize(("layer", "cls", "quantity", "kind"), CHARGED,
+                         ids=[f"{p[1].__name__}-{p[3]}" for p in CHARGED])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_planted_mistake_is_named(layer, cls, quantity, kind, dtype):
     result, outcomes = run(layer, cls, [dtype])
