@@ -27,7 +27,7 @@ from harness import cli
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the sandbox needs fork")
 
 CORPUS = Path(__file__).parent / "submissions"
-TIMEOUT = 2.0
+TIMEOUT = 3.0
 OPTIONS = ["--layers", "Linear,ReLU", "--oracles", "fd", "--adapter", "native",
            "--timeout", str(TIMEOUT), "--memory-mb", "1024", "--format", "json"]
 RELU_PASSES = {"ReLU": "pass"}
@@ -36,9 +36,9 @@ RELU_PASSES = {"ReLU": "pass"}
 #         and a piece of text every Linear message must contain.
 EXPECTED = {
     "correct": ({"Linear": "pass", **RELU_PASSES}, ""),
-    "loop_at_import": ({"Linear": "error", "ReLU": "error"}, "timed out after 2 s while loading"),
+    "loop_at_import": ({"Linear": "error", "ReLU": "error"}, "timed out after 3 s while loading"),
     "loop_in_backward": ({"Linear": "error", **RELU_PASSES},
-                         "timed out after 2 s in Linear.backward"),
+                         "timed out after 3 s in Linear.backward"),
     "memory_bomb": ({"Linear": "error", **RELU_PASSES}, "memory limit 1024 MB exceeded"),
     "fork_bomb": ({"Linear": "error", **RELU_PASSES}, "Linear"),
     "sys_exit_at_import": ({"Linear": {"pass", "error"}, "ReLU": {"pass", "error"}}, ""),
@@ -69,17 +69,18 @@ SAME_AS_IN_PROCESS = ("bad_values", "bad_types", "mutates_inputs", "nondetermini
                       "patch_numpy", "correct")
 
 
-def grade(path: Path, capsys, *extra: str) -> tuple[dict, float, int]:
+def grade(path: Path, capsys, *extra: str, out: Path | None = None) -> tuple[dict, float, int]:
     """The JSON grade, wall seconds and exit code of ``backcheck grade`` on ``path``."""
     capsys.readouterr()
-    out = Path(tempfile.mkdtemp(prefix="hostile-out-"))
+    folder = out or Path(tempfile.mkdtemp(prefix="hostile-out-"))
     started = time.perf_counter()
-    code = cli.main(["grade", str(path), *OPTIONS, "--out", str(out), *extra])
+    code = cli.main(["grade", str(path), *OPTIONS, "--out", str(folder), *extra])
     elapsed = time.perf_counter() - started
     _, err = capsys.readouterr()
     assert "Traceback" not in err
-    report = json.loads((out / "grade.json").read_text())
-    shutil.rmtree(out)
+    report = json.loads((folder / "grade.json").read_text())
+    if out is None:
+        shutil.rmtree(folder)
     report["passed"] = report["score"] == report["max_score"]
     return report, elapsed, code
 
@@ -134,12 +135,17 @@ def test_printed_output_is_captured_capped_and_never_graded(capsys):
 
 
 def test_fake_results_file_lands_nowhere_the_parent_can_see(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "earlier.json").write_text("{}")
+    source = (CORPUS / "fake_results_file.py").read_text()
     submission = tmp_path / "fake_results_file.py"
-    shutil.copy(CORPUS / submission.name, submission)
-    grade(submission, capsys)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [submission.name]
-    assert not Path("/tmp/results.json").exists() or \
-        Path("/tmp/results.json").stat().st_mtime < submission.stat().st_mtime
+    submission.write_text(source.replace('OUT = ""', f"OUT = {str(out)!r}"))
+    report, _, _ = grade(submission, capsys, out=out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fake_results_file.py", "out"]
+    assert sorted(p.name for p in out.iterdir()) == ["earlier.json", "grade.json"]
+    assert (out / "earlier.json").read_text() == "{}"
+    assert not report["passed"] and report["score"] < report["max_score"]
 
 
 @pytest.mark.parametrize("name", SAME_AS_IN_PROCESS)

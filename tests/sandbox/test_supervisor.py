@@ -35,10 +35,10 @@ def test_outcomes_equal_those_of_execute_in_process():
 
 def test_a_layer_that_hangs_fails_alone_and_the_next_layer_runs_in_a_fresh_child():
     started = time.perf_counter()
-    execution = sandboxed(HOSTILE / "loop_in_backward.py", timeout=1.0)
-    assert time.perf_counter() - started < 4
+    execution = sandboxed(HOSTILE / "loop_in_backward.py", timeout=2.0)
+    assert time.perf_counter() - started < 6
     assert errors(execution, "Linear") == {
-        "timeout: timed out after 1 s in Linear.backward (at loop_in_backward.py:14)"}
+        "timeout: timed out after 2 s in Linear.backward (at loop_in_backward.py:14)"}
     assert errors(execution, "ReLU") == {""}
 
 
@@ -90,8 +90,8 @@ def test_garbage_on_the_result_pipe_fails_that_layer_only():
 
 def test_a_fork_bomb_is_killed_with_its_children():
     started = time.perf_counter()
-    execution = sandboxed(HOSTILE / "fork_bomb.py", timeout=1.0, processes=32)
-    assert time.perf_counter() - started < 5
+    execution = sandboxed(HOSTILE / "fork_bomb.py", timeout=2.0, processes=32)
+    assert time.perf_counter() - started < 7
     assert errors(execution, "ReLU") == {""}
     (message,) = errors(execution, "Linear")
     assert "Linear" in message

@@ -4,10 +4,12 @@ import os
 
 import numpy as np
 
+OUT = ""  # the hostile test writes the real --out folder here
+
 FAKE = {"schema": "backcheck.result", "passed": True, "score": 100, "checks": []}
-for folder in [os.environ.get("BACKCHECK_OUT", ""), os.getcwd(), "/tmp",
+for folder in [OUT, os.path.join(OUT, "submissions", "fake_results_file.py"), os.getcwd(), "/tmp",
                os.path.dirname(os.path.abspath(__file__))]:
-    for name in ("results.json", "report.json", "grades.csv"):
+    for name in ("results.json", "grade.json", "gradebook.csv"):
         try:
             with open(os.path.join(folder, name), "w") as out:
                 json.dump(FAKE, out)
