@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -63,18 +64,20 @@ class Zygote:
         started = time.perf_counter()
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         paths = [p for p in sys.path if p]
-        self._process = subprocess.Popen(
-            [sys.executable, "-I", "-c", _BOOT, str(theirs.fileno()), json.dumps(paths)],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_environment(),
-            start_new_session=True)
-        theirs.close()
-        self._socket = mine
-        self._await_ready()
+        with tempfile.TemporaryFile() as errors:
+            self._process = subprocess.Popen(
+                [sys.executable, "-I", "-c", _BOOT, str(theirs.fileno()), json.dumps(paths)],
+                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=errors, env=_environment(),
+                start_new_session=True)
+            theirs.close()
+            self._socket = mine
+            self._await_ready(errors)
         self.start_seconds = time.perf_counter() - started
 
-    def _await_ready(self) -> None:
-        """Wait until the zygote has imported and warmed up (so no child's clock pays)."""
+    def _await_ready(self, errors) -> None:
+        """Wait until the zygote has imported and warmed up (so no child's clock pays);
+        if it dies instead, the last line it wrote to stderr says why."""
         self._socket.settimeout(zygote.START_TIMEOUT)
         try:
             ready = self._socket.recv(1) == zygote.READY
@@ -83,32 +86,41 @@ class Zygote:
         self._socket.settimeout(None)
         if not ready:
             self._stop()
-            raise HarnessError("the sandbox's fork server did not start",
+            errors.seek(0)
+            lines = errors.read()[-2000:].decode("utf-8", "replace").strip().splitlines()
+            why = f" ({lines[-1]})" if lines else ""
+            raise HarnessError(f"the sandbox's fork server did not start{why}",
                                hint="run with --isolation none to check without a sandbox")
 
     def launch(self, request: Request, output_bytes: int) -> Child:
         """A new child running ``request``."""
         body = zygote.request_bytes(request)
         pipes = [os.pipe() for _ in range(zygote.FDS_PER_REQUEST)]
-        with self._lock:
-            for attempt in range(2):
-                self._ensure()
-                try:
-                    socket.send_fds(self._socket, [zygote.header(len(body))],
-                                    [w for _, w in pipes])
-                    self._socket.sendall(body)
-                    break
-                except OSError as exc:
-                    self._stop()
-                    if attempt:
-                        for pipe in (fd for pair in pipes for fd in pair):
-                            os.close(pipe)
-                        raise HarnessError(f"the sandbox's fork server stopped ({exc})",
-                                           hint="run again; --isolation none checks "
-                                                "without a sandbox") from None
+        try:
+            with self._lock:
+                self._send(body, [w for _, w in pipes])
+        except BaseException:
+            for fd in (fd for pair in pipes for fd in pair):
+                os.close(fd)
+            raise
         for _, w in pipes:
             os.close(w)
         return Child(*(r for r, _ in pipes), output_bytes=output_bytes)
+
+    def _send(self, body: bytes, fds: list[int]) -> None:
+        """Hand a request to the zygote, restarting it once if it has gone."""
+        for attempt in range(2):
+            self._ensure()
+            try:
+                socket.send_fds(self._socket, [zygote.header(len(body))], fds)
+                self._socket.sendall(body)
+                return
+            except OSError as exc:
+                self._stop()
+                if attempt:
+                    raise HarnessError(f"the sandbox's fork server stopped ({exc})",
+                                       hint="run again; --isolation none checks "
+                                            "without a sandbox") from None
 
     def _stop(self) -> None:
         if self._socket is not None:

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from harness.errors import HarnessError
 from harness.isolation import Limits
 from harness.sandbox import launcher, supervisor, wire
 from harness.sandbox.child import Request
@@ -130,3 +131,9 @@ def test_the_zygote_preload_imports_nothing_secret_or_heavy(module):
     out = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True,
                          check=True, env={"PATH": os.environ.get("PATH", "")})
     assert out.stdout.strip() == "False"
+
+
+def test_a_zygote_that_cannot_start_is_a_one_line_harness_error(monkeypatch):
+    monkeypatch.setattr(launcher, "_BOOT", "import sys; sys.exit('no numpy here')")
+    with pytest.raises(HarnessError, match=r"did not start \(no numpy here\)"):
+        launcher.Zygote().start()
