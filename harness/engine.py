@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from harness import cache
 from harness import oracles as oracle_registry
@@ -30,22 +31,47 @@ def jobs_for(specs: Sequence[Spec], dtypes: Sequence[str], salt: str = "") -> li
             for case in spec.cases(dtype, salt)]
 
 
+@dataclass(frozen=True)
+class Preparation:
+    """Everything a check needs besides the submission, made once and shared.
+
+    A batch prepares once and runs every submission against the same cases, oracles and
+    expected values; nothing in here depends on the code under test.
+    """
+
+    jobs: list[Job]
+    oracles: list[str]
+    skipped: dict[str, str]
+    expectations: Expectations
+
+
+def prepare(specs: Sequence[Spec], dtypes: Sequence[str], oracle_names: list[str] | None = None,
+            salt: str = "", expectations: Expectations | None = None) -> Preparation:
+    """Draw the cases, pick the available oracles, and compute (or reuse) expectations."""
+    jobs = jobs_for(specs, dtypes, salt)
+    usable, skipped = oracle_registry.available(oracle_registry.load(oracle_names))
+    if expectations is None:
+        expectations = expect(jobs, usable, cache.from_environment())
+    return Preparation(jobs, [o.name for o in usable], skipped, expectations)
+
+
+def run(target: Target, prepared: Preparation, executor: Executor = execute) -> Result:
+    """Run ``target`` on the prepared cases and judge every outcome."""
+    start = time.perf_counter()
+    execution = executor(target, prepared.jobs)
+    checks = [c for spec, case in prepared.jobs
+              for c in judge(spec, case, execution.outcomes[case.id], prepared.oracles,
+                             prepared.skipped, prepared.expectations)]
+    return Result(target.path, execution.adapter, checks, prepared.skipped, execution.notes,
+                  time.perf_counter() - start)
+
+
 def check(target: Target, specs: Sequence[Spec], dtypes: Sequence[str],
           oracle_names: list[str] | None = None, salt: str = "",
           executor: Executor = execute,
           expectations: Expectations | None = None) -> Result:
     """Check every layer of ``target`` against every available oracle."""
-    start = time.perf_counter()
-    jobs = jobs_for(specs, dtypes, salt)
-    usable, skipped = oracle_registry.available(oracle_registry.load(oracle_names))
-    if expectations is None:
-        expectations = expect(jobs, usable, cache.from_environment())
-    execution = executor(target, jobs)
-    checks = [c for spec, case in jobs
-              for c in judge(spec, case, execution.outcomes[case.id],
-                             [o.name for o in usable], skipped, expectations)]
-    return Result(target.path, execution.adapter, checks, skipped, execution.notes,
-                  time.perf_counter() - start)
+    return run(target, prepare(specs, dtypes, oracle_names, salt, expectations), executor)
 
 
 def judge(spec: Spec, case: Case, outcome: Outcome, oracles: list[str],

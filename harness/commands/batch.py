@@ -30,15 +30,15 @@ from harness.commands.grade import (
     Plan,
     add_grading,
     checked_formats,
-    expected,
     grade_one,
     make_directory,
+    prepared,
     submission_name,
     write_reports,
     write_text,
 )
+from harness.engine import Preparation
 from harness.errors import EXIT_OK, BackcheckError, HarnessError, UsageError
-from harness.expectations import Expectations
 from harness.grading import crashed
 
 SUBMISSIONS = "submissions"
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     say = _Reporter(len(paths) - len(todo), len(paths))
     try:
         if todo:
-            work = Work(plan, expected(plan), formats, args.out, args.students)
+            work = Work(plan, prepared(plan), formats, args.out, args.students)
             grade_all(work, todo, args.jobs if plan.isolation == "process" else 1, say)
     finally:
         write_class(args.out)
@@ -128,18 +128,19 @@ def finished(out: str, path: str, plan: Plan) -> bool:
 
 
 class Work:
-    """What every worker shares: the plan, the expected values, where to write."""
+    """What every worker shares: the plan, the prepared cases and expected values, where
+    to write."""
 
-    def __init__(self, plan: Plan, expectations: Expectations, formats: list[str],
+    def __init__(self, plan: Plan, preparation: Preparation, formats: list[str],
                  out: str, students: bool):
-        self.plan, self.expectations = plan, expectations
+        self.plan, self.preparation = plan, preparation
         self.formats, self.out, self.students = formats, out, students
         self.executor = plan.executor()
 
     def __call__(self, path: str) -> float:
         """Grade ``path`` and write its reports; returns its score."""
         try:
-            graded = grade_one(path, self.plan, self.expectations, self.executor)
+            graded = grade_one(path, self.plan, self.preparation, self.executor)
         except (UsageError, HarnessError):
             raise
         except Exception as exc:

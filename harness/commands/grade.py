@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from harness import cache, engine, isolation, specs
+from harness import engine, isolation, specs
 from harness import oracles as oracle_registry
 from harness import rubric as rubrics
 from harness.commands.options import add_isolation, add_selection, csv_list, limits
@@ -29,7 +29,7 @@ from harness.errors import (
     UsageError,
 )
 from harness.execution import Execution
-from harness.expectations import Expectations, expect
+from harness.expectations import Expectations
 from harness.grading import GRADED, Grade, crashed, grade
 from harness.rubric import Rubric
 from harness.spec import Spec
@@ -66,9 +66,9 @@ def add_grading(parser: argparse.ArgumentParser, formats: str) -> None:
 def run(args: argparse.Namespace) -> int:
     plan = Plan.from_args(args)
     formats = checked_formats(args.format)
-    expectations = expected(plan)
+    preparation = prepared(plan)
     with _status(f"grading {args.submission}"):
-        graded = grade_one(args.submission, plan, expectations)
+        graded = grade_one(args.submission, plan, preparation)
     if set(formats) - {"terminal"}:
         write_reports(graded, formats, args.out, plan.settings(), args.students,
                       plan.rubric.hidden_visibility)
@@ -117,14 +117,12 @@ class Plan:
                 "salt_digest": salt}
 
 
-def expected(plan: Plan) -> Expectations:
-    """Expected values for every case of the plan: computed once, shared by a batch.
+def prepared(plan: Plan) -> engine.Preparation:
+    """Cases, oracles and expected values of the plan: made once, shared by a batch.
 
-    The one place ``grade`` and ``batch`` call ``expect``.
+    The one place ``grade`` and ``batch`` compute expectations.
     """
-    jobs = engine.jobs_for(plan.specs, plan.dtypes, plan.salt)
-    usable, _ = oracle_registry.available(oracle_registry.load(plan.oracle_names))
-    return expect(jobs, usable, cache.from_environment())
+    return engine.prepare(plan.specs, plan.dtypes, plan.oracle_names, plan.salt)
 
 
 @dataclass
@@ -147,21 +145,20 @@ class _Recorder:
         return self.execution
 
 
-def grade_one(path: str, plan: Plan, expectations: Expectations,
+def grade_one(path: str, plan: Plan, preparation: engine.Preparation,
               executor=None) -> Graded:
     """Check and grade one submission; a submission that cannot be loaded gets a zero
     grade with the reason (usage errors and broken oracles still raise)."""
     name = submission_name(path)
     recorder = _Recorder(executor or plan.executor())
     try:
-        result = engine.check(Target(path), plan.specs, plan.dtypes, plan.oracle_names,
-                              plan.salt, executor=recorder, expectations=expectations)
+        result = engine.run(Target(path), preparation, executor=recorder)
     except (UsageError, HarnessError):
         raise
     except BackcheckError as exc:
         return Graded(crashed(name, plan.rubric, str(exc)))
     graded = grade(result, plan.rubric, name)
-    return Graded(graded, _arrays(graded, recorder.execution, expectations))
+    return Graded(graded, _arrays(graded, recorder.execution, preparation.expectations))
 
 
 def submission_name(path: str) -> str:
@@ -256,5 +253,5 @@ def _status(message: str):
     return console.status(message) if console.is_terminal else nullcontext()
 
 
-__all__ = ["FILES", "FORMATS", "Graded", "Plan", "expected", "grade_one", "register", "run",
+__all__ = ["FILES", "FORMATS", "Graded", "Plan", "grade_one", "prepared", "register", "run",
            "write_reports"]

@@ -13,8 +13,6 @@ from __future__ import annotations
 import os
 import re
 
-import nbformat
-
 from harness.loaders import units
 from harness.loaders.file import new_module, on_path
 from harness.loaders.guard import Guard
@@ -31,6 +29,8 @@ def load_notebook(path: str) -> Submission:
     """The submission defined by the code cells of the notebook at ``path``."""
     path = os.path.abspath(path)
     submission = Submission(os.path.basename(path), path)
+    import nbformat  # here, not at the top: only notebooks pay for importing it
+
     try:
         notebook = nbformat.read(path, as_version=4)
     except Exception as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import os
 from collections.abc import Callable
+from importlib import metadata
 
 import numpy as np
 
@@ -109,7 +110,12 @@ class TensorFlowOracle:
         return None
 
     def version(self) -> str:
-        return f"tensorflow-{_tf().__version__}"
+        for distribution in ("tensorflow-cpu", "tensorflow"):
+            try:
+                return f"tensorflow-{metadata.version(distribution)}"
+            except metadata.PackageNotFoundError:
+                continue
+        return "tensorflow-unknown"
 
     def supports(self, spec: Spec) -> bool:
         return spec.name in self._forwards()

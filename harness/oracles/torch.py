@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib import metadata
 
 import numpy as np
 
@@ -77,9 +78,7 @@ class TorchOracle:
         return None
 
     def version(self) -> str:
-        import torch
-
-        return f"torch-{torch.__version__}"
+        return f"torch-{metadata.version('torch')}"
 
     def supports(self, spec: Spec) -> bool:
         return spec.name in self._forwards()

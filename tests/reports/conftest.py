@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from harness import rubric, specs
-from harness.commands.grade import Plan, expected, grade_one
+from harness.commands.grade import Plan, grade_one, prepared
 
 CLASS = Path(__file__).resolve().parents[1] / "fixtures" / "class"
 
@@ -22,9 +22,9 @@ def plan() -> Plan:
 def graded_class():
     """Name -> ``Graded`` for every submission of the class fixture (isolation none)."""
     chosen = plan()
-    expectations = expected(chosen)
+    preparation = prepared(chosen)
     folder = CLASS / "submissions"
-    return {p.name: grade_one(str(p), chosen, expectations) for p in sorted(folder.iterdir())
+    return {p.name: grade_one(str(p), chosen, preparation) for p in sorted(folder.iterdir())
             if p.suffix == ".py"}
 
 
