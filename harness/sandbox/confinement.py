@@ -145,15 +145,11 @@ def _library_paths() -> list[str]:
     """The directories Python imports from, outermost first, none inside another.
 
     Directories in scratch space (a submission loaded in-process earlier put it on
-    ``sys.path``) are left out: the private scratch hides them, as it should. A
-    directory inside another is kept when a private directory lies between them
-    (tox's 0700 ``.tox`` inside a project on ``sys.path``): it must be reopened too.
+    ``sys.path``) are left out: the private scratch hides them, as it should.
     """
     paths = sorted({os.path.realpath(p) for p in sys.path if p and os.path.isdir(p)})
     paths = [p for p in paths if not any(p.startswith(s + "/") for s in SCRATCH)]
-    return [p for p in paths if not any(
-        p.startswith(q + "/") and _private_ancestor(p) == _private_ancestor(q)
-        for q in paths if q != p)]
+    return [p for p in paths if not any(p.startswith(q + "/") for q in paths if q != p)]
 
 
 def _private_ancestor(path: str) -> str | None:
