@@ -50,3 +50,9 @@ def test_arguments_replace_the_project_suite():
     command = tox()["testenv"]["commands"].strip()
 
     assert command == "pytest -p no:cacheprovider {posargs:-n auto tests}"
+
+
+def test_work_dir_is_opened_for_the_sandbox_user():
+    pre = tox()["testenv"]["commands_pre"]
+
+    assert "os.chmod(sys.argv[1], 0o755)" in pre and pre.strip().endswith("{work_dir}")
