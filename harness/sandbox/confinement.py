@@ -142,14 +142,29 @@ def _own_workdir(workdir: str, handles: dict[str, tuple[int, bool]]) -> None:
 
 
 def _library_paths() -> list[str]:
-    """The directories Python imports from, outermost first, none inside another.
+    """The directories Python imports from.
 
     Directories in scratch space (a submission loaded in-process earlier put it on
     ``sys.path``) are left out: the private scratch hides them, as it should.
     """
     paths = sorted({os.path.realpath(p) for p in sys.path if p and os.path.isdir(p)})
-    paths = [p for p in paths if not any(p.startswith(s + "/") for s in SCRATCH)]
-    return [p for p in paths if not any(p.startswith(q + "/") for q in paths if q != p)]
+    return [p for p in paths if not any(p.startswith(s + "/") for s in SCRATCH)]
+
+
+def reopen_plan(paths: list[str]) -> dict[str, list[str]]:
+    """Private directory -> the library directories under it to bind back, outermost
+    private directories first and no library inside another of the same group.
+
+    A library nested in a public one is kept when a private directory lies between
+    them (tox's 0700 ``.tox`` inside a project that is itself on ``sys.path``).
+    """
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        ancestor = _private_ancestor(path)
+        if ancestor:
+            groups.setdefault(ancestor, []).append(path)
+    return {a: [p for p in group if not any(p.startswith(q + "/") for q in group)]
+            for a, group in sorted(groups.items(), key=lambda item: len(item[0]))}
 
 
 def _private_ancestor(path: str) -> str | None:
@@ -168,12 +183,7 @@ def _reopen(paths: list[str], walls: Walls) -> None:
     The private directory is covered with an empty tmpfs into which only the library
     directories are bind-mounted back, read-only: the rest of it stays out of sight.
     """
-    blocked: dict[str, list[str]] = {}
-    for path in paths:
-        ancestor = _private_ancestor(path)
-        if ancestor:
-            blocked.setdefault(ancestor, []).append(path)
-    for ancestor, inside in blocked.items():
+    for ancestor, inside in reopen_plan(paths).items():
         handles = {p: os.open(p, os.O_PATH) for p in inside}
         try:
             mount("tmpfs", ancestor, "tmpfs", _SEALED, "size=64k,mode=755")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import runpy
+import shutil
 import sys
+import tempfile
 
 import numpy as np
 
@@ -61,9 +63,24 @@ def test_hidden_package_names_come_from_packages_only(tmp_path):
     assert names == ["secret"]
 
 
-def test_library_paths_are_outermost_directories_only():
+def test_library_paths_leave_scratch_space_out(monkeypatch, tmp_path):
+    monkeypatch.syspath_prepend(str(tmp_path))
     paths = confinement._library_paths()
-    assert paths and all(not p.startswith(q + "/") for p in paths for q in paths if p != q)
+    assert paths and str(tmp_path.resolve()) not in paths
+
+
+def test_a_library_under_a_private_folder_inside_a_public_one_is_reopened():
+    base = tempfile.mkdtemp(dir="/var/tmp" if os.path.isdir("/var/tmp") else None)
+    try:
+        os.chmod(base, 0o755)
+        project = os.path.join(base, "project")
+        site = os.path.join(project, ".tox", "py", "site-packages")
+        os.makedirs(site)
+        os.chmod(os.path.join(project, ".tox"), 0o700)
+        plan = confinement.reopen_plan([project, site, os.path.join(site, "inner")])
+        assert plan == {os.path.join(project, ".tox"): [site]}
+    finally:
+        shutil.rmtree(base)
 
 
 def test_without_root_nothing_is_unshared_and_the_gap_is_named(monkeypatch, tmp_path):
