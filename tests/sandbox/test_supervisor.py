@@ -74,6 +74,12 @@ def test_memory_limit_is_a_limit_error():
     ("raise_keyboard_interrupt", "exception: Linear.backward raised "
                                  "KeyboardInterrupt(no gradients today) "
                                  "(at raise_keyboard_interrupt.py:14)"),
+    ("raise_base_exception", "exception: Linear.backward raised "
+                             "BaseException(no gradients today) (at raise_base_exception.py:14)"),
+    ("raise_system_exit", "exception: Linear.backward raised "
+                          "SystemExit(no gradients today) (at raise_system_exit.py:14)"),
+    ("sys_exit_mid_check", "exception: Linear.backward raised SystemExit(0) "
+                           "(at sys_exit_mid_check.py:16)"),
 ])
 def test_a_dying_layer_fails_alone(name, expected):
     execution = sandboxed(HOSTILE / f"{name}.py")
@@ -120,3 +126,18 @@ def test_the_reference_stays_hidden_when_the_parent_has_it_on_sys_path(monkeypat
     (reference,) = supervisor._package_paths()
     monkeypatch.syspath_prepend(reference)
     assert reference in supervisor.hidden_paths(Limits())
+
+
+def test_an_exit_while_loading_fails_every_check_once():
+    execution = sandboxed(HOSTILE / "os_exit_at_import.py")
+    assert {str(o.error) for o in execution.outcomes.values()} == {
+        "crashed: os_exit_at_import.py exited with status 0 before finishing while loading"}
+
+
+@pytest.mark.parametrize("name", ["patch_backcheck", "patch_numpy", "fake_score_lines"])
+def test_patching_or_printing_in_the_child_leaves_the_returned_arrays_as_they_were(name):
+    execution = sandboxed(HOSTILE / f"{name}.py", "Linear")
+    for outcome in execution.outcomes.values():
+        assert outcome.error is None
+        assert set(outcome.grads) == {"x", "W", "b"}
+        assert not any(np.any(g) for g in outcome.grads.values())
