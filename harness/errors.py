@@ -31,6 +31,10 @@ class BackcheckError(Exception):
         self.where = where
         self.hint = hint
 
+    def __reduce__(self):
+        """Pickle with every field, so an error raised in a batch worker arrives whole."""
+        return type(self), (self.what, self.where, self.hint)
+
     def __str__(self) -> str:
         parts = [f"{self.where}: {self.what}" if self.where else self.what]
         if self.hint:

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from harness.commands.grade import (
     FILES,
@@ -153,16 +154,43 @@ class Work:
 
 def grade_all(work: Callable[[str], float], paths: list[str], jobs: int,
               say: _Reporter) -> None:
-    """Grade ``paths`` with ``jobs`` threads (each submission runs in its own child)."""
+    """Grade ``paths``, ``jobs`` submissions at a time, reporting each as it finishes."""
     with say.progress(len(paths)) as advance:
         if jobs == 1:
             for path in paths:
                 advance(path, work(path))
             return
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(work, p): p for p in paths}
+        for path, score in _in_workers(work, paths, jobs):
+            advance(path, score)
+
+
+_WORK: Callable[[str], float] | None = None
+"""The batch's ``Work``, inherited by forked worker processes instead of pickled per task."""
+
+
+def _in_workers(work: Callable[[str], float], paths: list[str],
+                jobs: int) -> Iterator[tuple[str, float]]:
+    """(path, score) from ``jobs`` forked worker processes, in order of completion.
+
+    Processes, not threads: judging a submission and writing its reports is Python work
+    in the grader itself (the submission's code runs in its own sandboxed child), so
+    threads would leave all but one core idle. Workers are forked after the expected
+    values are computed, so they share them without copying or recomputing.
+    """
+    global _WORK
+    _WORK = work
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            futures = {pool.submit(_grade_in_worker, p): p for p in paths}
             for future in as_completed(futures):
-                advance(futures[future], future.result())
+                yield futures[future], future.result()
+    finally:
+        _WORK = None
+
+
+def _grade_in_worker(path: str) -> float:
+    return _WORK(path)
 
 
 def write_class(out: str) -> None:
