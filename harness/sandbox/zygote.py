@@ -22,8 +22,9 @@ import struct
 import sys
 import tempfile
 
-PRELOAD = ("numpy", "harness.execution", "harness.specs", "harness.adapters.native",
-           "harness.sandbox.child")
+PRELOAD = ("numpy", "nbformat", "harness.execution", "harness.specs",
+           "harness.adapters.native", "harness.sandbox.child")
+"""Imported once here, so no child pays for them (nbformat: notebook submissions)."""
 FDS_PER_REQUEST = 3
 READY = b"R"
 START_TIMEOUT = 120.0
