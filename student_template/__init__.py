@@ -1,7 +1,7 @@
 """The student template: every layer of backcheck's catalog, waiting to be written.
 
 Copy this folder (or ``backprop.ipynb``), fill in ``layers.py`` and run
-``backcheck check <your folder>``. See ``docs/students.md``.
+``backcheck check <your folder>``. See README.md, "For students".
 """
 
 from .layers import (

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image.
 # The autograder zip holds this file, run_autograder, rubric.toml and backcheck/ (a copy
-# of the backcheck source tree, or a wheel named backcheck-*.whl). See docs/instructors.md.
+# of the backcheck source tree, or a wheel named backcheck-*.whl). See README.md, "For instructors".
 set -euo pipefail
 apt-get install -y python3 python3-pip python3-venv
 python3 -m venv /opt/backcheck

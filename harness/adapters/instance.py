@@ -54,7 +54,7 @@ class LibraryLayer:
                 raise CallFailed(RunError(
                     "exception", f"cannot construct {self.cls.__name__}: no value known for "
                     f"its argument {param.name!r} (declare it in an adapter file, see "
-                    "docs/adapters.md)"))
+                    "the Adapters section of the README)"))
         return call(f"{self.cls.__name__}.__init__", self.cls, **kwargs)
 
     def argument(self, name: str) -> Any:

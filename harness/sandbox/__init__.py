@@ -3,7 +3,7 @@
 ``executor(limits)`` is what ``harness.isolation.executor("process", limits)`` returns:
 a drop-in for ``harness.execution.execute`` that runs the submission in a child forked
 from a pre-warmed zygote, behind namespaces and resource limits, and rebuilds every
-outcome in the parent from validated arrays. See ``docs/security.md``.
+outcome in the parent from validated arrays. See README.md, "Untrusted submissions".
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ the submission graded next to it, whose layers could then time out through no fa
 of their own. The parent reserves a free CPU with an ``flock`` on a per-CPU lock file
 (shared by every backcheck process on the machine) and the worker pins itself to it.
 This is fairness, not a wall: code that resets its own affinity escapes it (a cpuset
-cgroup would enforce it; see docs/security.md). When every CPU is taken, the child
+cgroup would enforce it; see README.md, "Untrusted submissions"). When every CPU is taken, the child
 is not pinned.
 """
 

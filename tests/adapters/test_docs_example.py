@@ -1,4 +1,4 @@
-"""The adapter examples in docs/adapters.md, run exactly as written there."""
+"""The adapter examples in the README's Adapters section, run exactly as written there."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from harness import cli
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "adapters.md"
+DOC = Path(__file__).resolve().parents[2] / "README.md"
 EXAMPLE = re.compile(r"<!-- example:(?P<name>[\w.]+) -->\n```python\n(?P<code>.*?)```", re.S)
 
 
