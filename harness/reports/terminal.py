@@ -1,10 +1,15 @@
-"""Results and grades as colored tables for people, then the failures with their hints."""
+"""Results and grades as colored tables for people, then the failures with their hints.
+
+Every message from a submission or a comparison is escaped: text such as ``[0, 2]`` or
+``[cell 6]`` would otherwise be read as rich markup and vanish.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from harness.grading import Grade
@@ -20,9 +25,9 @@ def render(result: Result, console: Console | None = None) -> None:
     console = console or Console()
     console.print(_table(result))
     for name, reason in result.skipped_oracles.items():
-        console.print(f"[dim]skipped oracle {name}: {reason}[/dim]")
+        console.print(f"[dim]skipped oracle {name}: {escape(reason)}[/dim]")
     for note in result.notes:
-        console.print(f"[yellow]note:[/yellow] {note}")
+        console.print(f"[yellow]note:[/yellow] {escape(note)}")
     _details(result, console)
     passed = sum(c.verdict == PASS for c in result.checks)
     judged = sum(c.verdict not in (SKIP,) for c in result.checks)
@@ -71,7 +76,7 @@ def _details(result: Result, console: Console) -> None:
             return
         shown += 1
         console.print(f"[{STYLE[check.verdict]}]{check.id}[/] ({check.dtype}; "
-                      f"{check.shapes}): {check.explain()}")
+                      f"{escape(check.shapes)}): {escape(check.explain())}")
 
 
 def render_grade(grade: Grade, console: Console | None = None, students: bool = False) -> None:
@@ -85,19 +90,30 @@ def render_grade(grade: Grade, console: Console | None = None, students: bool = 
                             ("status", "center")):
         table.add_column(column, justify=justify)
     for test in grade.tests:
-        status = "[green]pass[/green]" if test.passed else (
-            f"[red]{len(test.failures)}/{len(test.items)} wrong[/red]")
         table.add_row(test.layer, test.quantity + ("" if test.visible else " (hidden)"),
-                      f"{test.points:g} / {test.max_points:g}", status)
+                      f"{test.points:g} / {test.max_points:g}", _status(test))
     console.print(table)
     if grade.reason:
-        console.print(f"[red]not graded:[/red] {grade.reason}")
+        console.print(f"[red]not graded:[/red] {escape(grade.reason)}")
     _grade_details(grade, console, students)
     for flag in grade.flags if not students else ():
-        console.print(f"[magenta]for the instructor:[/magenta] {flag}")
+        console.print(f"[magenta]for the instructor:[/magenta] {escape(flag)}")
     color = "green" if grade.points == grade.max_points else "red"
     console.print(f"[{color}]score {grade.points:g} / {grade.max_points:g}[/{color}] "
                   f"({grade.seconds:.1f} s)")
+
+
+LABELS = {FAIL: "wrong", MISSING: "missing"}
+
+
+def _status(test) -> str:
+    """``pass``, or how many items failed and how: wrong, error, missing."""
+    if test.passed:
+        return f"[{STYLE[PASS]}]pass[/]"
+    verdicts = [item.verdict for item in test.failures]
+    worst = next((v for v in (FAIL, "error", MISSING) if v in verdicts), verdicts[0])
+    label = LABELS.get(worst, worst)
+    return f"[{STYLE.get(worst, 'red')}]{len(verdicts)}/{len(test.items)} {label}[/]"
 
 
 def _grade_details(grade: Grade, console: Console, students: bool) -> None:
@@ -115,4 +131,4 @@ def _grade_details(grade: Grade, console: Console, students: bool) -> None:
         first = failures[0]
         more = f" (and {len(failures) - 1} more cases)" if len(failures) > 1 else ""
         console.print(f"[{STYLE[first.verdict]}]{test.name}[/] case {first.case} "
-                      f"{first.dtype}{more}: {first.detail}")
+                      f"{first.dtype}{more}: {escape(first.detail)}")
