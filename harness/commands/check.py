@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 
@@ -25,10 +26,13 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Check, then print; whatever the code under test prints goes to stderr, so it can
+    never mix into the table or the ``--json`` document on stdout."""
     target = Target(args.impl, args.adapter, args.adapter_file)
-    result = engine.check(target, specs.select(args.layers), dtypes(args),
-                          args.oracles or None, args.salt,
-                          executor=isolation.executor(args.isolation, limits(args)))
+    with contextlib.redirect_stdout(sys.stderr):
+        result = engine.check(target, specs.select(args.layers), dtypes(args),
+                              args.oracles or None, args.salt,
+                              executor=isolation.executor(args.isolation, limits(args)))
     if args.json:
         json.dump(json_report.to_dict(result), sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -65,3 +65,12 @@ def test_bad_input_is_one_line_and_a_documented_code(backcheck, args, code, frag
     assert fragment in run.err
     assert "Traceback" not in run.err
     assert len(run.err.strip().splitlines()) == 1
+
+
+def test_prints_of_the_code_under_test_stay_out_of_the_json(backcheck, tmp_path):
+    chatty = BUGGY_LINEAR.replace("        self.x = x\n",
+                                  "        self.x = x\n        print('{score: 100}')\n")
+    (tmp_path / "chatty.py").write_text(chatty)
+    run = backcheck("check", "chatty.py", "--oracles", "fd", "--layers", "Linear", "--json")
+    assert json.loads(run.out)["passed"] is False
+    assert "{score: 100}" in run.err
