@@ -9,9 +9,11 @@ judge (an oracle is broken).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +68,8 @@ def add_grading(parser: argparse.ArgumentParser, formats: str) -> None:
 def run(args: argparse.Namespace) -> int:
     plan = Plan.from_args(args)
     formats = checked_formats(args.format)
+    if plan.isolation == "process":
+        threading.Thread(target=_warm_sandbox, daemon=True).start()
     preparation = prepared(plan)
     with _status(f"grading {args.submission}"):
         graded = grade_one(args.submission, plan, preparation)
@@ -115,6 +119,17 @@ class Plan:
                 "layers": [s.name for s in self.specs], "dtypes": list(self.dtypes),
                 "oracles": list(self.oracle_names or oracle_registry.registered()),
                 "salt_digest": salt}
+
+
+def _warm_sandbox() -> None:
+    """Start the sandbox's fork server while the expected values load, not after.
+
+    A failure is left for the first launch to report, with its own clear message.
+    """
+    from harness import sandbox
+
+    with contextlib.suppress(Exception):
+        sandbox.warm()
 
 
 def prepared(plan: Plan) -> engine.Preparation:
