@@ -71,6 +71,17 @@ class Test:
     def flags(self) -> list[str]:
         return [item.flag for item in self.items if item.flag]
 
+    @property
+    def status(self) -> tuple[str, str]:
+        """(worst verdict, short label): ``("pass", "pass")``, ``("fail", "6 / 8 wrong")``,
+        ``("missing", "6 / 6 missing")``; the same words in every report."""
+        verdicts = [item.verdict for item in self.failures]
+        if not verdicts:
+            return PASS, "pass"
+        worst = next((v for v in (FAIL, ERROR, MISSING) if v in verdicts), verdicts[0])
+        label = {FAIL: "wrong"}.get(worst, worst)
+        return worst, f"{len(verdicts)} / {len(self.items)} {label}"
+
 
 @dataclass(frozen=True)
 class LayerGrade:

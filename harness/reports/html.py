@@ -91,8 +91,8 @@ def _layer(layer: LayerGrade, students: bool) -> str:
     esc = html.escape
     rows = []
     for test in layer.tests:
-        status = ('<span class="pass">pass</span>' if test.passed else
-                  f'<span class="fail">{len(test.failures)} / {len(test.items)} wrong</span>')
+        verdict, label = test.status
+        status = f'<span class="{"pass" if verdict == "pass" else "fail"}">{label}</span>'
         detail = ""
         if test.failures and not (students and not test.visible):
             item = test.failures[0]
@@ -101,8 +101,9 @@ def _layer(layer: LayerGrade, students: bool) -> str:
                     f"{test.max_points:g}</td><td>{status}</td><td>{detail}</td></tr>")
     table = ("<table><tr><th>check</th><th>points</th><th>status</th><th>first failure"
              "</th></tr>" + "".join(rows) + "</table>")
-    return (f"<h2>{esc(layer.layer)}: {layer.points:g} / {layer.max_points:g}</h2>"
-            f"{table}{_error_bars(layer, students)}")
+    missing = all(item.verdict == "missing" for test in layer.tests for item in test.items)
+    bars = "" if missing else _error_bars(layer, students)
+    return f"<h2>{esc(layer.layer)}: {layer.points:g} / {layer.max_points:g}</h2>{table}{bars}"
 
 
 def _errors(layer: LayerGrade, students: bool) -> dict[tuple[str, str], float]:

@@ -103,17 +103,9 @@ def render_grade(grade: Grade, console: Console | None = None, students: bool = 
                   f"({grade.seconds:.1f} s)")
 
 
-LABELS = {FAIL: "wrong", MISSING: "missing"}
-
-
 def _status(test) -> str:
-    """``pass``, or how many items failed and how: wrong, error, missing."""
-    if test.passed:
-        return f"[{STYLE[PASS]}]pass[/]"
-    verdicts = [item.verdict for item in test.failures]
-    worst = next((v for v in (FAIL, "error", MISSING) if v in verdicts), verdicts[0])
-    label = LABELS.get(worst, worst)
-    return f"[{STYLE.get(worst, 'red')}]{len(verdicts)}/{len(test.items)} {label}[/]"
+    verdict, label = test.status
+    return f"[{STYLE.get(verdict, 'red')}]{label}[/]"
 
 
 def _grade_details(grade: Grade, console: Console, students: bool) -> None:

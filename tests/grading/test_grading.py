@@ -84,3 +84,15 @@ def test_crashed_submission():
 def test_problems_list_errors_not_wrong_values():
     g = grade(result({("dx", 0): ERROR, ("dx", 1): FAIL, ("out", 0): MISSING}), RUBRIC)
     assert g.problems == ["missing message", "error message"]
+
+
+@pytest.mark.parametrize(("verdicts", "status"), [
+    ({}, (PASS, "pass")),
+    ({("dx", 0): MISSING, ("dx", 1): MISSING}, (MISSING, "2 / 2 missing")),
+    ({("dx", 0): MISSING, ("dx", 1): ERROR}, (ERROR, "2 / 2 error")),
+    ({("dx", 0): ERROR, ("dx", 1): FAIL}, (FAIL, "2 / 2 wrong")),
+    ({("dx", 1): FAIL}, (FAIL, "1 / 2 wrong")),
+])
+def test_status_names_the_worst_kind_of_failure(verdicts, status):
+    dx = next(t for t in grade(result(verdicts), RUBRIC).tests if t.name == "ReLU dx")
+    assert dx.status == status
