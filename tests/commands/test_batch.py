@@ -11,39 +11,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections import namedtuple
 
 import pytest
 
-from harness.cli import main
 from harness.commands.batch import select, shard
 from harness.reports.json import stable
 
 FAST = ("--oracles", "fd")
-
-
-Run = namedtuple("Run", "code out err")
-
-
-@pytest.fixture
-def course(fixtures):
-    return fixtures / "class"
-
-@pytest.fixture
-def cli(capsys, tmp_path, monkeypatch):
-    """``backcheck ARGS`` in this process (a subprocess costs seconds of imports)."""
-    monkeypatch.chdir(tmp_path)
-
-    def run(*args):
-        try:
-            code = main([str(a) for a in args])
-        except SystemExit as exc:
-            code = exc.code
-        out, err = capsys.readouterr()
-        return Run(code, out, err)
-
-    return run
-
 
 
 def batch(runner, course, out, *extra, folder=None):

@@ -4,39 +4,13 @@ exit codes, salt, determinism."""
 from __future__ import annotations
 
 import json
-from collections import namedtuple
 
 import pytest
 
-from harness.cli import main
 from harness.reports.json import stable
 
 FAST = ("--oracles", "fd", "--isolation", "none")
 ALL = "terminal,json,gradescope,junit,html,markdown"
-
-
-Run = namedtuple("Run", "code out err")
-
-
-@pytest.fixture
-def course(fixtures):
-    return fixtures / "class"
-
-@pytest.fixture
-def cli(capsys, tmp_path, monkeypatch):
-    """``backcheck ARGS`` in this process (a subprocess costs seconds of imports)."""
-    monkeypatch.chdir(tmp_path)
-
-    def run(*args):
-        try:
-            code = main([str(a) for a in args])
-        except SystemExit as exc:
-            code = exc.code
-        out, err = capsys.readouterr()
-        return Run(code, out, err)
-
-    return run
-
 
 
 def grade(runner, course, name, *extra):
