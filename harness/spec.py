@@ -37,8 +37,9 @@ class Spec:
 
     ``draw(rng, variant)`` returns float64 arrays drawn *away from kinks and ties*
     for that variant; the case is then cast to the requested dtype.
-    ``reference`` is the dotted path of the reference class (imported lazily, so that
-    code which never computes expectations never imports the reference).
+    ``reference`` is the dotted path of the reference class, imported lazily: the grader
+    uses it to draw cases and expectations, while the sandboxed child, which receives
+    cases already drawn, never imports it.
     """
 
     name: str
