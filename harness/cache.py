@@ -50,13 +50,6 @@ FORMAT = 2
 ENV = "BACKCHECK_CACHE"
 OFF = ("off", "0", "no", "false")
 
-DISTRIBUTIONS = {
-    "fd": ("numpy",),
-    "torch": ("torch",),
-    "tensorflow": ("tensorflow-cpu", "tensorflow"),
-}
-"""Oracle name -> the distributions whose version it depends on (first installed wins)."""
-
 REFERENCE_BASED = frozenset({"fd"})
 """Oracles that differentiate the reference implementation, so depend on its source."""
 
@@ -266,17 +259,12 @@ def entry_key(oracle: Oracle, spec: Spec, cases: list[Case],
 
 
 def oracle_versions(oracle: Oracle) -> dict[str, str]:
-    """Distribution -> version for everything the oracle's values depend on.
+    """NumPy's version and the oracle's own ``version()``: what its values depend on.
 
-    Read from package metadata so that the framework is never imported; an oracle
-    from a plugin unknown here is asked for its ``version()``.
+    Oracles read their framework's version from package metadata (see
+    ``harness/oracles/contract.py``), so building a key never imports a framework.
     """
-    versions = {"numpy": _version("numpy")}
-    names = DISTRIBUTIONS.get(oracle.name)
-    if names is None:
-        return {**versions, oracle.name: oracle.version()}
-    installed = next((n for n in names if _version(n)), names[0])
-    return {**versions, installed: _version(installed)}
+    return {"numpy": _version("numpy"), oracle.name: oracle.version()}
 
 
 @cache

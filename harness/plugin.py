@@ -181,14 +181,12 @@ class Conformance:
         return f"all {len(layers)}" if len(layers) == len(CATALOG) else ", ".join(layers)
 
     def _describe(self, name: str) -> str:
-        from harness import cache, oracles
+        from harness import oracles
 
         reason = self.skipped_oracles().get(name)
         if reason:
             return f"{name} skipped ({reason})"
-        versions = cache.oracle_versions(oracles.load([name])[0])
-        versions = {k: v for k, v in versions.items() if k != "numpy"} or versions
-        return f"{name} ({', '.join(f'{k} {v}' for k, v in versions.items())})"
+        return f"{name} ({oracles.load([name])[0].version()})"
 
     @pytest.hookimpl(wrapper=True)
     def pytest_make_collect_report(self, collector: pytest.Collector):

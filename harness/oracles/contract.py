@@ -29,7 +29,11 @@ class Oracle(Protocol):
         """
 
     def version(self) -> str:
-        """The framework's version: part of the cache key of expected values."""
+        """The framework's version: part of the cache key of expected values.
+
+        Read from package metadata (``importlib.metadata``), never by importing the
+        framework, so that a run with a warm cache imports none.
+        """
 
     def supports(self, spec: Spec) -> bool:
         """Whether this oracle knows how to compute ``spec``."""

@@ -144,6 +144,15 @@ def test_a_framework_version_change_invalidates(tmp_path, monkeypatch):
     assert len(compute.calls) == 2
 
 
+def test_an_oracle_version_change_invalidates(tmp_path, monkeypatch):
+    store, compute = ExpectationCache(tmp_path), CountingCompute()
+    oracle, cases = FiniteDifferenceOracle(), linear_cases()
+    one(store, oracle, LINEAR, cases, compute)
+    monkeypatch.setattr(FiniteDifferenceOracle, "version", lambda self: "numpy-99.0")
+    one(store, oracle, LINEAR, cases, compute)
+    assert len(compute.calls) == 2
+
+
 def test_a_spec_change_invalidates(tmp_path):
     store, compute = ExpectationCache(tmp_path), CountingCompute()
     oracle, cases = FiniteDifferenceOracle(), linear_cases()

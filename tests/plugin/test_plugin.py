@@ -181,7 +181,7 @@ def test_report_header_names_implementation_adapter_and_oracles(pytester):
     result.stdout.fnmatch_lines([
         f"backcheck: implementation {CORRECT}, adapter native, isolation none",
         "backcheck: layers Linear, ReLU; dtypes float32, float64",
-        "backcheck: oracles fd (numpy *)",
+        "backcheck: oracles fd (numpy-*)",
     ])
 
 
