@@ -232,7 +232,7 @@ def _storable(found: Found) -> bool:
 
 def cacheable(oracle: Oracle) -> bool:
     """Whether ``oracle`` is the class registered under its name (not a stand-in)."""
-    path = _registered().get(oracle.name, "")
+    path = registered().get(oracle.name, "")
     cls = type(oracle)
     return path == f"{cls.__module__}:{cls.__qualname__}"
 
@@ -265,11 +265,6 @@ def oracle_versions(oracle: Oracle) -> dict[str, str]:
     ``harness/oracles/contract.py``), so building a key never imports a framework.
     """
     return {"numpy": _version("numpy"), oracle.name: oracle.version()}
-
-
-@cache
-def _registered() -> dict[str, str]:
-    return registered()
 
 
 @cache

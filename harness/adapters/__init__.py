@@ -8,6 +8,7 @@ unless one of them explicitly defers to the other (``defers_to``).
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import inspect
@@ -34,6 +35,12 @@ __all__ = ["BUILTIN", "Adapter", "Conventions", "Detection", "Runner", "choose",
 
 def registered() -> dict[str, str]:
     """Adapter name -> ``module:Class``, built-ins first, then entry points."""
+    return dict(_scan())
+
+
+@functools.cache
+def _scan() -> dict[str, str]:
+    """Built-ins and entry points, read once: installed plugins do not change mid-run."""
     found = dict(BUILTIN)
     for ep in entry_points(group="backcheck.adapters"):
         found.setdefault(ep.name, ep.value)

@@ -6,6 +6,7 @@ skipping an oracle never pays for importing PyTorch or TensorFlow.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from importlib.metadata import entry_points
 
@@ -23,6 +24,12 @@ __all__ = ["BUILTIN", "Oracle", "available", "load", "registered"]
 
 def registered() -> dict[str, str]:
     """Oracle name -> ``module:Class``, built-ins first, then entry points."""
+    return dict(_scan())
+
+
+@functools.cache
+def _scan() -> dict[str, str]:
+    """Built-ins and entry points, read once: installed plugins do not change mid-run."""
     found = dict(BUILTIN)
     for ep in entry_points(group="backcheck.oracles"):
         found.setdefault(ep.name, ep.value)

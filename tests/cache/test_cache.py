@@ -234,7 +234,7 @@ class PartialOracle(FiniteDifferenceOracle):
 
 def test_an_unsupported_layer_is_remembered(tmp_path, monkeypatch):
     path = f"{PartialOracle.__module__}:{PartialOracle.__qualname__}"
-    monkeypatch.setattr(cache_module, "_registered", lambda: {"partial": path})
+    monkeypatch.setattr(cache_module, "registered", lambda: {"partial": path})
     store, compute = ExpectationCache(tmp_path), CountingCompute()
     assert one(store, PartialOracle(), LINEAR, linear_cases(), compute) is None
     assert one(store, PartialOracle(), LINEAR, linear_cases(), compute) is None
