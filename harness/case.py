@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -46,6 +47,11 @@ class Case:
 
     def shapes(self) -> str:
         """The case's shapes and config as a short human-readable string."""
+        return self._shapes
+
+    @cached_property
+    def _shapes(self) -> str:
+        """Built once: every check of the case (a dozen or more) carries it."""
         parts = [f"{k}{tuple(v.shape)}" for k, v in self.arrays().items()]
         parts += [f"{k}={v}" for k, v in self.config.items()]
         return ", ".join(parts)
