@@ -34,7 +34,8 @@ def dtypes(args: argparse.Namespace) -> list[str]:
 
 def add_isolation(parser: argparse.ArgumentParser, default: str) -> None:
     """``--isolation`` and the resource limits of the sandboxed child."""
-    from harness.isolation import LEVELS, Limits
+    from harness.isolation import LEVELS
+    from harness.sandbox.limits import Limits
 
     defaults = Limits()
     parser.add_argument("--isolation", choices=LEVELS, default=default,
@@ -53,7 +54,7 @@ def add_isolation(parser: argparse.ArgumentParser, default: str) -> None:
 
 def limits(args: argparse.Namespace):
     """The ``Limits`` given on the command line."""
-    from harness.isolation import Limits
+    from harness.sandbox.limits import Limits
 
     return Limits(timeout=args.timeout, total_timeout=args.total_timeout,
                   memory_mb=args.memory_mb, hidden=hidden_paths(args))

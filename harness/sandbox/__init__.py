@@ -8,7 +8,7 @@ outcome in the parent from validated arrays. See README.md, "Untrusted submissio
 
 from __future__ import annotations
 
-from harness.isolation import Limits
+from harness.sandbox.limits import Limits
 
 
 def executor(limits: Limits):

@@ -23,10 +23,10 @@ from typing import Any, NoReturn
 from harness.case import Case
 from harness.errors import BackcheckError
 from harness.execution import execute
-from harness.isolation import Limits
 from harness.outcome import Outcome, RunError
 from harness.sandbox import confinement, cores, wire
 from harness.sandbox.codec import MAX_TEXT, pack_outcome
+from harness.sandbox.limits import Limits
 from harness.spec import Spec
 from harness.target import Target
 

@@ -21,7 +21,7 @@ import signal
 import sys
 from dataclasses import dataclass, field
 
-from harness.isolation import Limits
+from harness.sandbox.limits import Limits
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWPID = 0x20000000

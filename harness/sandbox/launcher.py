@@ -136,9 +136,16 @@ class Zygote:
             self._stop()
 
 
+BLAS_MACHINE_FACTS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+"""Set on processors where OpenBLAS misdetects its kernel: a child without them would
+compute with another kernel (different last bits, or wrong results on old builds)."""
+
+
 def _environment() -> dict[str, str]:
     """A minimal environment: no tokens or paths of the parent leak into children."""
+    facts = {name: os.environ[name] for name in BLAS_MACHINE_FACTS if name in os.environ}
     return {
+        **facts,
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LANG": "C.UTF-8",
         "HOME": "/nonexistent",

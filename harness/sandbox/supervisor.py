@@ -19,11 +19,11 @@ from collections.abc import Callable
 
 from harness.errors import BackcheckError, UsageError
 from harness.execution import Execution, Job
-from harness.isolation import Limits
 from harness.outcome import Outcome, RunError
 from harness.sandbox import cores, launcher, staging, wire
 from harness.sandbox.child import Request
 from harness.sandbox.codec import MAX_TEXT, unpack_outcome
+from harness.sandbox.limits import Limits
 from harness.specs import CATALOG
 from harness.target import Target
 

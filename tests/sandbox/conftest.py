@@ -9,7 +9,8 @@ import pytest
 
 from harness import engine, specs
 from harness.execution import Execution
-from harness.isolation import Limits, executor
+from harness.isolation import executor
+from harness.sandbox.limits import Limits
 from harness.target import Target
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sandbox"

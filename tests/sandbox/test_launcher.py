@@ -12,9 +12,9 @@ import time
 import pytest
 
 from harness.errors import HarnessError
-from harness.isolation import Limits
 from harness.sandbox import launcher, supervisor, wire
 from harness.sandbox.child import Request
+from harness.sandbox.limits import Limits
 from harness.target import Target
 from tests.sandbox.conftest import HOSTILE, jobs, needs_fork
 

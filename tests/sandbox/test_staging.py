@@ -11,8 +11,9 @@ import nbformat
 import pytest
 
 from harness.errors import BackcheckError
-from harness.isolation import Limits, executor
+from harness.isolation import executor
 from harness.sandbox import staging
+from harness.sandbox.limits import Limits
 from harness.target import Target
 from tests.sandbox.conftest import HOSTILE, errors, jobs, needs_fork, sandboxed
 

@@ -9,8 +9,8 @@ import pytest
 
 from harness.errors import UsageError
 from harness.execution import execute
-from harness.isolation import Limits
 from harness.sandbox import supervisor
+from harness.sandbox.limits import Limits
 from harness.target import Target
 from tests.sandbox.conftest import FIXTURES, HOSTILE, errors, jobs, needs_fork, sandboxed
 
