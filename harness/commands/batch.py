@@ -25,22 +25,14 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-from harness.commands.grade import (
-    FILES,
-    Graded,
-    Plan,
-    add_grading,
-    checked_formats,
-    grade_one,
-    make_directory,
-    prepared,
-    submission_name,
-    write_reports,
-    write_text,
-)
+from harness.assessment import Graded, grade_one, submission_name
+from harness.commands.grade import add_grading, view
+from harness.commands.options import plan_of
 from harness.engine import Preparation
 from harness.errors import EXIT_OK, BackcheckError, HarnessError, UsageError
 from harness.grading import crashed
+from harness.plan import Plan
+from harness.reports import file_name, make_directory, write_reports, write_text
 
 SUBMISSIONS = "submissions"
 GRADEBOOK = "gradebook.csv"
@@ -76,10 +68,9 @@ def shard(text: str) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    formats = sorted(set(checked_formats(args.format)) - {"terminal"} | {"json"})
     if args.jobs < 1:
         raise UsageError(f"-j {args.jobs}: must be at least 1")
-    plan = Plan.from_args(args)
+    plan = plan_of("batch", args, path=args.folder)
     found = [p for p in discover(args.folder) if not _same(p, args.out)]
     paths = select(found, *args.shard)
     make_directory(os.path.join(args.out, SUBMISSIONS))
@@ -87,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     say = _Reporter(len(paths) - len(todo), len(paths))
     try:
         if todo:
-            work = Work(plan, prepared(plan), formats, args.out, args.students)
+            work = Work(plan, plan.prepare(), list(plan.formats), args.out, plan.students)
             grade_all(work, todo, args.jobs if plan.isolation == "process" else 1, say)
     finally:
         write_class(args.out)
@@ -122,7 +113,7 @@ def report_dir(out: str, path: str) -> str:
 def finished(out: str, path: str, plan: Plan) -> bool:
     """Whether ``path`` already has a grade made with the same settings."""
     try:
-        with open(os.path.join(report_dir(out, path), FILES["json"]), encoding="utf-8") as f:
+        with open(os.path.join(report_dir(out, path), file_name("json")), encoding="utf-8") as f:
             return json.load(f).get("settings") == plan.settings()
     except (OSError, ValueError):
         return False
@@ -147,8 +138,7 @@ class Work:
         except Exception as exc:
             reason = f"backcheck could not grade it: {type(exc).__name__}: {exc}"
             graded = Graded(crashed(submission_name(path), self.plan.rubric, reason))
-        write_reports(graded, self.formats, report_dir(self.out, path),
-                      self.plan.settings(), self.students, self.plan.rubric.hidden_visibility)
+        write_reports(graded, self.formats, report_dir(self.out, path), view(self.plan))
         return graded.grade.points
 
 
@@ -201,8 +191,8 @@ def write_class(out: str) -> None:
     grades, links = [], {}
     for name, data in _grades(out):
         grades.append(data)
-        if os.path.exists(os.path.join(out, SUBMISSIONS, name, FILES["html"])):
-            links[data["submission"]] = f"{SUBMISSIONS}/{name}/{FILES['html']}"
+        if os.path.exists(os.path.join(out, SUBMISSIONS, name, file_name("html"))):
+            links[data["submission"]] = f"{SUBMISSIONS}/{name}/{file_name('html')}"
     write_text(os.path.join(out, GRADEBOOK), gradebook.render(grades))
     write_text(os.path.join(out, SUMMARY), summary.render(grades, links))
 
@@ -210,7 +200,7 @@ def write_class(out: str) -> None:
 def _grades(out: str) -> Iterator[tuple[str, dict]]:
     folder = os.path.join(out, SUBMISSIONS)
     for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
-        path = os.path.join(folder, name, FILES["json"])
+        path = os.path.join(folder, name, file_name("json"))
         try:
             with open(path, encoding="utf-8") as handle:
                 yield name, json.load(handle)

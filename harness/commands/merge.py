@@ -17,8 +17,8 @@ import os
 import shutil
 
 from harness.commands.batch import SUBMISSIONS, write_class
-from harness.commands.grade import FILES, make_directory
 from harness.errors import EXIT_OK, BackcheckError
+from harness.reports import file_name, make_directory
 from harness.reports.json import stable
 
 
@@ -56,7 +56,7 @@ def _collect(parts: list[str]) -> dict[str, tuple[str, dict]]:
         if not os.path.isdir(folder):
             raise BackcheckError("not a batch output (no submissions/ folder)", where=part)
         for name in sorted(os.listdir(folder)):
-            grade = _grade(os.path.join(folder, name, FILES["json"]))
+            grade = _grade(os.path.join(folder, name, file_name("json")))
             if grade is None:
                 continue
             if name in found and stable(found[name][1]) != stable(grade):

@@ -52,3 +52,8 @@ def _failures(failed: list[Test], students: bool) -> list[str]:
 
 def _escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def report(graded, view) -> str:
+    """``report.md`` (the ``harness.reports`` signature)."""
+    return render(graded.grade, view.students)

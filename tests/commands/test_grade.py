@@ -78,10 +78,11 @@ def test_unknown_format_is_a_usage_error(cli, course):
     assert run.code == 2 and "'pdf'" in run.err and "gradescope" in run.err
 
 
-def test_missing_submission_still_gets_a_report(cli, course, tmp_path):
+def test_missing_submission_is_bad_input_and_still_gets_a_report(cli, course, tmp_path):
     run = cli("grade", tmp_path / "nobody.py", "--rubric", course / "rubric.toml",
                     *FAST, "--format", "gradescope", "--out", tmp_path)
-    assert run.code == 1
+    assert run.code == 3 and len(run.err.splitlines()) == 1, run.err
+    assert "nobody.py: no such file" in run.err and run.out == ""
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["score"] == 0 and "nobody.py" in results["output"]
 
