@@ -48,6 +48,14 @@ def _forwards() -> dict[str, Callable]:
         "LinearRegression": lambda x, target, W, b: _mse(x @ W + b, target),
         "RegressionMLP": lambda x, target, *params: _mse(_mlp(x, *params), target),
         "XORNet": lambda x, target, *params: _bce(tf.sigmoid(_mlp(x, *params)), target),
+        "GELU": lambda x: tf.nn.gelu(x, approximate=False),
+        "SiLU": tf.nn.silu,
+        "ELU": lambda x, alpha: tf.where(x > 0, x, alpha * tf.math.expm1(tf.minimum(x, 0))),
+        "Softplus": tf.nn.softplus,
+        "Identity": tf.identity,
+        "SVMLoss": _svm,
+        "SpatialBatchNorm": _spatial_batch_norm,
+        "GroupNorm": _group_norm,
     }
 
 
@@ -95,6 +103,33 @@ def _pool(pool, x, kernel_size, stride):
     tf = _tf()
     out = pool(tf.transpose(x, (0, 2, 3, 1)), kernel_size, stride, padding="VALID")
     return tf.transpose(out, (0, 3, 1, 2))
+
+
+def _svm(x, target):
+    """Mean multiclass hinge loss; the true class's own margin is masked out."""
+    tf = _tf()
+    own = tf.one_hot(target, tf.shape(x)[1], dtype=x.dtype)
+    correct = tf.reduce_sum(x * own, axis=1, keepdims=True)
+    margins = tf.nn.relu(x - correct + 1.0) * (1.0 - own)
+    return tf.reduce_sum(margins) / tf.cast(tf.shape(x)[0], x.dtype)
+
+
+def _spatial_batch_norm(x, gamma, beta, eps):
+    """NCHW standardized per channel over (N, H, W)."""
+    tf = _tf()
+    mean, variance = tf.nn.moments(x, axes=[0, 2, 3], keepdims=True)
+    return tf.nn.batch_normalization(x, mean, variance, beta[:, None, None],
+                                     gamma[:, None, None], eps)
+
+
+def _group_norm(x, gamma, beta, G, eps):
+    """NCHW in G channel groups, each standardized per sample over (C/G, H, W)."""
+    tf = _tf()
+    n, c, h, w = x.shape
+    grouped = tf.reshape(x, (n, G, c // G, h, w))
+    mean, variance = tf.nn.moments(grouped, axes=[2, 3, 4], keepdims=True)
+    xhat = tf.reshape((grouped - mean) * tf.math.rsqrt(variance + eps), (n, c, h, w))
+    return gamma[:, None, None] * xhat + beta[:, None, None]
 
 
 class TensorFlowOracle:

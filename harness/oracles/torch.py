@@ -47,6 +47,7 @@ def _forwards() -> dict[str, Callable]:
         "Dropout": lambda x, mask, p: x * mask / (1 - p),
         "Flatten": lambda x: torch.flatten(x, 1),
         **_networks(torch, F),
+        **_course_layers(torch, F),
     }
 
 
@@ -62,6 +63,29 @@ def _networks(torch, F) -> dict[str, Callable]:
         "XORNet": lambda x, target, *params: F.binary_cross_entropy(
             torch.sigmoid(mlp(x, *params)), target
         ),
+    }
+
+
+def _course_layers(torch, F) -> dict[str, Callable]:
+    """The layers CS231n and CMU 11-785 assign beyond the first catalog."""
+
+    def svm(x, target):
+        rows = torch.arange(len(target))
+        margins = torch.clamp(x - x[rows, target][:, None] + 1.0, min=0.0)
+        others = 1.0 - F.one_hot(target, x.shape[1]).to(x.dtype)
+        return torch.sum(margins * others) / len(target)
+
+    return {
+        "GELU": F.gelu,
+        "SiLU": F.silu,
+        "ELU": lambda x, alpha: F.elu(x, alpha),
+        "Softplus": F.softplus,
+        "Identity": torch.clone,
+        "SVMLoss": svm,
+        "SpatialBatchNorm": lambda x, gamma, beta, eps: F.batch_norm(
+            x, None, None, gamma, beta, training=True, eps=eps
+        ),
+        "GroupNorm": lambda x, gamma, beta, G, eps: F.group_norm(x, G, gamma, beta, eps),
     }
 
 
