@@ -50,7 +50,8 @@ def labels(rng: np.random.Generator, count: int, classes: int) -> np.ndarray:
     return rng.integers(0, classes, size=count).astype(np.int64)
 
 
-def spread(rng: np.random.Generator, *shape: int, axis: int, min_std: float = 0.5) -> np.ndarray:
+def spread(rng: np.random.Generator, *shape: int, axis: int | tuple[int, ...],
+           min_std: float = 0.5) -> np.ndarray:
     """Gaussian values (scale 1.5, shifted) whose std along ``axis`` is at least ``min_std``.
 
     Normalization divides by that std: a nearly constant slice would make the gradient
