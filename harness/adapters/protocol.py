@@ -145,10 +145,14 @@ class Session:
     def start(self) -> Handshake:
         """Start the program and read its handshake (``ProtocolError`` if it fails)."""
         self.stop()
-        self.process = subprocess.Popen(
-            ["/bin/sh", "-c", f"exec {self.command.run}"], cwd=self.command.cwd,
-            env=self.command.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            start_new_session=True)
+        try:
+            self.process = subprocess.Popen(
+                ["/bin/sh", "-c", f"exec {self.command.run}"], cwd=self.command.cwd,
+                env=self.command.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                start_new_session=True)
+        except OSError as exc:
+            raise ProtocolError("crashed", f"`{self.command.run}` could not be started: "
+                                           f"{exc.strerror or exc}") from None
         os.set_blocking(self.process.stdin.fileno(), False)
         self._finalizer = weakref.finalize(self, kill_group, self.process)
         self._buffer.clear()

@@ -111,7 +111,7 @@ def load_program(path: str) -> Submission:
     weakref.finalize(session, shutil.rmtree, workdir, True)
     try:
         session.start()
-    except (ProtocolError, OSError) as exc:
+    except ProtocolError as exc:
         session.stop()
         submission.error = f"the program did not start: {exc}"
         return submission
