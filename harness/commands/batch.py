@@ -113,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
     jobs = args.jobs if plan.isolation == "process" else 1
     loading = threading.Thread(target=_load_class_reports, daemon=True)
     loading.start()
+    stopped = False
     with stop_on_signals():
         try:
             if todo:
@@ -120,12 +121,15 @@ def run(args: argparse.Namespace) -> int:
                 loading.join()
                 grade_all(work, todo, jobs, say)
         except KeyboardInterrupt:
-            say.stopped(len(not_graded(args.out, todo, made_from)))
-            return EXIT_INTERRUPTED
+            stopped = True
         finally:
-            missing = not_graded(args.out, todo, made_from)
+            missing = [e for e in todo if e.name not in say.finished
+                       and not finished(args.out, e, made_from)]
             write_class(args.out, [not_graded_row(e.name, plan.rubric.max_points)
                                    for e in missing])
+    if stopped:
+        say.stopped(len(missing))
+        return EXIT_INTERRUPTED
     say.done(args.out)
     return EXIT_OK
 
@@ -260,6 +264,7 @@ class Work:
 
     def __call__(self, entry: Entry) -> float:
         """Grade ``entry`` and publish its reports; returns its score."""
+        inputs = self.made_from.of(entry)  # before grading: a later edit must regrade
         graded = self.graded(entry)
         folder = tempfile.mkdtemp(prefix=f"{PARTIAL}{os.getpid()}-",
                                   dir=os.path.join(self.out, SUBMISSIONS))
@@ -267,7 +272,7 @@ class Work:
             os.chmod(folder, 0o755)
             write_reports(graded, self.formats, folder, self.plan.settings(), self.students,
                           self.plan.rubric.hidden_visibility)
-            write_text(os.path.join(folder, INPUTS), json.dumps(self.made_from.of(entry)))
+            write_text(os.path.join(folder, INPUTS), json.dumps(inputs))
             publish(folder, report_dir(self.out, entry))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
@@ -352,13 +357,9 @@ def grade_all(work: Callable[[Entry], float], entries: list[Entry], jobs: int,
             for entry in entries:
                 advance(entry, work(entry))
             return
-        for entry, score in workers.imap(work, entries, jobs):
-            advance(entry, score)
-
-
-def not_graded(out: str, entries: list[Entry], made_from: Inputs) -> list[Entry]:
-    """Those of ``entries`` without a grade made from ``made_from``."""
-    return [e for e in entries if not finished(out, e, made_from)]
+        with contextlib.closing(workers.imap(work, entries, jobs)) as results:
+            for entry, score in results:
+                advance(entry, score)
 
 
 def not_graded_row(name: str, max_score: float, reason: str = STOPPED) -> dict[str, Any]:
@@ -422,6 +423,7 @@ class _Reporter:
 
         self.console = Console(stderr=True, soft_wrap=True)
         self.total = total
+        self.finished: set[str] = set()
         self.lock = threading.Lock()
         if skipped:
             self.console.print(f"skipping {skipped} already graded "
@@ -440,6 +442,7 @@ class _Reporter:
 
                 def advance(entry: Entry, score: float) -> None:
                     with self.lock:
+                        self.finished.add(entry.name)
                         progress.advance(task)
                         if not self.console.is_terminal:
                             verb = "refused" if entry.refusal else "graded"
