@@ -38,7 +38,7 @@ OpenBLAS); the floor is about twice that, since OpenBLAS reserves memory per cor
 
 KEYS = ("path", "adapter", "adapter_file", "layers", "dtype", "oracles", "salt",
         "isolation", "timeout", "total_timeout", "memory_mb", "hide", "rubric", "format",
-        "out", "students")
+        "out", "students", "spec_file")
 """Every option ``make`` reads; anything else is refused (never silently dropped)."""
 
 LIMIT_OPTIONS = {"timeout": "--timeout", "total_timeout": "--total-timeout",
@@ -67,6 +67,9 @@ class Plan:
     formats: tuple[str, ...] = ()
     out: str | None = None
     students: bool = False
+    spec_files: tuple[str, ...] = ()
+    """Course spec files (``--spec-file``), loaded into the catalog before the plan is
+    made; hidden from the child, since they hold the instructor's reference."""
 
     @property
     def layers(self) -> tuple[str, ...]:
@@ -135,7 +138,7 @@ def make(command: str, options: Mapping[str, Any], target: bool = True) -> Plan:
     salt = get("salt") or (rubric.salt if rubric else "")
     return Plan(get("path"), adapter, adapter_file, specs, _dtypes(get("dtype"), rubric),
                 oracles, salt, isolation, limits, rubric, formats, get("out"),
-                bool(get("students")))
+                bool(get("students")), tuple(get("spec_file") or ()))
 
 
 def require_target(path: str | None) -> None:
@@ -207,11 +210,13 @@ def _limits(options: Mapping[str, Any], isolation: str, hidden: tuple[str, ...])
 
 def hidden_paths(options: Mapping[str, Any], batch: bool = False) -> tuple[str, ...]:
     """``--hide`` paths, the output directory, a batch's folder of submissions (each
-    child sees only its own copy) and the rubric file (when it is a file)."""
+    child sees only its own copy), the rubric file (when it is a file) and course
+    spec files (they hold the instructor's reference)."""
     get = options.get
     paths = [*(get("hide") or []), *(p for p in (get("out"), batch and get("path")) if p)]
     rubric = get("rubric")
     paths += [rubric] if rubric and os.path.isfile(str(rubric)) else []
+    paths += get("spec_file") or []
     return tuple(str(p) for p in paths)
 
 

@@ -54,6 +54,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="course salt for the case seeds")
     group.addoption("--backcheck-isolation", default="none", choices=("none", "process"),
                     help="where the implementation runs (default: none, in-process)")
+    group.addoption("--backcheck-spec-file", action="append", default=[], metavar="FILE",
+                    help="a Python file defining SPECS (course layers); repeatable")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -74,7 +76,8 @@ def pytest_configure(config: pytest.Config) -> None:
 OPTIONS = {"path": "backcheck_impl", "adapter": "backcheck_adapter",
            "adapter_file": "backcheck_adapter_file", "oracles": "backcheck_oracles",
            "layers": "backcheck_layers", "dtype": "backcheck_dtype",
-           "salt": "backcheck_salt", "isolation": "backcheck_isolation"}
+           "salt": "backcheck_salt", "isolation": "backcheck_isolation",
+           "spec_file": "backcheck_spec_file"}
 """``Plan`` option -> the pytest option that sets it (the lists are comma-separated)."""
 
 
@@ -84,8 +87,10 @@ def plan_of(config: pytest.Config) -> Plan:
     from dataclasses import replace
 
     from harness import oracles, plan
+    from harness.specs import CATALOG, plugins
 
     options = {key: config.getoption(name) for key, name in OPTIONS.items()}
+    plugins.load_files(options["spec_file"], CATALOG)
     options["oracles"] = _csv(options["oracles"])
     options["layers"] = _csv(options["layers"])
     made = plan.make("plugin", options)

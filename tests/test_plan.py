@@ -24,6 +24,7 @@ SUBMISSION = FIXTURES / "class" / "submissions" / "correct.py"
 RUBRIC = FIXTURES / "class" / "rubric.toml"
 ADAPTER_FILE = FIXTURES / "submissions" / "conventions" / "mylib_adapter.py"
 HIDDEN = FIXTURES / "class"
+SPEC_FILE = str(FIXTURES.parents[1] / "examples" / "course-layer" / "rmsnorm.py")
 
 
 class Stop(BaseException):
@@ -91,6 +92,9 @@ ROWS = {
     "out": (("--out", "elsewhere", *SANDBOXED),
             lambda r: r["plan"].out == "elsewhere" and "elsewhere" in r["limits"].hidden),
     "students": (("--students",), lambda r: r["plan"].students is True),
+    "spec_file": (("--spec-file", SPEC_FILE, *SANDBOXED),
+                  lambda r: r["prepared"].spec_files == (SPEC_FILE,)
+                  and SPEC_FILE in r["limits"].hidden),
 }
 """Plan option -> (the arguments that set it, what the run must then show)."""
 
@@ -129,8 +133,8 @@ def test_the_table_covers_every_option_of_every_command():
 
 
 def test_an_option_the_plan_does_not_read_is_refused():
-    with pytest.raises(UsageError, match="'spec_file' is not part of a plan"):
-        plan.make("check", {"path": "reference", "spec_file": "x.toml"})
+    with pytest.raises(UsageError, match="'specs_file' is not part of a plan"):
+        plan.make("check", {"path": "reference", "specs_file": "x.py"})
 
 
 @pytest.mark.parametrize(("options", "message"), [

@@ -24,6 +24,16 @@ def add_selection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--adapter-file", default=None,
                         help="a local Python file defining ADAPTER")
     parser.add_argument("--salt", default="", help="course salt for the case seeds")
+    add_spec_file(parser)
+
+
+def add_spec_file(parser: argparse.ArgumentParser) -> None:
+    """``--spec-file FILE``: a course layer's spec and reference, loaded as it is read."""
+    from harness.specs import CATALOG, plugins
+
+    parser.add_argument("--spec-file", action="append", default=[], metavar="FILE",
+                        type=plugins.spec_file_option(CATALOG),
+                        help="a Python file defining SPECS (course layers); repeatable")
 
 
 def add_isolation(parser: argparse.ArgumentParser, default: str) -> None:
