@@ -33,7 +33,22 @@ class Stop(BaseException):
 
 
 @pytest.fixture
-def recorded(monkeypatch, tmp_path):
+def catalog():
+    """The catalog as it was before the test (``--spec-file`` adds to it), restored."""
+    from harness.specs import CATALOG, plugins
+
+    saved, files = dict(CATALOG), dict(plugins._FROM_FILES)
+    tables = {k: dict(v) for k, v in plugins._EXPRESSIONS.items()}
+    yield
+    CATALOG.clear()
+    CATALOG.update(saved)
+    plugins._EXPRESSIONS.update(tables)
+    plugins._FROM_FILES.clear()
+    plugins._FROM_FILES.update(files)
+
+
+@pytest.fixture
+def recorded(monkeypatch, tmp_path, catalog):
     """Run a command until ``engine.run``; what each stage was given."""
     seen: dict = {}
     made = plan.make
@@ -155,7 +170,8 @@ def test_the_same_options_make_the_same_plan_for_the_plugin_and_check():
         values: ClassVar[dict] = {"backcheck_impl": "reference", "backcheck_adapter": "classes",
                   "backcheck_adapter_file": None, "backcheck_oracles": "fd",
                   "backcheck_layers": "Linear,ReLU", "backcheck_dtype": "float64",
-                  "backcheck_salt": "s", "backcheck_isolation": "none"}
+                  "backcheck_salt": "s", "backcheck_isolation": "none",
+                  "backcheck_spec_file": []}
 
         def getoption(self, name):
             return self.values[name]

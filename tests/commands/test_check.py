@@ -80,17 +80,18 @@ FRAMEWORKS = ("torch", "tensorflow", "jax")
 PROBE = """
 import sys, time
 from harness.cli import main
-start = time.perf_counter()
+start = time.process_time()
 code = main(sys.argv[1:])
-seconds = time.perf_counter() - start
+seconds = time.process_time() - start
 loaded = sorted(m for m in {FRAMEWORKS!r} if m in sys.modules)
 print("RESULT", code, f"{{seconds:.3f}}", ",".join(loaded) or "-")
 """
 
 
 def _probe(tmp_path, *args):
-    """``backcheck ARGS`` in a fresh interpreter with an empty cache: code, seconds, what
-    frameworks got imported, stderr."""
+    """``backcheck ARGS`` in a fresh interpreter with an empty cache: code, CPU seconds
+    (not wall-clock: eight test runs may share two cores), what frameworks got imported,
+    stderr."""
     import os
     import subprocess
     import sys
