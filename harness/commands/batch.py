@@ -41,15 +41,14 @@ from typing import Any
 
 from harness import workers
 from harness.assessment import Graded, grade_one
-from harness.commands.grade import add_grading, view
-from harness.commands.options import plan_of
+from harness.commands.options import add_grading, plan_of
 from harness.digest import digest
 from harness.engine import Preparation
 from harness.errors import EXIT_INTERRUPTED, EXIT_OK, BackcheckError, HarnessError, UsageError
 from harness.grading import crashed
 from harness.lifetime import owner_gone
 from harness.plan import Plan
-from harness.reports import file_name, make_directory, write_reports, write_text
+from harness.reports import View, file_name, make_directory, write_reports, write_text
 from harness.reports.csv import NOT_GRADED
 
 SUBMISSIONS = "submissions"
@@ -263,7 +262,7 @@ class Work:
                                   dir=os.path.join(self.out, SUBMISSIONS))
         try:
             os.chmod(folder, 0o755)
-            write_reports(graded, self.formats, folder, view(self.plan))
+            write_reports(graded, self.formats, folder, View.of(self.plan))
             write_text(os.path.join(folder, INPUTS), json.dumps(inputs))
             publish(folder, report_dir(self.out, entry))
         finally:

@@ -13,7 +13,7 @@ import argparse
 import contextlib
 import threading
 
-from harness.commands.options import add_isolation, add_selection, csv_list, plan_of
+from harness.commands.options import add_grading, plan_of
 from harness.errors import EXIT_CHECKS_FAILED, EXIT_OK
 
 
@@ -27,20 +27,6 @@ def register(sub) -> None:
     parser.set_defaults(run=run)
 
 
-def add_grading(parser: argparse.ArgumentParser, formats: str) -> None:
-    """The options ``grade`` and ``batch`` share."""
-    from harness.reports import formats as known
-
-    add_selection(parser)
-    add_isolation(parser, default="process")
-    parser.add_argument("--rubric", default=None,
-                        help="rubric TOML file (default: the built-in rubric)")
-    parser.add_argument("--format", type=csv_list, default=csv_list(formats),
-                        help=f"comma-separated: {','.join(known())} (default: {formats})")
-    parser.add_argument("--students", action="store_true",
-                        help="leave hidden checks' details out of terminal, HTML, Markdown")
-
-
 def run(args: argparse.Namespace) -> int:
     """Validate, grade, write the file reports, print the terminal one."""
     plan = plan_of("grade", args, path=args.submission, target=False)
@@ -48,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from harness import reports
     from harness.assessment import grade_one
     from harness.grading import GRADED
+    from harness.reports import View
 
     if plan.isolation == "process":
         threading.Thread(target=_warm_sandbox, daemon=True).start()
@@ -55,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     with _status(f"grading {plan.path}"):
         graded = grade_one(plan.path, plan, preparation)
     if set(plan.formats) - {reports.TERMINAL}:
-        reports.write_reports(graded, plan.formats, plan.out, view(plan))
+        reports.write_reports(graded, plan.formats, plan.out, View.of(plan))
     if reports.TERMINAL in plan.formats:
         from harness.reports import terminal
 
@@ -70,21 +57,15 @@ def _require_submission(plan) -> None:
     from harness.assessment import Graded, not_graded, submission_name
     from harness.errors import BackcheckError
     from harness.plan import require_target
+    from harness.reports import View
 
     try:
         require_target(plan.path)
     except BackcheckError as exc:
         if set(plan.formats) - {reports.TERMINAL}:
             graded = Graded(not_graded(submission_name(plan.path), plan, str(exc)))
-            reports.write_reports(graded, plan.formats, plan.out, view(plan))
+            reports.write_reports(graded, plan.formats, plan.out, View.of(plan))
         raise
-
-
-def view(plan):
-    """How a plan's reports are read: its settings, audience and hidden visibility."""
-    from harness.reports import View
-
-    return View(plan.settings(), plan.students, plan.rubric.hidden_visibility)
 
 
 def _warm_sandbox() -> None:
@@ -108,4 +89,4 @@ def _status(message: str):
     return console.status(message) if console.is_terminal else nullcontext()
 
 
-__all__ = ["add_grading", "register", "run", "view"]
+__all__ = ["register", "run"]

@@ -57,6 +57,20 @@ def add_isolation(parser: argparse.ArgumentParser, default: str) -> None:
                              "the reference and the expectations cache are always hidden")
 
 
+def add_grading(parser: argparse.ArgumentParser, formats: str) -> None:
+    """The options ``grade`` and ``batch`` share."""
+    from harness.reports import formats as known
+
+    add_selection(parser)
+    add_isolation(parser, default="process")
+    parser.add_argument("--rubric", default=None,
+                        help="rubric TOML file (default: the built-in rubric)")
+    parser.add_argument("--format", type=csv_list, default=csv_list(formats),
+                        help=f"comma-separated: {','.join(known())} (default: {formats})")
+    parser.add_argument("--students", action="store_true",
+                        help="leave hidden checks' details out of terminal, HTML, Markdown")
+
+
 COMMAND_ONLY = ("command", "run", "debug", "json", "impl", "submission", "folder",
                 "jobs", "shard", "regrade", "parts")
 """Options a command reads itself; every other option goes into the ``Plan``."""

@@ -51,6 +51,11 @@ class View:
     hidden: str = "hidden"
     """The Gradescope visibility of the rubric's hidden checks."""
 
+    @classmethod
+    def of(cls, plan) -> View:
+        """How a ``Plan``'s reports are read: its settings, audience, hidden visibility."""
+        return cls(plan.settings(), plan.students, plan.rubric.hidden_visibility)
+
 
 Report = Callable[["Graded", View], str]
 

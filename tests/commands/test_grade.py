@@ -124,12 +124,13 @@ def test_grade_reads_adapter_options_as_check_does(cli, fixtures, tmp_path):
 @pytest.mark.slow
 def test_grade_and_batch_stage_the_adapter_file_into_the_sandbox(cli, fixtures, tmp_path):
     folder = fixtures / "submissions" / "conventions"
-    adapter = ("--adapter-file", folder / "mylib_adapter.py")
+    adapter = ("--adapter-file", folder / "mylib_adapter.py", "--timeout", "60",
+               "--total-timeout", "300")
     graded = cli("grade", folder / "mylib.py", *adapter, *LIBRARY, "--isolation", "process",
                  "--format", "json", "--out", tmp_path / "g")
     assert graded.code == 0, graded.err
     score, best = _score(tmp_path / "g")
-    assert score == best
+    assert score == best, (tmp_path / "g" / "grade.json").read_text()[:2000]
     (tmp_path / "class").mkdir()
     (tmp_path / "class" / "mylib.py").write_text((folder / "mylib.py").read_text())
     batch = cli("batch", tmp_path / "class", *adapter, *LIBRARY, "--isolation", "process",
