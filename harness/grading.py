@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from harness import autodiff
 from harness.result import ERROR, FAIL, HARNESS_ERROR, MISSING, PASS, SKIP, Check, Result
 from harness.rubric import LayerRule, Rubric
 
@@ -135,13 +136,17 @@ class Grade:
 
 
 def grade(result: Result, rubric: Rubric, submission: str = "") -> Grade:
-    """Weigh every check of ``result`` with ``rubric``."""
+    """Weigh every check of ``result`` with ``rubric`` (which may refuse the credit of a
+    layer whose gradients an autodiff engine computed: ``harness.autodiff``)."""
+    if rubric.autodiff == "refuse":
+        result = autodiff.refuse(result, result.autodiff)
     by_item: dict[tuple[str, str, int, str], list[Check]] = defaultdict(list)
     for check in result.checks:
         by_item[(check.layer, check.quantity, check.case, check.dtype)].append(check)
     layers = tuple(_layer(rule, by_item) for rule in rubric.rules.values())
     flags = tuple(f"{t.name}: {flag}" for layer in layers for t in layer.tests
                   for flag in dict.fromkeys(t.flags))
+    flags += tuple(autodiff.flags(result.autodiff, rubric.autodiff))
     return Grade(submission or result.target, rubric.name, layers, rubric.max_points,
                  result=result, flags=flags)
 

@@ -32,7 +32,9 @@ TOP_KEYS = ("version", "name", "salt", "dtypes", "layers", "hidden_visibility", 
             "layer")
 VISIBILITIES = ("hidden", "after_due_date", "after_published")
 """When Gradescope shows students the hidden checks (its own visibility names)."""
-DEFAULT_KEYS = ("out", "input", "param", "partial", "hidden_cases")
+DEFAULT_KEYS = ("out", "input", "param", "partial", "hidden_cases", "autodiff")
+AUTODIFF = ("allow", "flag", "refuse")
+"""``[default] autodiff``: what a backward computed by an autodiff engine gets."""
 LAYER_KEYS = ("points", "hidden", "hidden_cases", "partial")
 
 
@@ -65,6 +67,7 @@ class Rubric:
     dtypes: tuple[str, ...] = DTYPES
     hidden_visibility: str = "hidden"
     source: str = field(default="", repr=False)
+    autodiff: str = "flag"
 
     @property
     def layers(self) -> list[str]:
@@ -127,8 +130,12 @@ def parse(text: str, where: str) -> Rubric:
     if shown not in VISIBILITIES:
         raise BackcheckError(f"hidden_visibility = {shown!r}", where=where,
                              hint=f"valid: {', '.join(VISIBILITIES)}")
+    policy = defaults.get("autodiff", "flag")
+    if policy not in AUTODIFF:
+        raise BackcheckError(f"autodiff = {policy!r} in [default]", where=where,
+                             hint=f"valid: {', '.join(AUTODIFF)}")
     return Rubric(str(data.get("name", where)), rules, str(data.get("salt", "")),
-                  _dtypes(data.get("dtypes", list(DTYPES)), where), shown, text)
+                  _dtypes(data.get("dtypes", list(DTYPES)), where), shown, text, policy)
 
 
 def _known(table: Mapping[str, Any], valid: tuple[str, ...], section: str, where: str,
