@@ -103,6 +103,7 @@ def test_a_batch_of_20_stopped_after_5_s_exits_130_within_2_s_and_resumes(
     args = command(course, folder, out, "-j", jobs)
     child = start(args)
     time.sleep(5)
+    wait_for(lambda: published(out), 60, child)  # a loaded machine may need longer
     below = descendants(child.pid)
     sent = time.monotonic()
     child.send_signal(sig)
