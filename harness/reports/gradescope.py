@@ -54,7 +54,7 @@ def _summary(grade: Grade) -> str:
     view = grade.for_students()
     if view.withheld:
         lines = [f"backcheck: {pair(view.points, view.max_points)} points on the visible "
-                 f"checks. Hidden checks worth {amount(view.withheld)} more count "
+                 f"checks. Hidden checks worth another {amount(view.withheld)} count "
                  "too; their results are shown when released."]
     else:
         lines = [f"backcheck: {pair(grade.points, grade.max_points)} points."]

@@ -71,7 +71,7 @@ def _render(grade: Grade, arrays: Arrays | None, students: bool) -> str:
             f"<p>Score <b>{pair(grade.points, grade.max_points)}</b>{scope} "
             f"(rubric {esc(grade.rubric)}).</p>"]
     if grade.withheld:
-        body.append(f"<p>Hidden checks worth {amount(grade.withheld)} more count too; "
+        body.append(f"<p>Hidden checks worth another {amount(grade.withheld)} count too; "
                     "their results are shown when released.</p>")
     if grade.reason:
         body.append(f'<p class="fail">Not graded: {esc(grade.reason)}</p>')

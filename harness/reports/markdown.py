@@ -33,7 +33,7 @@ def render(grade: Grade, students: bool = False) -> str:
     lines = [f"## {mark} backcheck: {pair(grade.points, grade.max_points)} points{scope}",
              "", f"Submission {_code(grade.submission)}, rubric {_code(grade.rubric)}.", ""]
     if grade.withheld:
-        lines += [f"Hidden checks worth {amount(grade.withheld)} more count too; "
+        lines += [f"Hidden checks worth another {amount(grade.withheld)} count too; "
                   "their results are shown when released.", ""]
     if grade.reason:
         lines += [f"**Not graded:** {_escape(grade.reason)}", ""]

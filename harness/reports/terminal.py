@@ -118,7 +118,7 @@ def render_grade(grade: Grade, console: Console | None = None, students: bool = 
     console.print(f"[{color}]score {pair(grade.points, grade.max_points)}[/{color}]{scope} "
                   f"({grade.seconds:.1f} s)")
     if grade.withheld:
-        console.print(f"hidden checks worth {amount(grade.withheld)} more count too; "
+        console.print(f"hidden checks worth another {amount(grade.withheld)} count too; "
                       "their results are shown when released")
 
 

@@ -7,8 +7,10 @@ import io
 import json
 import xml.etree.ElementTree as ET
 
+import pytest
 from rich.console import Console
 
+from harness.points import pair
 from harness.reports import csv as gradebook
 from harness.reports import json as json_report
 from harness.reports import junit, markdown, terminal
@@ -84,3 +86,30 @@ def test_every_report_renders_a_submission_that_was_not_graded():
     assert "Not graded: timed out" in html.render(grade)
     row = list(csv.DictReader(io.StringIO(gradebook.render([json_report.grade_dict(grade)]))))
     assert row[0]["reason"] == "timed out after 120 s" and row[0]["score"] == "0"
+
+
+@pytest.mark.parametrize("report", ["terminal", "markdown", "html"])
+def test_student_reports_total_only_the_visible_checks(buggy, report):
+    from harness.reports import html
+
+    full, view = buggy.grade, buggy.grade.for_students()
+    if report == "terminal":
+        console = Console(record=True, width=200)
+        terminal.render_grade(full, console, students=True)
+        text = console.export_text()
+    else:
+        text = markdown.render(full, True) if report == "markdown" else html.render(full,
+                                                                                   students=True)
+    assert pair(view.points, view.max_points) in text and "(hidden)" not in text
+    assert pair(full.points, full.max_points) not in text and "14.14" not in text
+    assert "Sigmoid dx case 2" not in text  # a hidden failure
+
+
+def test_a_perfect_grade_reads_full_marks_in_green(graded_class):
+    console = Console(record=True, width=200, force_terminal=True, color_system="standard")
+    terminal.render_grade(graded_class["correct.py"].grade, console)
+    assert "score 19 / 19" in console.export_text(clear=False)
+    styled = console.export_text(styles=True)
+    assert "\x1b[32mscore" in styled and "\x1b[31mscore" not in styled
+    assert markdown.render(graded_class["correct.py"].grade).startswith(
+        "## ✅ backcheck: 19 / 19 points")
