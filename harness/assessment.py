@@ -3,8 +3,8 @@
 The step ``grade`` and ``batch`` share: the submission is read with the plan's adapter
 (``--adapter NAME:options`` or ``--adapter-file``) exactly as ``check`` reads it, run
 where the plan says, judged against the prepared expectations and weighed with the
-plan's rubric. A submission that cannot be loaded at all (missing, an empty folder, a
-corrupt notebook, a syntax error) is not graded: its grade says so and why.
+plan's rubric. A submission that cannot be read at all (missing, an empty folder, a
+corrupt notebook) is not graded: its grade says so and why.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def grade_one(path: str, plan: Plan, preparation: engine.Preparation,
     except BackcheckError as exc:
         return Graded(not_graded(name, plan, str(exc)))
     graded = grade(result, plan.rubric, name)
-    reason = _load_failure(recorder.execution)
+    reason = _unreadable(path, recorder.execution)
     if reason:
         return Graded(not_graded(name, plan, reason, graded))
     return Graded(graded, _arrays(graded, recorder.execution, preparation.expectations))
@@ -83,8 +83,14 @@ def _unrun(name: str, plan: Plan, reason: str) -> Result:
     return Result(name, "", checks)
 
 
-def _load_failure(execution: Execution | None) -> str:
-    """Why the submission did not load at all (every outcome a load error), or ``""``."""
+def _unreadable(path: str, execution: Execution | None) -> str:
+    """Why a notebook could not be read at all (every outcome a load error), or ``""``.
+
+    A file that is not a notebook is the student's problem, not a score of zero:
+    it is not graded, with the reason. (A Python file that fails to load is graded,
+    every check an error, as are programs that fail to build.)"""
+    if not str(path).lower().endswith(".ipynb"):
+        return ""
     errors = [o.error for o in (execution.outcomes.values() if execution else ())]
     if errors and all(e is not None and e.kind == "load" for e in errors):
         return errors[0].message

@@ -145,13 +145,17 @@ def require_target(path: str | None) -> None:
     """Fail in milliseconds, not after computing expected values, on a bad target.
 
     A target is a ``.py`` file, a notebook, a ``.zip``, a folder holding a Python file
-    or a notebook, or an importable module name.
+    or a notebook, a program (a folder with a ``backcheck.toml``, or that file), or an
+    importable module name.
     """
     from harness.loaders import SUFFIXES, is_module
+    from harness.loaders.program import is_program
 
     hint = "give a .py file, a notebook, a .zip, a directory or a module name"
     if not path:
         raise UsageError("no implementation given", hint=hint)
+    if is_program(path):
+        return
     if os.path.isdir(path):
         if not _has_code(path):
             raise BackcheckError("the folder has no Python file or notebook", where=path,

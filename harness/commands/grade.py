@@ -1,8 +1,8 @@
 """``backcheck grade SUBMISSION``: score one submission with a rubric and write its reports.
 
 Exit codes: 0 graded (whatever the score: use ``backcheck check`` to fail a CI step on any
-wrong gradient); 1 the submission could not be graded (it did not load: a corrupt
-notebook, a syntax error; its reports say why); 2 bad command line (an unknown layer,
+wrong gradient); 1 the submission could not be graded (a corrupt notebook; its
+reports say why); 2 bad command line (an unknown layer,
 ``--timeout 0``); 3 bad input (no such submission, an empty folder, a rubric error, an
 unwritable ``--out``); 4 backcheck cannot judge (an oracle is broken).
 """
