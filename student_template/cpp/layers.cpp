@@ -35,6 +35,21 @@ static Arrays tanh(const Case&) { throw NotImplemented("Tanh"); }
 // out = softmax of each row of x (N, C); subtract the row maximum first. Reply out, dx.
 static Arrays softmax(const Case&) { throw NotImplemented("Softmax"); }
 
+// out = x * Phi(x), Phi the exact Gaussian CDF 0.5 * (1 + erf(x / sqrt(2))). Reply out, dx.
+static Arrays gelu(const Case&) { throw NotImplemented("GELU"); }
+
+// out = x * sigmoid(x), elementwise. Reply out, dx.
+static Arrays silu(const Case&) { throw NotImplemented("SiLU"); }
+
+// out = x where x > 0, else alpha * (exp(x) - 1) (config alpha). Reply out, dx.
+static Arrays elu(const Case&) { throw NotImplemented("ELU"); }
+
+// out = log(1 + exp(x)), written so that large x cannot overflow. Reply out, dx.
+static Arrays softplus(const Case&) { throw NotImplemented("Softplus"); }
+
+// out = x; dx = dout. Reply out, dx.
+static Arrays identity(const Case&) { throw NotImplemented("Identity"); }
+
 // out = mean((x - target)^2) over every element, a scalar (ndim 0). Reply out, dx (times
 // dout).
 static Arrays mse_loss(const Case&) { throw NotImplemented("MSELoss"); }
@@ -47,6 +62,10 @@ static Arrays bce_loss(const Case&) { throw NotImplemented("BCELoss"); }
 // indices (N,). Reply out, dx.
 static Arrays cross_entropy(const Case&) { throw NotImplemented("CrossEntropy"); }
 
+// Multiclass hinge loss of scores x (N, C) against classes target (N,): mean over the batch
+// of sum over j != target of max(0, x_j - x_target + 1). Reply out, dx.
+static Arrays svm_loss(const Case&) { throw NotImplemented("SVMLoss"); }
+
 // Normalize each row of x (N, D) to mean 0, variance 1 (config eps), then * gamma (D,) +
 // beta (D,). Reply out, dx, dgamma, dbeta.
 static Arrays layer_norm(const Case&) { throw NotImplemented("LayerNorm"); }
@@ -54,6 +73,14 @@ static Arrays layer_norm(const Case&) { throw NotImplemented("LayerNorm"); }
 // Normalize each column of x (N, D) over the batch (training mode, config eps), then *
 // gamma + beta. Reply out, dx, dgamma, dbeta.
 static Arrays batch_norm(const Case&) { throw NotImplemented("BatchNorm"); }
+
+// BatchNorm over (N, H, W) for each channel of x (N, C, H, W) (config eps), then * gamma
+// (C,) + beta (C,). Reply out, dx, dgamma, dbeta.
+static Arrays spatial_batch_norm(const Case&) { throw NotImplemented("SpatialBatchNorm"); }
+
+// Normalize each sample's G groups of channels of x (N, C, H, W) over (C/G, H, W) (config
+// G, eps), then * gamma (C,) + beta (C,). Reply out, dx, dgamma, dbeta.
+static Arrays group_norm(const Case&) { throw NotImplemented("GroupNorm"); }
 
 // Cross-correlation of x (N, C, L) with W (F, C, K) plus b (F,); config stride, padding.
 // Reply out (N, F, L_out), dx, dW, db.
@@ -98,11 +125,19 @@ static const std::map<std::string, Arrays (*)(const Case&)> LAYERS = {
     {"Sigmoid", sigmoid},
     {"Tanh", tanh},
     {"Softmax", softmax},
+    {"GELU", gelu},
+    {"SiLU", silu},
+    {"ELU", elu},
+    {"Softplus", softplus},
+    {"Identity", identity},
     {"MSELoss", mse_loss},
     {"BCELoss", bce_loss},
     {"CrossEntropy", cross_entropy},
+    {"SVMLoss", svm_loss},
     {"LayerNorm", layer_norm},
     {"BatchNorm", batch_norm},
+    {"SpatialBatchNorm", spatial_batch_norm},
+    {"GroupNorm", group_norm},
     {"Conv1d", conv1d},
     {"Conv2d", conv2d},
     {"MaxPool2d", max_pool2d},

@@ -49,6 +49,32 @@ const LAYERS = {
     throw notImplemented("Softmax");
   },
 
+  // out = x * Phi(x), Phi the exact Gaussian CDF 0.5 * (1 + erf(x / sqrt(2))). Reply out,
+  // dx.
+  GELU(a) {
+    throw notImplemented("GELU");
+  },
+
+  // out = x * sigmoid(x), elementwise. Reply out, dx.
+  SiLU(a) {
+    throw notImplemented("SiLU");
+  },
+
+  // out = x where x > 0, else alpha * (exp(x) - 1) (config alpha). Reply out, dx.
+  ELU(a) {
+    throw notImplemented("ELU");
+  },
+
+  // out = log(1 + exp(x)), written so that large x cannot overflow. Reply out, dx.
+  Softplus(a) {
+    throw notImplemented("Softplus");
+  },
+
+  // out = x; dx = dout. Reply out, dx.
+  Identity(a) {
+    throw notImplemented("Identity");
+  },
+
   // out = mean((x - target)^2) over every element, a scalar (ndim 0). Reply out, dx (times
   // dout).
   MSELoss(a) {
@@ -67,6 +93,12 @@ const LAYERS = {
     throw notImplemented("CrossEntropy");
   },
 
+  // Multiclass hinge loss of scores x (N, C) against classes target (N,): mean over the
+  // batch of sum over j != target of max(0, x_j - x_target + 1). Reply out, dx.
+  SVMLoss(a) {
+    throw notImplemented("SVMLoss");
+  },
+
   // Normalize each row of x (N, D) to mean 0, variance 1 (config eps), then * gamma (D,) +
   // beta (D,). Reply out, dx, dgamma, dbeta.
   LayerNorm(a) {
@@ -77,6 +109,18 @@ const LAYERS = {
   // gamma + beta. Reply out, dx, dgamma, dbeta.
   BatchNorm(a) {
     throw notImplemented("BatchNorm");
+  },
+
+  // BatchNorm over (N, H, W) for each channel of x (N, C, H, W) (config eps), then * gamma
+  // (C,) + beta (C,). Reply out, dx, dgamma, dbeta.
+  SpatialBatchNorm(a) {
+    throw notImplemented("SpatialBatchNorm");
+  },
+
+  // Normalize each sample's G groups of channels of x (N, C, H, W) over (C/G, H, W) (config
+  // G, eps), then * gamma (C,) + beta (C,). Reply out, dx, dgamma, dbeta.
+  GroupNorm(a) {
+    throw notImplemented("GroupNorm");
   },
 
   // Cross-correlation of x (N, C, L) with W (F, C, K) plus b (F,); config stride, padding.

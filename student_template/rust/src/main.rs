@@ -50,6 +50,32 @@ fn softmax(_case: &Case) -> Reply {
     Err(Failure::not_implemented("Softmax"))
 }
 
+/// out = x * Phi(x), Phi the exact Gaussian CDF 0.5 * (1 + erf(x / sqrt(2))). Reply out,
+/// dx.
+fn gelu(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("GELU"))
+}
+
+/// out = x * sigmoid(x), elementwise. Reply out, dx.
+fn silu(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("SiLU"))
+}
+
+/// out = x where x > 0, else alpha * (exp(x) - 1) (config alpha). Reply out, dx.
+fn elu(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("ELU"))
+}
+
+/// out = log(1 + exp(x)), written so that large x cannot overflow. Reply out, dx.
+fn softplus(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("Softplus"))
+}
+
+/// out = x; dx = dout. Reply out, dx.
+fn identity(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("Identity"))
+}
+
 /// out = mean((x - target)^2) over every element, a scalar (ndim 0). Reply out, dx (times
 /// dout).
 fn mse_loss(_case: &Case) -> Reply {
@@ -68,6 +94,12 @@ fn cross_entropy(_case: &Case) -> Reply {
     Err(Failure::not_implemented("CrossEntropy"))
 }
 
+/// Multiclass hinge loss of scores x (N, C) against classes target (N,): mean over the
+/// batch of sum over j != target of max(0, x_j - x_target + 1). Reply out, dx.
+fn svm_loss(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("SVMLoss"))
+}
+
 /// Normalize each row of x (N, D) to mean 0, variance 1 (config eps), then * gamma (D,) +
 /// beta (D,). Reply out, dx, dgamma, dbeta.
 fn layer_norm(_case: &Case) -> Reply {
@@ -78,6 +110,18 @@ fn layer_norm(_case: &Case) -> Reply {
 /// gamma + beta. Reply out, dx, dgamma, dbeta.
 fn batch_norm(_case: &Case) -> Reply {
     Err(Failure::not_implemented("BatchNorm"))
+}
+
+/// BatchNorm over (N, H, W) for each channel of x (N, C, H, W) (config eps), then * gamma
+/// (C,) + beta (C,). Reply out, dx, dgamma, dbeta.
+fn spatial_batch_norm(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("SpatialBatchNorm"))
+}
+
+/// Normalize each sample's G groups of channels of x (N, C, H, W) over (C/G, H, W) (config
+/// G, eps), then * gamma (C,) + beta (C,). Reply out, dx, dgamma, dbeta.
+fn group_norm(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("GroupNorm"))
 }
 
 /// Cross-correlation of x (N, C, L) with W (F, C, K) plus b (F,); config stride, padding.
@@ -141,11 +185,19 @@ const LAYERS: &[(&str, fn(&Case) -> Reply)] = &[
     ("Sigmoid", sigmoid),
     ("Tanh", tanh),
     ("Softmax", softmax),
+    ("GELU", gelu),
+    ("SiLU", silu),
+    ("ELU", elu),
+    ("Softplus", softplus),
+    ("Identity", identity),
     ("MSELoss", mse_loss),
     ("BCELoss", bce_loss),
     ("CrossEntropy", cross_entropy),
+    ("SVMLoss", svm_loss),
     ("LayerNorm", layer_norm),
     ("BatchNorm", batch_norm),
+    ("SpatialBatchNorm", spatial_batch_norm),
+    ("GroupNorm", group_norm),
     ("Conv1d", conv1d),
     ("Conv2d", conv2d),
     ("MaxPool2d", max_pool2d),
