@@ -40,7 +40,7 @@ REPLY_TIMEOUT = 10.0
 BUILD_LOG_BYTES = 64_000
 FIRST_ERROR = re.compile(r"(^|\W)(error|Error|ERROR)(\W|$)")
 LOCATION = re.compile(r"^\s*-->\s")
-TOOLCHAIN_ENV = {"CARGO_NET_OFFLINE": "true", "CARGO_TERM_COLOR": "never",
+TOOLCHAIN_ENV = {"CARGO_NET_OFFLINE": "true", "CARGO_TERM_COLOR": "never", "CARGO_BUILD_JOBS": "1",
                  "CARGO_TERM_PROGRESS_WHEN": "never"}
 
 
