@@ -132,9 +132,13 @@ def build(manifest: Manifest, workdir: str, env: dict[str, str]) -> tuple[str, f
     started = time.monotonic()
     log_path = os.path.join(os.path.dirname(workdir), "build.log")
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(["/bin/sh", "-c", manifest.build], cwd=workdir, env=env,
-                                   stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                   start_new_session=True)
+        try:
+            process = subprocess.Popen(["/bin/sh", "-c", manifest.build], cwd=workdir,
+                                       env=env, stdin=subprocess.DEVNULL, stdout=log,
+                                       stderr=log, start_new_session=True)
+        except OSError as exc:
+            return (f"the build could not start: {exc.strerror or exc} (at the process "
+                    "limit?)", time.monotonic() - started)
         try:
             code = process.wait(manifest.build_timeout)
         except subprocess.TimeoutExpired:
