@@ -30,6 +30,7 @@ from harness.sandbox.child import Request
 from harness.sandbox.codec import MAX_TEXT, unpack_outcome
 from harness.sandbox.limits import Limits
 from harness.specs import CATALOG
+from harness.specs.plugins import from_file
 from harness.target import Target
 
 HIDDEN_PACKAGES = ("reference",)
@@ -140,7 +141,8 @@ class Supervisor:
         return Execution(outcomes, self.adapter, self._notes())
 
     def _request(self) -> Request:
-        jobs = [(spec.name if CATALOG.get(spec.name) is spec else spec, case)
+        jobs = [(spec.name if CATALOG.get(spec.name) is spec and not from_file(spec) else spec,
+                 case)
                 for spec, case in self.pending]
         return Request(self.staged, jobs, self.limits, self.hidden, self.workdir, self.cpu)
 
