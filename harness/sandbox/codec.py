@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from harness.adapters import probes
 from harness.outcome import Outcome, RunError
 from harness.sandbox.wire import NUMERIC_KINDS, WireError
 from harness.spec import Spec
@@ -96,8 +97,8 @@ def unpack_outcome(header: dict[str, Any], arrays: list[np.ndarray], spec: Spec)
         "problems": {k: unpack_error(e) for k, e in problems.items()
                      if k in spec.wrt and e is not None},
     }
-    observations = unpack(header.get("observations"), arrays)
-    if "observations" in _OUTCOME_FIELDS and isinstance(observations, dict):
+    observations = probes.well_formed(unpack(header.get("observations"), arrays))
+    if "observations" in _OUTCOME_FIELDS:
         fields["observations"] = observations
     return Outcome(**fields)
 
