@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from harness.grading import Grade
+from harness.judging import tally
 from harness.result import FAIL, HARNESS_ERROR, MISSING, PASS, SKIP, Check, Result
 
 STYLE = {PASS: "green", FAIL: "red", "error": "red", MISSING: "yellow", SKIP: "dim",
@@ -55,11 +56,7 @@ def _table(result: Result) -> Table:
 def _cell(checks: list[Check]) -> str:
     if not checks:
         return ""
-    verdicts = [c.verdict for c in checks]
-    worst = next((v for v in (FAIL, "error", HARNESS_ERROR, MISSING, SKIP) if v in verdicts),
-                 PASS)
-    ok = verdicts.count(PASS)
-    label = {PASS: "pass"}.get(worst, f"{worst} {ok}/{len(checks)}")
+    worst, label = tally(c.verdict for c in checks)
     return f"[{STYLE[worst]}]{label}[/{STYLE[worst]}]"
 
 
