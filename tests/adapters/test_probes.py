@@ -8,12 +8,13 @@ real CS231n solutions do; the column-major network computes ``A2 - Y`` inside ``
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from harness import engine, grading, isolation, judging, specs
+from harness import cli, engine, grading, isolation, judging, specs
 from harness import rubric as rubrics
 from harness.adapters import calls, probes
 from harness.outcome import Outcome
@@ -121,3 +122,28 @@ def test_a_change_reported_equal_to_the_case_is_no_violation():
     other = {probes.CHANGED_BY_BACKWARD: {"dout": np.zeros_like(case.upstream)}}
     found = judging.broken_contract(spec, case, "dx", Outcome(None, observations=other))
     assert found is not None and found.kind == "mutated-input"
+
+
+def _cli_grade(path: Path, layer: str, folder: Path) -> dict:
+    """``backcheck grade`` (sandboxed, the default) on ``path``: its grade.json."""
+    code = cli.main(["grade", str(path), "--layers", layer, "--oracles", "fd", "--dtype",
+                     "float64", "--isolation", "process", "--timeout", "10", "--memory-mb",
+                     "1024", "--format", "json", "--out", str(folder)])
+    report = json.loads((folder / "grade.json").read_text())
+    report["code"] = code
+    return report
+
+
+@needs_fork
+@pytest.mark.slow
+@pytest.mark.parametrize("style", [s for s in STYLES if STYLES[s][1] is None])
+def test_backcheck_grade_charges_the_mutation_like_check(style, tmp_path, capsys):
+    layer, _ = STYLES[style]
+    correct = _cli_grade(CONTRACT / f"{style}_correct.py", layer, tmp_path / "correct")
+    mutating = _cli_grade(CONTRACT / f"{style}_mutating.py", layer, tmp_path / "mutating")
+    assert correct["score"] == correct["max_score"] and correct["code"] == 0
+    tests = [t for graded in mutating["layers"] for t in graded["tests"]]
+    short = {t["quantity"] for t in tests if t["score"] < t["max_score"]}
+    assert short == {f"d{specs.CATALOG[layer].wrt[0]}"}
+    assert all(i["hint"].startswith("backward modified") for t in tests
+               if t["quantity"] in short for i in t["items"])
