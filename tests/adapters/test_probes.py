@@ -147,3 +147,23 @@ def test_backcheck_grade_charges_the_mutation_like_check(style, tmp_path, capsys
     assert short == {f"d{specs.CATALOG[layer].wrt[0]}"}
     assert all(i["hint"].startswith("backward modified") for t in tests
                if t["quantity"] in short for i in t["items"])
+
+
+@pytest.mark.slow
+def test_a_torch_tensor_changed_in_place_is_charged_like_an_array():
+    pytest.importorskip("torch")
+    result = engine.check(Target(str(CONTRACT / "classes_torch_mutating.py")),
+                          specs.select(["ReLU"]), ["float64"], ["fd"])
+    assert result.adapter == "classes"
+    assert charged(result) == charged(check("native", "mutating"))
+
+
+def test_a_stale_cache_is_found_through_a_layout_conversion():
+    """The classes adapter hands Dense a (out, in) weight; the decoy forward still reaches
+    the object the runner builds."""
+    result = engine.check(Target(str(CONTRACT / "classes_stale.py")),
+                          specs.select(["Linear"]), ["float64"], ["fd"])
+    assert result.adapter == "classes"
+    stale = {(c.quantity, c.case) for c in result.checks if c.hint.startswith(
+        "backward used a stale cache")}
+    assert ("dW", 0) in stale and {case for _, case in stale} == {0}
