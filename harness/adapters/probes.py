@@ -68,12 +68,14 @@ def observe(runner: Runner, spec: Spec, case: Case) -> Outcome:
     """``runner(case)`` with the raw observations of every probe attached.
 
     The stale-cache probe (two more runs) runs on the first case of each layer and
-    dtype only; a probe that fails says nothing (it never fails a check by itself).
+    dtype only; a probe that fails says nothing (it never fails a check by itself). A
+    runner that calls no Python code through ``calls`` (another program, over a pipe)
+    is not run again: there is nothing to watch.
     """
     with calls.recording(case) as rec:
         outcome = runner(case)
     seen = changes(rec)
-    if outcome.error is None and not outcome.problems:
+    if outcome.error is None and not outcome.problems and rec.calls:
         seen.update(_probes(runner, spec, case))
     return replace(outcome, observations=seen)
 

@@ -50,13 +50,15 @@ def labels(rng: np.random.Generator, count: int, classes: int) -> np.ndarray:
     return rng.integers(0, classes, size=count).astype(np.int64)
 
 
-def spread(rng: np.random.Generator, *shape: int, axis: int, min_std: float = 0.5) -> np.ndarray:
+def spread(rng: np.random.Generator, *shape: int, axis: int | tuple[int, ...],
+           min_std: float = 0.5) -> np.ndarray:
     """Gaussian values (scale 1.5, shifted) whose std along ``axis`` is at least ``min_std``.
 
     Normalization divides by that std: a nearly constant slice would make the gradient
     huge and finite differences inaccurate, so such draws are redrawn.
     """
-    if shape[axis] < 2:
+    along = int(np.prod([shape[a] for a in np.atleast_1d(axis)]))
+    if along < 2:
         raise ValueError(f"a spread along axis {axis} needs two values there, not {shape}")
     for _ in range(MAX_REDRAWS):
         values = normal(rng, *shape, scale=1.5) + rng.uniform(-1.0, 1.0)
