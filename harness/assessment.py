@@ -110,7 +110,7 @@ def _arrays(graded: Grade, execution: Execution | None,
         item = next((i for i in test.failures if i.check and i.check.comparison), None)
         if item is None or execution is None:
             continue
-        case_id = f"{test.layer}-case{item.case}-{item.dtype}"
+        case_id = item.check.case_id
         want = expectations.get(item.check.oracle, case_id)
         outcome = execution.outcomes.get(case_id)
         got = outcome.value(test.quantity) if outcome is not None else None

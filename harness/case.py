@@ -39,7 +39,14 @@ class Case:
     @property
     def id(self) -> str:
         """A short stable name such as ``Linear-case2-float32``."""
-        return f"{self.layer}-case{self.index}-{self.dtype}"
+        return Case.identify(self.layer, self.index, self.dtype)
+
+    @staticmethod
+    def identify(layer: str, index: int, *qualifiers: str) -> str:
+        """The one spelling of a case's name, with what is checked on it appended:
+        ``identify("Linear", 2, "dW", "torch")`` is ``Linear-case2-dW-torch`` (empty
+        qualifiers are left out). Every report and the pytest plugin name cases so."""
+        return "-".join((layer, f"case{index}", *(q for q in qualifiers if q)))
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Inputs and parameters in one mapping, by name."""

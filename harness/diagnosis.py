@@ -6,12 +6,10 @@ is better than a wrong hint. A hypothesis is accepted only when the student's ar
 matches the mistaken value closely (``FIT``), far closer than it matches the expected.
 
 Some mistakes cannot be seen in one forward/backward: an input mutated in place, a
-stale cache, the derivative at exactly 0. For those an adapter records
-``Outcome.observations`` by running small probes (``decoy_inputs``, ``zero_inputs``)
-and ``violation`` reads them; a mutation or a stale cache fails the check even when
-the values of the normal run were right, because the layer breaks inside a real network.
-The slope at exactly 0 is only advice (``ADVISORY``): any value in [0, 1] is a valid
-subgradient there, and a correct implementation must never lose points.
+stale cache, the derivative at exactly 0. The probes of ``harness.adapters.probes``
+record raw observations for those, and ``violation`` names what they show, recomputed
+from the case. This module only names mistakes: what a finding costs (a failure, or
+advice) is decided in ``harness.judging``.
 """
 
 from __future__ import annotations
@@ -23,8 +21,18 @@ from typing import Any
 
 import numpy as np
 
+from harness.adapters.calls import changed
+from harness.adapters.probes import (
+    AT_ZERO,
+    CHANGED_BY_BACKWARD,
+    CHANGED_BY_FORWARD,
+    FIRST_ONLY,
+    KINKED,
+    SECOND_FORWARD,
+    UPSTREAM,
+    zero_inputs,
+)
 from harness.case import Case
-from harness.result import FAIL, PASS, Check
 from harness.spec import Spec
 
 FIT_RTOL = 2e-3
@@ -33,7 +41,6 @@ FIT_ATOL = 1e-3
 largest element): loose enough for float32, far tighter than any two hypotheses differ."""
 
 ACTIVATIONS = ("ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax")
-KINKED = ("ReLU", "LeakyReLU")
 
 KINDS = (
     "non-finite", "all-zeros", "broadcast-shape", "bias-not-reduced", "bias-wrong-axis",
@@ -43,9 +50,6 @@ KINDS = (
 )
 """Every mistake the generic rules can name; ``Diagnosis.kind`` is one of these or the
 kind of a layer's model in ``reference/mistakes/``."""
-
-ADVISORY = ("relu-at-zero",)
-"""Kinds reported as a hint on a passing check, never as a failure."""
 
 
 @dataclass(frozen=True)
@@ -125,26 +129,6 @@ def find(spec: Spec, case: Case, quantity: str, actual: object,
         if found is not None:
             return found
     return None
-
-
-def annotate(spec: Spec, case: Case, quantity: str, outcome, row: list[Check],
-             expectations) -> list[Check]:
-    """One quantity's checks with hints: a diagnosis where they failed; where they passed
-    but the observations show a broken contract (mutation, stale cache), a failure."""
-    failed = next((c for c in row if c.verdict == FAIL), None)
-    observations = getattr(outcome, "observations", {}) or {}
-    if failed is not None:
-        expected = expectations.get(failed.oracle, case.id).value(quantity)
-        hint = diagnose(spec, case, quantity, outcome.value(quantity), expected, observations)
-        return [replace(c, hint=hint) if c.verdict == FAIL else c for c in row]
-    seen = {**observations, "single": outcome.grads}
-    broken = violation(spec, case, quantity, seen) if observations else None
-    if broken is None:
-        return row
-    if broken.kind in ADVISORY:
-        return [replace(c, hint=f"advice, not charged: {broken}") for c in row]
-    return [replace(c, verdict=FAIL, hint=str(broken)) if c.verdict == PASS else c
-            for c in row]
 
 
 # --- evidence helpers -------------------------------------------------------------
@@ -484,23 +468,6 @@ RULES: tuple[Rule, ...] = (
 # --- probes and the contract violations they reveal ------------------------------------
 
 
-def decoy_inputs(spec: Spec, case: Case) -> dict[str, np.ndarray]:
-    """Other forward inputs of the same shape (each floating input reversed), for a
-    stale-cache probe: forward(decoy), forward(case), backward must use the second."""
-    return {k: np.ascontiguousarray(np.flip(v)) if v.dtype.kind == "f" else v
-            for k, v in case.inputs.items()}
-
-
-def zero_inputs(spec: Spec, case: Case) -> dict[str, np.ndarray] | None:
-    """For ReLU-like layers, the case's inputs with every other element set exactly to 0,
-    to see the derivative at the kink; ``None`` for other layers."""
-    if spec.name not in KINKED:
-        return None
-    x = case.inputs["x"].copy()
-    x.reshape(-1)[::2] = 0
-    return {**case.inputs, "x": x}
-
-
 def violation(spec: Spec, case: Case, quantity: str,
               observations: Mapping[str, Any]) -> Diagnosis | None:
     """A broken contract seen by the probes that concerns ``quantity``, or ``None``."""
@@ -512,29 +479,55 @@ def violation(spec: Spec, case: Case, quantity: str,
 
 
 def _mutated(spec: Spec, case: Case, quantity: str, seen: Mapping[str, Any]) -> Diagnosis | None:
-    first_grad = f"d{spec.wrt[0]}" if spec.wrt else "out"
-    for name, change in (seen.get("mutated") or {}).items():
-        owner = "out" if change["phase"] == "forward" else first_grad
-        if owner != quantity:
+    """An input (or ``dout``) the code changed in place: charged to ``out`` when the
+    forward changed it, else to the first gradient."""
+    forward = seen.get(CHANGED_BY_FORWARD) or {}
+    backward = {k: v for k, v in (seen.get(CHANGED_BY_BACKWARD) or {}).items()
+                if k not in forward}
+    owner = {"forward": "out", "backward": f"d{spec.wrt[0]}" if spec.wrt else "out"}
+    for phase, changes in (("forward", forward), ("backward", backward)):
+        if owner[phase] != quantity:
             continue
-        index = tuple(change["index"])
-        return Diagnosis("mutated-input", f"{change['phase']} modified {name} in place",
-                         f"{name} unchanged (the caller still needs it)",
-                         f"{change['count']} / {change['total']} elements of {name} changed "
-                         "(use a copy, or a non in-place operation)", index,
-                         change["before"], change["after"],
-                         float(relative_error(np.array(change["after"]),
-                                              np.array(change["before"]))))
+        for name, after in changes.items():
+            found = _change(phase, name, _original(case, name), after)
+            if found is not None:
+                return found
     return None
+
+
+def _original(case: Case, name: str) -> np.ndarray | None:
+    return case.upstream if name == UPSTREAM else case.inputs.get(name)
+
+
+def _change(phase: str, name: str, before: np.ndarray | None,
+            after: Any) -> Diagnosis | None:
+    """The worst element where ``after`` differs from the case's ``before``, if any."""
+    if before is None or not isinstance(after, np.ndarray) or after.shape != before.shape:
+        return None
+    differs = changed(before, after)
+    if not differs.any():
+        return None
+    with np.errstate(invalid="ignore"):
+        gap = np.abs(after.astype(np.float64) - before.astype(np.float64))
+    index = np.unravel_index(int(np.argmax(np.where(differs, np.nan_to_num(gap, nan=np.inf),
+                                                    -1.0))), after.shape)
+    was, now = float(before[index]), float(after[index])
+    return Diagnosis("mutated-input", f"{phase} modified {name} in place",
+                     f"{name} unchanged (the caller still needs it)",
+                     f"{int(differs.sum())} / {after.size} elements of {name} changed "
+                     "(use a copy, or a non in-place operation)",
+                     tuple(int(i) for i in index), was, now,
+                     float(relative_error(np.array(now), np.array(was))))
 
 
 def _stale(spec: Spec, case: Case, quantity: str, seen: Mapping[str, Any]) -> Diagnosis | None:
     name = quantity[1:]
-    twice, first = seen.get("second_forward") or {}, seen.get("first_only") or {}
+    twice, first = seen.get(SECOND_FORWARD) or {}, seen.get(FIRST_ONLY) or {}
     normal = seen.get("single") or {}
-    if quantity == "out" or name not in twice or name not in first or name not in normal:
+    values = [v.get(name) for v in (twice, first, normal)]
+    if quantity == "out" or not all(_numeric(v) for v in values):
         return None
-    after, decoy, right = (np.asarray(v[name], np.float64) for v in (twice, first, normal))
+    after, decoy, right = (np.asarray(v, np.float64) for v in values)
     if not fits(after, decoy) or fits(after, right) or fits(decoy, right):
         return None
     return worst("stale-cache", f"backward used a stale cache for {quantity}",
@@ -543,10 +536,14 @@ def _stale(spec: Spec, case: Case, quantity: str, seen: Mapping[str, Any]) -> Di
                  "them on every call)", after, right)
 
 
+def _numeric(value: Any) -> bool:
+    return isinstance(value, np.ndarray) and value.dtype.kind in "biuf"
+
+
 def _at_zero(spec: Spec, case: Case, quantity: str, seen: Mapping[str, Any]) -> Diagnosis | None:
     probe = zero_inputs(spec, case)
-    got = (seen.get("at_zero") or {}).get("x")
-    if quantity != "dx" or probe is None or got is None:
+    got = (seen.get(AT_ZERO) or {}).get("x")
+    if quantity != "dx" or probe is None or not _numeric(got):
         return None
     got = np.asarray(got, np.float64)
     up = np.asarray(case.upstream, np.float64)

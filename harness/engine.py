@@ -1,4 +1,5 @@
-"""The check pipeline: cases -> expectations -> execution -> comparison -> diagnosis.
+"""The check pipeline: cases -> expectations -> execution -> judging (comparison and
+diagnosis).
 
 ``check`` is the one entry point the CLI, the grader and the pytest plugin share.
 """
@@ -11,16 +12,12 @@ from dataclasses import dataclass
 
 from harness import autodiff, cache
 from harness import oracles as oracle_registry
-from harness.case import Case
-from harness.comparison import compare
-from harness.diagnosis import annotate
 from harness.execution import Execution, Job, execute
 from harness.expectations import Expectations, expect
-from harness.outcome import Outcome
-from harness.result import ERROR, FAIL, HARNESS_ERROR, MISSING, PASS, SKIP, Check, Result
+from harness.judging import judge
+from harness.result import Result
 from harness.spec import Spec
 from harness.target import Target
-from harness.tolerance import for_dtype
 
 Executor = Callable[[Target, list[Job]], Execution]
 
@@ -74,37 +71,3 @@ def check(target: Target, specs: Sequence[Spec], dtypes: Sequence[str],
           expectations: Expectations | None = None) -> Result:
     """Check every layer of ``target`` against every available oracle."""
     return run(target, prepare(specs, dtypes, oracle_names, salt, expectations), executor)
-
-
-def judge(spec: Spec, case: Case, outcome: Outcome, oracles: list[str],
-          skipped: dict[str, str], expectations: Expectations) -> list[Check]:
-    """Every check of one case: each quantity against each oracle (and the skips)."""
-    checks = []
-    for quantity in spec.quantities:
-        row = [_judge_one(spec, case, outcome, quantity, o, expectations) for o in oracles]
-        checks += annotate(spec, case, quantity, outcome, row, expectations)
-        checks += [_make(case, quantity, name, SKIP, reason) for name, reason in skipped.items()]
-    return checks
-
-
-def _judge_one(spec, case, outcome, quantity, oracle, expectations) -> Check:
-    expected = expectations.get(oracle, case.id)
-    if expected is None:
-        reason = expectations.unsupported.get((oracle, spec.name), "no expected value")
-        return _make(case, quantity, oracle, SKIP, reason)
-    if case.id in expectations.disagreements:
-        return _make(case, quantity, oracle, HARNESS_ERROR, expectations.disagreements[case.id])
-    if outcome.error is not None:
-        verdict = MISSING if outcome.error.kind == "not-implemented" else ERROR
-        return _make(case, quantity, oracle, verdict, str(outcome.error))
-    name = quantity[1:]
-    if quantity != "out" and name in outcome.problems:
-        return _make(case, quantity, oracle, ERROR, str(outcome.problems[name]))
-    result = compare(outcome.value(quantity), expected.value(quantity), for_dtype(case.dtype))
-    return _make(case, quantity, oracle, PASS if result.passed else FAIL, comparison=result)
-
-
-def _make(case: Case, quantity: str, oracle: str, verdict: str, message: str = "",
-          comparison=None) -> Check:
-    return Check(case.layer, case.index, case.dtype, quantity, oracle, verdict,
-                 comparison=comparison, message=message, shapes=case.shapes(), seed=case.seed)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from harness import adapters, loaders
+from harness.adapters import probes
 from harness.case import Case
 from harness.outcome import Outcome, RunError
 from harness.spec import Spec
@@ -31,7 +32,8 @@ class Execution:
 
 
 def execute(target: Target, jobs: list[Job], progress: Progress | None = None) -> Execution:
-    """Load ``target``, adapt it, and run every job; failures become outcomes.
+    """Load ``target``, adapt it, and run every job with the contract probes of
+    ``harness.adapters.probes`` (whatever the adapter); failures become outcomes.
 
     ``progress`` lets the sandbox's child stream results as they come, so a crash or
     a timeout loses only the layer that was running.
@@ -54,7 +56,8 @@ def execute(target: Target, jobs: list[Job], progress: Progress | None = None) -
         if spec.name not in runners:
             runners[spec.name] = adapter.runner(submission.namespace, spec)
         runner = runners[spec.name]
-        outcomes[case.id] = runner(case) if runner else _undefined(spec, submission.name)
+        outcomes[case.id] = (probes.observe(runner, spec, case) if runner
+                             else _undefined(spec, submission.name))
         report(case.id, outcomes[case.id])
     return Execution(outcomes, adapter.name, notes)
 

@@ -1,11 +1,12 @@
 """Grades: a ``Result`` weighed by a ``Rubric``, as plain data every report renders.
 
 The unit of credit is an *item*: one quantity of one layer on one case in one dtype,
-judged by every oracle. An item is charged when any oracle says ``fail``, ``error`` or
-``missing``. A ``harness-error`` (the oracles disagree) or an item no oracle could judge
-is never charged to the student: the points are awarded and the item is flagged for
-the instructor. Items are grouped into *tests* (a layer's quantity, split into its
-visible and hidden parts), which is what Gradescope, JUnit and the gradebook list.
+judged by every oracle. Its verdict is the worst its oracles gave (``judging.SEVERITY``);
+it is charged when that is ``fail``, ``error`` or ``missing``. A ``harness-error`` (the
+oracles disagree) or an item no oracle could judge is never charged to the student:
+the points are awarded and the item is flagged for the instructor. Items are grouped
+into *tests* (a layer's quantity, split into its visible and hidden parts), which is
+what Gradescope, JUnit and the gradebook list.
 
 Points are exact (``harness.points``): shares of a quantity are fractions and totals are
 their exact sums, so a perfect submission scores exactly the maximum. A test's score
@@ -19,14 +20,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from harness import autodiff
+from harness import autodiff, judging
+from harness.judging import CHARGED, tally
 from harness.points import Points, total
-from harness.result import ERROR, FAIL, HARNESS_ERROR, MISSING, PASS, SKIP, Check, Result
+from harness.result import ERROR, HARNESS_ERROR, MISSING, PASS, SKIP, Check, Result
 from harness.rubric import LayerRule, Rubric
-
-CHARGED = (FAIL, ERROR, MISSING)
-ORDER = (FAIL, ERROR, MISSING, HARNESS_ERROR, SKIP, PASS)
-"""An item's verdict is the first of these that any of its oracles gave."""
 
 GRADED = "graded"
 CRASHED = "crashed"
@@ -79,13 +77,9 @@ class Test:
     @property
     def status(self) -> tuple[str, str]:
         """(worst verdict, short label): ``("pass", "pass")``, ``("fail", "6 / 8 wrong")``,
-        ``("missing", "6 / 6 missing")``; the same words in every report."""
-        verdicts = [item.verdict for item in self.failures]
-        if not verdicts:
-            return PASS, "pass"
-        worst = next((v for v in (FAIL, ERROR, MISSING) if v in verdicts), verdicts[0])
-        label = {FAIL: "wrong"}.get(worst, worst)
-        return worst, f"{len(verdicts)} / {len(self.items)} {label}"
+        ``("missing", "6 / 6 missing")``; the same words in every report (``tally``),
+        an item not charged counting as a pass."""
+        return tally(PASS if item.passed else item.verdict for item in self.items)
 
 
 @dataclass(frozen=True)
@@ -210,8 +204,7 @@ def _tests(rule: LayerRule, quantity: str, points: Points, items: list[Item]) ->
 
 
 def _item(case: int, dtype: str, checks: list[Check]) -> Item:
-    verdicts = [c.verdict for c in checks]
-    verdict = next(v for v in ORDER if v in verdicts)
+    verdict = judging.worst(c.verdict for c in checks)
     same = [c for c in checks if c.verdict == verdict]
     worst = max(same, key=_error) if verdict == PASS else same[0]
     if verdict in CHARGED:

@@ -32,12 +32,10 @@ class Outcome:
     ``error`` is set when the whole case failed (forward raised, layer missing);
     ``problems`` maps a gradient name to what was wrong with just that value (``None``
     returned, a list, a wrong dtype) while the other quantities are still compared.
-    ``observations`` is what an adapter saw beyond the values, for the diagnosis (see
-    ``harness.diagnosis``): ``"mutated"`` (an input or the upstream gradient changed in
-    place), ``"second_forward"`` and ``"first_only"`` (gradients after forward on other
-    inputs then on the case's, and after the other inputs alone: a stale cache),
-    ``"at_zero"`` (gradients with some inputs exactly 0). Plain dicts of arrays and
-    numbers; optional; the comparison ignores them.
+    ``observations`` is what the contract probes saw beyond the values, under the names
+    of ``harness.adapters.probes`` (arrays changed in place, gradients after a second
+    forward, at exactly 0): raw arrays only, judged by ``harness.judging``; the
+    comparison ignores them.
     """
 
     output: np.ndarray | None
@@ -45,6 +43,12 @@ class Outcome:
     error: RunError | None = None
     problems: dict[str, RunError] = field(default_factory=dict)
     observations: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def forward_only(cls, output: Any, wrt: tuple[str, ...], error: RunError) -> Outcome:
+        """The forward's output, judged on its own, while every gradient carries the
+        backward's failure (an unfinished backward loses only the gradients' points)."""
+        return cls(output=output, problems=dict.fromkeys(wrt, error))
 
     def value(self, quantity: str) -> np.ndarray | None:
         """The array for a quantity name: ``out`` or ``d<name>``."""

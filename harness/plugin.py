@@ -113,8 +113,10 @@ class CheckKey:
 
     def id(self, with_dtype: bool) -> str:
         """``Linear-case2-dW-torch``, or ``Linear-case2-float32-dW-torch``."""
-        case = f"{self.layer}-case{self.case}" + (f"-{self.dtype}" if with_dtype else "")
-        return f"{case}-{self.quantity}-{self.oracle}"
+        from harness.case import Case
+
+        return Case.identify(self.layer, self.case, self.dtype if with_dtype else "",
+                             self.quantity, self.oracle)
 
 
 class Conformance:

@@ -148,7 +148,8 @@ def command(submission: str, layer: str, index: int, dtype: str, quantity: str,
             adapter: str | None = None) -> str:
     """The one command a report prints for a failing check."""
     how = f" --adapter {adapter}" if adapter else ""
-    return f"backcheck repro {_quoted(submission)} {layer}-case{index}-{dtype}-{quantity}{how}"
+    check = Case.identify(layer, index, dtype, quantity)
+    return f"backcheck repro {_quoted(submission)} {check}{how}"
 
 
 def _quoted(path: str) -> str:

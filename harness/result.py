@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from harness.case import Case
 from harness.comparison import Comparison
 
 PASS = "pass"
@@ -40,7 +41,12 @@ class Check:
     @property
     def id(self) -> str:
         """Readable id as used by the pytest plugin: ``Linear-case2-dW-torch``."""
-        return f"{self.layer}-case{self.case}-{self.quantity}-{self.oracle}"
+        return Case.identify(self.layer, self.case, self.quantity, self.oracle)
+
+    @property
+    def case_id(self) -> str:
+        """The id of the case this check was made on (``Case.id``): ``Linear-case2-float32``."""
+        return Case.identify(self.layer, self.case, self.dtype)
 
     @property
     def passed(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from harness import engine
+from harness import engine, judging
 from harness.execution import Execution
 from harness.expectations import expect
 from harness.oracles.fd import FiniteDifferenceOracle
@@ -37,7 +37,7 @@ def verdicts(outcome_for, oracles=None, skipped=None) -> dict[tuple[str, str], s
     case = LINEAR.case(1, "float64")
     oracles = oracles or [FiniteDifferenceOracle()]
     expectations = expect([(LINEAR, case)], oracles)
-    checks = engine.judge(LINEAR, case, outcome_for(case), [o.name for o in oracles],
+    checks = judging.judge(LINEAR, case, outcome_for(case), [o.name for o in oracles],
                           skipped or {}, expectations)
     found: dict[tuple[str, str], set[str]] = {}
     for c in checks:
@@ -57,7 +57,7 @@ def test_transposed_dw_fails_only_dw_and_is_diagnosed():
 
     case = LINEAR.case(1, "float64")
     expectations = expect([(LINEAR, case)], [FiniteDifferenceOracle()])
-    checks = engine.judge(LINEAR, case, transposed(case), ["fd"], {}, expectations)
+    checks = judging.judge(LINEAR, case, transposed(case), ["fd"], {}, expectations)
     failed = [c for c in checks if c.verdict != PASS]
     assert [c.quantity for c in failed] == ["dW"]
     assert "transpose" in failed[0].hint
@@ -74,7 +74,7 @@ def test_exception_is_an_error_with_its_message():
     error = RunError("exception", "Linear.backward raised ValueError: boom", "alice.py:7")
     case = LINEAR.case(0, "float64")
     expectations = expect([(LINEAR, case)], [FiniteDifferenceOracle()])
-    checks = engine.judge(LINEAR, case, Outcome(None, error=error), ["fd"], {}, expectations)
+    checks = judging.judge(LINEAR, case, Outcome(None, error=error), ["fd"], {}, expectations)
     assert {c.verdict for c in checks} == {ERROR}
     assert "alice.py:7" in checks[0].explain()
 
@@ -98,7 +98,7 @@ def test_oracles_that_disagree_are_a_harness_error_for_everyone():
 def test_unavailable_oracle_is_skipped_with_its_reason():
     case = LINEAR.case(0, "float64")
     expectations = expect([(LINEAR, case)], [FiniteDifferenceOracle()])
-    checks = engine.judge(LINEAR, case, reference_outcome(case), ["fd"],
+    checks = judging.judge(LINEAR, case, reference_outcome(case), ["fd"],
                           {"torch": "PyTorch is not installed"}, expectations)
     skips = [c for c in checks if c.verdict == SKIP]
     assert {c.quantity for c in skips} == {"out", "dx", "dW", "db"}
@@ -122,5 +122,5 @@ def test_reference_in_either_dtype_passes_against_float64_expectations(dtype):
     outcome = reference_outcome(case)
     assert outcome.grads["W"].dtype == np.dtype(dtype)
     expectations = expect([(LINEAR, case)], [FiniteDifferenceOracle()])
-    checks = engine.judge(LINEAR, case, outcome, ["fd"], {}, expectations)
+    checks = judging.judge(LINEAR, case, outcome, ["fd"], {}, expectations)
     assert {c.verdict for c in checks} == {PASS}

@@ -62,7 +62,10 @@ class ClassesAdapter:
         try:
             layer = self.layer_type(cls, spec, case, self.conventions)
             output = layer.forward()
-            outcome = layer.backward()
         except CallFailed as failed:
             return Outcome(output=None, error=failed.error)
+        try:
+            outcome = layer.backward()
+        except CallFailed as failed:
+            return Outcome.forward_only(output, spec.wrt, failed.error)
         return Outcome(output=output, grads=outcome.grads, problems=outcome.problems)

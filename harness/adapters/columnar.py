@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from harness.adapters.calls import CallFailed, call, fresh, to_numpy
+from harness.adapters.calls import CallFailed, call, to_numpy, watch
 from harness.adapters.contract import Detection, Runner
 from harness.adapters.conventions import Conventions
 from harness.case import Case
@@ -122,16 +122,29 @@ def run_network(cls: type, spec: Spec, case: Case) -> Outcome:
         net = _build(cls, W1.shape[0], hidden, target.shape[1])
         attrs = {p: _attribute(net, p) for p in spec.params}
         layouts = {p: _install(net, attrs[p], case.params[p]) for p in spec.params}
-        X, Y = fresh(x.T.copy()), fresh(target.T.copy())
+        X, Y = _columns("x", x), _columns("target", target)
         forward = call(f"{cls.__name__}.forward", net.forward, X)
         A = _output(forward)
         cache = forward[1] if isinstance(forward, tuple) and len(forward) > 1 else None
-        loss = call(f"{cls.__name__}.{_loss_method(cls)}", _loss(net, cls), Y, A)
+        loss = to_numpy(call(f"{cls.__name__}.{_loss_method(cls)}", _loss(net, cls), Y, A))
+    except CallFailed as failed:
+        return Outcome(output=None, error=failed.error)
+    try:
         grads = call(f"{cls.__name__}.backward", net.backward,
                      *_backward_args(net.backward, X, Y, A, cache))
     except CallFailed as failed:
-        return Outcome(output=None, error=failed.error)
-    return _outcome(spec, case, to_numpy(loss), grads, layouts, attrs)
+        return Outcome.forward_only(loss, spec.wrt, failed.error)
+    return _outcome(spec, case, loss, grads, layouts, attrs)
+
+
+def _columns(name: str, ours: np.ndarray) -> np.ndarray:
+    """The network's (features, batch) copy of one of the case's inputs, watched for
+    in-place changes like every array handed to code under test."""
+    return watch(name, ours, _transposed(ours), back=_transposed, make=_transposed)
+
+
+def _transposed(array: np.ndarray) -> np.ndarray:
+    return np.array(array.T, copy=True, order="C")
 
 
 def _attribute(net: Any, param: str) -> str:

@@ -137,9 +137,12 @@ def run_pair(forward: Callable, backward: Callable, pair: Pair, spec: Spec,
         with _mask(case):
             result = call(forward.__name__, forward, *[fresh(a) for a in args], **kwargs)
         out, cache = _pair(forward.__name__, result)
-        grads = call(backward.__name__, backward, fresh(case.upstream), cache)
     except CallFailed as failed:
         return Outcome(output=None, error=failed.error)
+    try:
+        grads = call(backward.__name__, backward, fresh(case.upstream), cache)
+    except CallFailed as failed:
+        return Outcome.forward_only(to_numpy(out), spec.wrt, failed.error)
     return _outcome(spec, to_numpy(out), grads, backward.__name__)
 
 

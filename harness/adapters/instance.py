@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from harness.adapters import layout, names
-from harness.adapters.calls import CallFailed, call, to_numpy
+from harness.adapters.calls import UPSTREAM, CallFailed, call, to_numpy, watch
 from harness.adapters.conventions import Conventions, grad_scale, is_local_activation
 from harness.case import Case
 from harness.outcome import Outcome, RunError
@@ -134,7 +134,18 @@ class LibraryLayer:
                     setattr(self.obj, attr, value)
 
     def array(self, name: str, ours: np.ndarray) -> Any:
-        """A fresh copy of one of our arrays in the library's layout and array type."""
+        """A fresh copy of one of our arrays in the library's layout and array type; a
+        copy of an input or of the upstream gradient is watched for in-place changes."""
+        theirs = self.library(name, ours)
+        watched = UPSTREAM if ours is self.case.upstream else (
+            name if ours is self.case.inputs.get(name) else None)
+        if watched is None:
+            return theirs
+        return watch(watched, ours, theirs, back=lambda value: self.layout.ours(name, value),
+                     make=lambda other: self.library(name, other))
+
+    def library(self, name: str, ours: np.ndarray) -> Any:
+        """``ours`` in the library's layout and array type (a copy)."""
         return layout.library_array(self.layout.theirs(name, ours), self.torch)
 
     # forward and backward -----------------------------------------------------------

@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 
-from harness.adapters.calls import fresh
 from harness.adapters.conventions import Conventions
 from harness.case import Case
 from harness.spec import Spec
@@ -125,7 +124,7 @@ def uses_torch(obj: Any, conventions: Conventions) -> bool:
 def library_array(array: np.ndarray, torch: bool) -> Any:
     """A fresh copy of ``array`` as the library wants it (NumPy, or a torch tensor of
     the same dtype: float64 stays float64)."""
-    copy = np.ascontiguousarray(fresh(array))
+    copy = np.array(array, copy=True, order="C")
     if not torch:
         return copy
     import torch as torch_module

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from harness.case import Case
 from harness.grading import ERROR, MISSING, Grade, Item, Test
 from harness.reports.untrusted import printable
 
@@ -35,7 +36,7 @@ def render(grade: Grade) -> str:
 
 
 def _case(suite: ET.Element, layer: str, test: Test, item: Item) -> str:
-    name = f"{layer}-case{item.case}-{test.quantity}-{item.dtype}"
+    name = Case.identify(layer, item.case, test.quantity, item.dtype)
     case = ET.SubElement(suite, "testcase", classname=f"backcheck.{layer}", name=name)
     if item.flag:
         ET.SubElement(case, "skipped", message=printable(item.flag))

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from harness.grading import Grade
+from harness.judging import tally
 from harness.points import amount, pair
 from harness.reports.untrusted import printable
 from harness.result import FAIL, HARNESS_ERROR, MISSING, PASS, SKIP, Check, Result
@@ -66,11 +67,7 @@ def _table(result: Result) -> Table:
 def _cell(checks: list[Check]) -> str:
     if not checks:
         return ""
-    verdicts = [c.verdict for c in checks]
-    worst = next((v for v in (FAIL, "error", HARNESS_ERROR, MISSING, SKIP) if v in verdicts),
-                 PASS)
-    ok = verdicts.count(PASS)
-    label = {PASS: "pass"}.get(worst, f"{worst} {ok}/{len(checks)}")
+    worst, label = tally(c.verdict for c in checks)
     return f"[{STYLE[worst]}]{label}[/{STYLE[worst]}]"
 
 

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from harness import autodiff
+from harness.adapters import probes
 from harness.outcome import Outcome, RunError
 from harness.sandbox.wire import MAX_ARRAYS, NUMERIC_KINDS, WireError
 from harness.spec import Spec
@@ -111,8 +113,11 @@ def unpack_outcome(header: dict[str, Any], arrays: list[np.ndarray], spec: Spec)
         "problems": {k: unpack_error(e) for k, e in problems.items()
                      if k in spec.wrt and e is not None},
     }
-    observations = unpack(header.get("observations"), arrays, budget=budget)
-    if "observations" in _OUTCOME_FIELDS and isinstance(observations, dict):
+    raw = unpack(header.get("observations"), arrays, budget=budget)
+    observations = probes.well_formed(raw)
+    if isinstance(raw, dict) and autodiff.COUNTS in raw:
+        observations[autodiff.COUNTS] = raw[autodiff.COUNTS]
+    if "observations" in _OUTCOME_FIELDS:
         fields["observations"] = observations
     return Outcome(**fields)
 

@@ -170,9 +170,12 @@ class Supervisor:
         self._drop([job])
 
     def _memory(self, outcome: Outcome) -> Outcome:
-        """``MemoryError`` inside the child is the memory limit, not a bug of the student."""
-        error = outcome.error
-        if error is None or error.kind != "exception" or "MemoryError" not in error.message:
+        """``MemoryError`` inside the child is the memory limit, not a bug of the student
+        (in a backward too, where it reaches only the gradients: the case is lost)."""
+        error = next((e for e in (outcome.error, *outcome.problems.values())
+                      if e is not None and e.kind == "exception" and "MemoryError" in e.message),
+                     None)
+        if error is None:
             return outcome
         limit = RunError("limit", f"memory limit {self.limits.memory_mb} MB exceeded "
                                   f"({error.message})", error.location)

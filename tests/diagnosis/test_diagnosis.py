@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from harness import diagnosis, engine
+from harness import diagnosis, engine, judging
+from harness.adapters import probes
 from harness.adapters.native import run_layer
 from harness.execution import Execution
 from harness.oracles.fd import FiniteDifferenceOracle
@@ -28,8 +29,8 @@ def _planted():
 
 
 PLANTED = _planted().PLANTED
-CHARGED = [p for p in PLANTED if p[3] not in diagnosis.ADVISORY]
-ADVICE = [p for p in PLANTED if p[3] in diagnosis.ADVISORY]
+CHARGED = [p for p in PLANTED if p[3] not in judging.ADVISORY]
+ADVICE = [p for p in PLANTED if p[3] in judging.ADVISORY]
 SAME_EVIDENCE = {"bias-not-reduced": {"broadcast-shape"}, "broadcast-shape": {"bias-not-reduced"}}
 """With a batch of 1, an unsummed bias gradient is dout with an extra axis: both names fit."""
 
@@ -40,7 +41,8 @@ def run(layer: str, cls: type, dtypes=("float64",)):
     seen = {}
 
     def executor(target, jobs):
-        seen.update({case.id: run_layer(cls, s, case) for s, case in jobs})
+        seen.update({case.id: probes.observe(lambda c, s=s: run_layer(cls, s, c), s, case)
+                     for s, case in jobs})
         return Execution(dict(seen), "native")
 
     result = engine.check(Target(cls.__name__), [spec], list(dtypes), ["fd"],
@@ -92,7 +94,8 @@ def test_correct_layer_gets_no_hint(layer):
     result, outcomes = run(layer, CATALOG[layer].reference_class(), ["float32", "float64"])
     assert {c.verdict for c in result.checks} == {PASS}
     assert not any(c.hint for c in result.checks)
-    assert all("mutated" not in o.observations for o in outcomes.values())
+    changed = (probes.CHANGED_BY_FORWARD, probes.CHANGED_BY_BACKWARD)
+    assert all(k not in o.observations for o in outcomes.values() for k in changed)
 
 
 def test_hint_gives_expected_found_worst_element_and_relative_error():
@@ -125,5 +128,5 @@ def test_stale_probe_is_silent_when_the_decoy_equals_the_case():
     spec = CATALOG["Linear"]
     case = spec.case(0, "float64")
     same = {"x": np.ones(3)}
-    seen = {"second_forward": same, "first_only": same, "single": same}
+    seen = {probes.SECOND_FORWARD: same, probes.FIRST_ONLY: same, "single": same}
     assert diagnosis.violation(spec, case, "dx", seen) is None

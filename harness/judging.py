@@ -1,0 +1,123 @@
+"""Every verdict is decided here, and one order says which verdict is worst.
+
+A check is one quantity of one case against one oracle. Its verdict is, in this order:
+``skip`` (the oracle gave no expected value), ``harness-error`` (the oracles disagree
+on the case: backcheck cannot judge, the student is not charged), ``missing`` (not
+implemented) or ``error`` (raised, returned something unusable), then ``pass`` or
+``fail`` from the comparison. A quantity is judged on its own: a backward that raises
+costs the gradients, never the forward output.
+
+Then the contract: the probes' raw observations (``harness.adapters.probes``) are read
+by ``harness.diagnosis.violation``, which names what they show; here it is decided what
+that costs. A mutated input or a stale cache fails a check whose values were right (the
+layer breaks inside a real network); the slope at exactly 0 is advice on a passing
+check (``ADVISORY``: any value in [0, 1] is a valid subgradient there). On a failed
+check the diagnosis only adds its hint.
+
+``SEVERITY`` is the one order every summary uses (the grade, the terminal, the HTML
+report): a set of verdicts is as bad as the first of these it holds. ``tally`` says it
+in the same words everywhere: ``pass``, or how many of how many were not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+
+from harness.case import Case
+from harness.comparison import Comparison, compare
+from harness.diagnosis import Diagnosis, diagnose, violation
+from harness.expectations import Expectations
+from harness.outcome import Outcome
+from harness.result import ERROR, FAIL, HARNESS_ERROR, MISSING, PASS, SKIP, Check
+from harness.spec import Spec
+from harness.tolerance import for_dtype
+
+SEVERITY = (FAIL, ERROR, MISSING, HARNESS_ERROR, SKIP, PASS)
+"""Worst first: the verdict of several checks is the first of these any of them gave."""
+CHARGED = (FAIL, ERROR, MISSING)
+"""Verdicts that cost the student points; the others are awarded (and flagged)."""
+ADVISORY = ("relu-at-zero",)
+"""Contract findings reported as a hint on a passing check, never as a failure."""
+LABELS = {FAIL: "wrong"}
+"""How ``tally`` words a verdict when it differs from the verdict's own name."""
+
+
+def judge(spec: Spec, case: Case, outcome: Outcome, oracles: list[str],
+          skipped: Mapping[str, str], expectations: Expectations) -> list[Check]:
+    """Every check of one case: each quantity against each oracle (and the skips)."""
+    checks = []
+    for quantity in spec.quantities:
+        row = [verdict(spec, case, outcome, quantity, o, expectations) for o in oracles]
+        checks += contract(spec, case, quantity, outcome, row, expectations)
+        checks += [make(case, quantity, name, SKIP, reason) for name, reason in skipped.items()]
+    return checks
+
+
+def verdict(spec: Spec, case: Case, outcome: Outcome, quantity: str, oracle: str,
+            expectations: Expectations) -> Check:
+    """One quantity of one case against one oracle."""
+    expected = expectations.get(oracle, case.id)
+    if expected is None:
+        reason = expectations.unsupported.get((oracle, spec.name), "no expected value")
+        return make(case, quantity, oracle, SKIP, reason)
+    if case.id in expectations.disagreements:
+        return make(case, quantity, oracle, HARNESS_ERROR, expectations.disagreements[case.id])
+    problem = outcome.error or (outcome.problems.get(quantity[1:]) if quantity != "out"
+                                else None)
+    if problem is not None:
+        unfinished = problem.kind == "not-implemented"
+        return make(case, quantity, oracle, MISSING if unfinished else ERROR, str(problem))
+    result = compare(outcome.value(quantity), expected.value(quantity), for_dtype(case.dtype))
+    return make(case, quantity, oracle, PASS if result.passed else FAIL, comparison=result)
+
+
+def contract(spec: Spec, case: Case, quantity: str, outcome: Outcome, row: list[Check],
+             expectations: Expectations) -> list[Check]:
+    """One quantity's checks with the diagnosis's hint where they failed; where they
+    passed but the probes show a broken contract, failed (or advised, if ``ADVISORY``)."""
+    failed = next((c for c in row if c.verdict == FAIL), None)
+    if failed is not None:
+        expected = expectations.get(failed.oracle, case.id).value(quantity)
+        hint = diagnose(spec, case, quantity, outcome.value(quantity), expected,
+                        outcome.observations)
+        return [replace(c, hint=hint) if c.verdict == FAIL else c for c in row]
+    broken = broken_contract(spec, case, quantity, outcome)
+    if broken is None:
+        return row
+    if broken.kind in ADVISORY:
+        return [replace(c, hint=f"advice, not charged: {broken}") for c in row]
+    return [replace(c, verdict=FAIL, hint=str(broken)) if c.verdict == PASS else c
+            for c in row]
+
+
+def broken_contract(spec: Spec, case: Case, quantity: str,
+                    outcome: Outcome) -> Diagnosis | None:
+    """What the probes' observations show about ``quantity``, recomputed from ``case``."""
+    if not outcome.observations:
+        return None
+    return violation(spec, case, quantity, {**outcome.observations, "single": outcome.grads})
+
+
+def make(case: Case, quantity: str, oracle: str, verdict: str, message: str = "",
+         comparison: Comparison | None = None) -> Check:
+    """A ``Check`` of ``case`` with its shapes and seed, for the reports."""
+    return Check(case.layer, case.index, case.dtype, quantity, oracle, verdict,
+                 comparison=comparison, message=message, shapes=case.shapes(), seed=case.seed)
+
+
+def worst(verdicts: Iterable[str]) -> str:
+    """The most severe of ``verdicts`` (``pass`` for none)."""
+    present = set(verdicts)
+    return next((v for v in SEVERITY if v in present), PASS)
+
+
+def tally(verdicts: Iterable[str]) -> tuple[str, str]:
+    """(worst verdict, label): ``("pass", "pass")``, or ``("fail", "3 / 4 wrong")``,
+    counting every verdict that is not a pass and naming the worst."""
+    verdicts = list(verdicts)
+    bad = worst(verdicts)
+    if bad == PASS:
+        return PASS, "pass"
+    count = sum(v != PASS for v in verdicts)
+    return bad, f"{count} / {len(verdicts)} {LABELS.get(bad, bad)}"
