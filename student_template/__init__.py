@@ -26,12 +26,14 @@ from .layers import (
     RegressionMLP,
     ReLU,
     Sigmoid,
+    SigmoidNet,
     SiLU,
     Softmax,
     Softplus,
     SpatialBatchNorm,
     SVMLoss,
     Tanh,
+    TwoLayerNet,
     XORNet,
 )
 
@@ -59,9 +61,11 @@ __all__ = [
     "SVMLoss",
     "SiLU",
     "Sigmoid",
+    "SigmoidNet",
     "Softmax",
     "Softplus",
     "SpatialBatchNorm",
     "Tanh",
+    "TwoLayerNet",
     "XORNet",
 ]
