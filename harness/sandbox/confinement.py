@@ -17,6 +17,7 @@ import ctypes
 import importlib.abc
 import os
 import resource
+import shutil
 import signal
 import sys
 from dataclasses import dataclass, field
@@ -98,7 +99,7 @@ def build(hidden: tuple[str, ...], network: bool, workdir: str, scratch_mb: int 
     walls.pid_namespace = True
     walls.enforced.append("own PID namespace")
     walls.enforced.append("network allowed" if network else "no network")
-    _reopen(_library_paths(), walls)
+    _reopen(_library_paths() + toolchain_paths(), walls)
     _private_scratch(workdir, scratch_mb, walls)
     for path in hidden:
         _hide(path, walls)
@@ -149,6 +150,32 @@ def _library_paths() -> list[str]:
     """
     paths = sorted({os.path.realpath(p) for p in sys.path if p and os.path.isdir(p)})
     return [p for p in paths if not any(p.startswith(s + "/") for s in SCRATCH)]
+
+
+TOOLCHAINS = ("cargo", "rustc", "node", "g++", "gcc", "c++", "cc")
+"""Compilers and runtimes that programs speaking backcheck-protocol build or run with."""
+
+
+def toolchain_paths() -> list[str]:
+    """The directories of the toolchains on ``PATH`` (and a rustup home), to bind back
+    read-only like Python's libraries: ``cargo`` under ``/root/.cargo`` is otherwise
+    hidden with the rest of a private home."""
+    paths = [os.path.dirname(os.path.realpath(found)) for found in
+             filter(None, (shutil.which(tool) for tool in TOOLCHAINS))]
+    rustup = toolchain_env().get("RUSTUP_HOME")
+    return sorted({p for p in [*paths, rustup] if p and os.path.isdir(p)})
+
+
+def toolchain_env() -> dict[str, str]:
+    """``RUSTUP_HOME`` for rustup's ``cargo`` proxy, which would look in the sandbox's
+    ``HOME``: the one in the environment, or ``.rustup`` beside cargo's ``.cargo``."""
+    if os.environ.get("RUSTUP_HOME"):
+        return {"RUSTUP_HOME": os.environ["RUSTUP_HOME"]}
+    cargo = shutil.which("cargo")
+    if cargo is None:
+        return {}
+    home = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(cargo))), ".rustup")
+    return {"RUSTUP_HOME": home} if os.path.isdir(home) else {}
 
 
 def reopen_plan(paths: list[str]) -> dict[str, list[str]]:
@@ -232,7 +259,7 @@ def enter(limits: Limits, workdir: str, walls: Walls) -> None:
         _own_proc(walls)
     _set_limits(limits)
     os.chdir(workdir)
-    os.environ.update(HOME=workdir, TMPDIR=workdir)
+    os.environ.update(HOME=workdir, TMPDIR=workdir, **toolchain_env())
     if os.geteuid() == 0:
         os.setgroups([])
         os.setgid(NOBODY)
