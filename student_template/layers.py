@@ -412,6 +412,23 @@ class Flatten:
         raise NotImplementedError("Flatten.backward")
 
 
+class Embedding:
+    """Word embedding: integer indices ``x`` (N, T) pick rows of ``W`` (V, D) -> (N, T, D).
+
+    ``x`` is not differentiated. backward returns ``{"W": dW}`` (V, D): every row of
+    ``dout`` is *added* to the row of ``dW`` it came from (an index may appear twice).
+    """
+
+    def __init__(self, W: np.ndarray):
+        self.W = W
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("Embedding.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("Embedding.backward")
+
+
 class LinearRegression:
     """One Linear 1 -> 1 under MSELoss: ``forward(x, target)`` returns the scalar loss.
 

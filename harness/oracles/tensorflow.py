@@ -60,6 +60,7 @@ def _forwards() -> dict[str, Callable]:
         "SVMLoss": _svm,
         "SpatialBatchNorm": _spatial_batch_norm,
         "GroupNorm": _group_norm,
+        "Embedding": lambda x, W: tf.gather(W, x),
     }
 
 
@@ -183,7 +184,9 @@ class TensorFlowOracle:
         grads = tape.gradient(out, wrt, output_gradients=upstream)
         return Outcome(
             output=np.asarray(out.numpy()),
-            grads={n: np.asarray(g.numpy()) for n, g in zip(spec.wrt, grads, strict=True)},
+            # A gather's gradient is sparse (IndexedSlices): densify it.
+            grads={n: np.asarray(tf.convert_to_tensor(g).numpy())
+                   for n, g in zip(spec.wrt, grads, strict=True)},
         )
 
     def _forwards(self) -> dict[str, Callable]:

@@ -92,6 +92,7 @@ def _course_layers(torch, F) -> dict[str, Callable]:
             x, None, None, gamma, beta, training=True, eps=eps
         ),
         "GroupNorm": lambda x, gamma, beta, G, eps: F.group_norm(x, G, gamma, beta, eps),
+        "Embedding": lambda x, W: F.embedding(x, W),
     }
 
 

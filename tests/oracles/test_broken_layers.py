@@ -20,6 +20,7 @@ from harness.specs import CATALOG
 from harness.tolerance import for_dtype
 from reference.activations import ELU, GELU, Identity, Sigmoid, SiLU, Softplus
 from reference.conv import Conv2d
+from reference.embedding import Embedding
 from reference.linear import Linear
 from reference.losses import CrossEntropy, MSELoss, SVMLoss
 from reference.networks import SigmoidNet, TwoLayerNet
@@ -234,6 +235,23 @@ class SigmoidNetWithoutOutputDerivative(SigmoidNet):
         return {**super().backward(dout), "b2": dout * (self.a2 - self.target)}
 
 
+class EmbeddingOffByOne(Embedding):
+    """Looks up row ``x + 1`` (a 1-based vocabulary) for index ``x``."""
+
+    def forward(self, x):
+        super().forward(x)
+        return self.W[(x + 1) % len(self.W)]
+
+
+class EmbeddingAssignsGradient(Embedding):
+    """``dW[x] = dout``: an index used twice keeps one of its gradients, not their sum."""
+
+    def backward(self, dout):
+        dW = np.zeros_like(self.W)
+        dW[self.x] = dout
+        return {"W": dW}
+
+
 def _no_reg(case: Case) -> bool:
     return case.config["reg"] == 0
 
@@ -294,6 +312,8 @@ BROKEN = [
     Broken("SpatialBatchNorm", SpatialBatchNormConstantStatistics, "dx"),
     Broken("GroupNorm", GroupNormPerPosition, "out"),
     Broken("GroupNorm", GroupNormConstantStatistics, "dx"),
+    Broken("Embedding", EmbeddingOffByOne, "out"),
+    Broken("Embedding", EmbeddingAssignsGradient, "dW"),
     Broken("TwoLayerNet", TwoLayerNetFullPenalty, "out", invisible=_no_reg),
     Broken("TwoLayerNet", TwoLayerNetBiasNotAveraged, "db2", invisible=_single_sample),
     Broken("SigmoidNet", SigmoidNetMeanCost, "out", invisible=_single_output),

@@ -27,8 +27,8 @@ def test_catalog_order():
         "Linear", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "GELU", "SiLU", "ELU",
         "Softplus", "Identity", "MSELoss", "BCELoss", "CrossEntropy", "SVMLoss", "LayerNorm",
         "BatchNorm", "SpatialBatchNorm", "GroupNorm", "Conv1d", "Conv2d", "MaxPool2d",
-        "AvgPool2d", "Dropout", "Flatten", "LinearRegression", "RegressionMLP", "XORNet",
-        "TwoLayerNet", "SigmoidNet",
+        "AvgPool2d", "Dropout", "Flatten", "Embedding", "LinearRegression", "RegressionMLP",
+        "XORNet", "TwoLayerNet", "SigmoidNet",
     ]
 
 
