@@ -412,6 +412,23 @@ class Flatten:
         raise NotImplementedError("Flatten.backward")
 
 
+class Embedding:
+    """Word embedding: integer indices ``x`` (N, T) pick rows of ``W`` (V, D) -> (N, T, D).
+
+    ``x`` is not differentiated. backward returns ``{"W": dW}`` (V, D): every row of
+    ``dout`` is *added* to the row of ``dW`` it came from (an index may appear twice).
+    """
+
+    def __init__(self, W: np.ndarray):
+        self.W = W
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("Embedding.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("Embedding.backward")
+
+
 class LinearRegression:
     """One Linear 1 -> 1 under MSELoss: ``forward(x, target)`` returns the scalar loss.
 
@@ -462,3 +479,42 @@ class XORNet:
 
     def backward(self, dout: np.ndarray = 1.0) -> dict[str, np.ndarray]:
         raise NotImplementedError("XORNet.backward")
+
+
+class TwoLayerNet:
+    """CS231n's classifier: Linear D -> H, ReLU, Linear H -> C, softmax cross-entropy, L2.
+
+    ``W1`` (D, H), ``b1`` (H,), ``W2`` (H, C), ``b2`` (C,); ``x`` (N, D), ``target`` (N,)
+    integer classes. ``forward(x, target)`` returns the batch mean of the cross-entropy
+    plus ``0.5 * reg * (sum(W1**2) + sum(W2**2))``.
+    ``backward(dout=1.0)`` returns ``{"W1", "b1", "W2", "b2"}`` shaped like the parameters.
+    """
+
+    def __init__(self, W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray,
+                 reg: float = 0.0):
+        self.W1, self.b1, self.W2, self.b2, self.reg = W1, b1, W2, b2, reg
+
+    def forward(self, x: np.ndarray, target: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("TwoLayerNet.forward")
+
+    def backward(self, dout: np.ndarray = 1.0) -> dict[str, np.ndarray]:
+        raise NotImplementedError("TwoLayerNet.backward")
+
+
+class SigmoidNet:
+    """Sigmoid layers on ONE column-vector sample, quadratic cost (the classic book's net).
+
+    ``x`` (D, 1), ``target`` (M, 1); ``W1`` (H, D), ``b1`` (H, 1), ``W2`` (M, H),
+    ``b2`` (M, 1): weights are (out, in) and biases columns. ``a = σ(W2 σ(W1 x + b1) + b2)``;
+    ``forward(x, target)`` returns ``0.5 * sum((a - target)**2)`` (a sum, not a mean).
+    ``backward(dout=1.0)`` returns ``{"W1", "b1", "W2", "b2"}`` shaped like the parameters.
+    """
+
+    def __init__(self, W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray):
+        self.W1, self.b1, self.W2, self.b2 = W1, b1, W2, b2
+
+    def forward(self, x: np.ndarray, target: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("SigmoidNet.forward")
+
+    def backward(self, dout: np.ndarray = 1.0) -> dict[str, np.ndarray]:
+        raise NotImplementedError("SigmoidNet.backward")

@@ -39,6 +39,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
                 "multimarginloss"),
     "SpatialBatchNorm": ("spatialbatchnorm", "batchnorm2d", "spatialbatchnormalization"),
     "GroupNorm": ("groupnorm", "spatialgroupnorm", "groupnormalization"),
+    "Embedding": ("embedding", "wordembedding"),
 }
 
 PARAMS: dict[str, tuple[str, ...]] = {

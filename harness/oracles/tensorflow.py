@@ -48,6 +48,10 @@ def _forwards() -> dict[str, Callable]:
         "LinearRegression": lambda x, target, W, b: _mse(x @ W + b, target),
         "RegressionMLP": lambda x, target, *params: _mse(_mlp(x, *params), target),
         "XORNet": lambda x, target, *params: _bce(tf.sigmoid(_mlp(x, *params)), target),
+        "TwoLayerNet": _two_layer_net,
+        "SigmoidNet": lambda x, target, W1, b1, W2, b2: 0.5 * tf.reduce_sum(
+            tf.square(tf.sigmoid(W2 @ tf.sigmoid(W1 @ x + b1) + b2) - target)
+        ),
         "GELU": lambda x: tf.nn.gelu(x, approximate=False),
         "SiLU": tf.nn.silu,
         "ELU": lambda x, alpha: tf.where(x > 0, x, alpha * tf.math.expm1(tf.minimum(x, 0))),
@@ -56,6 +60,7 @@ def _forwards() -> dict[str, Callable]:
         "SVMLoss": _svm,
         "SpatialBatchNorm": _spatial_batch_norm,
         "GroupNorm": _group_norm,
+        "Embedding": lambda x, W: tf.gather(W, x),
     }
 
 
@@ -72,6 +77,15 @@ def _bce(x, target):
 
 def _mlp(x, W1, b1, W2, b2):
     return _tf().nn.relu(x @ W1 + b1) @ W2 + b2
+
+
+def _two_layer_net(x, target, W1, b1, W2, b2, reg):
+    """Mean softmax cross-entropy of the ReLU MLP's scores plus the L2 penalty."""
+    tf = _tf()
+    scores = _mlp(x, W1, b1, W2, b2)
+    data = tf.reduce_mean(
+        tf.nn.sparse_softmax_cross_entropy_with_logits(labels=target, logits=scores))
+    return data + 0.5 * reg * (tf.reduce_sum(W1**2) + tf.reduce_sum(W2**2))
 
 
 def _normalize(x, gamma, beta, eps, axis):
@@ -170,7 +184,9 @@ class TensorFlowOracle:
         grads = tape.gradient(out, wrt, output_gradients=upstream)
         return Outcome(
             output=np.asarray(out.numpy()),
-            grads={n: np.asarray(g.numpy()) for n, g in zip(spec.wrt, grads, strict=True)},
+            # A gather's gradient is sparse (IndexedSlices): densify it.
+            grads={n: np.asarray(tf.convert_to_tensor(g).numpy())
+                   for n, g in zip(spec.wrt, grads, strict=True)},
         )
 
     def _forwards(self) -> dict[str, Callable]:

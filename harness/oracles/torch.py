@@ -63,6 +63,12 @@ def _networks(torch, F) -> dict[str, Callable]:
         "XORNet": lambda x, target, *params: F.binary_cross_entropy(
             torch.sigmoid(mlp(x, *params)), target
         ),
+        "TwoLayerNet": lambda x, target, W1, b1, W2, b2, reg: F.cross_entropy(
+            mlp(x, W1, b1, W2, b2), target
+        ) + 0.5 * reg * (torch.sum(W1**2) + torch.sum(W2**2)),
+        "SigmoidNet": lambda x, target, W1, b1, W2, b2: 0.5 * torch.sum(
+            (torch.sigmoid(W2 @ torch.sigmoid(W1 @ x + b1) + b2) - target) ** 2
+        ),
     }
 
 
@@ -86,6 +92,7 @@ def _course_layers(torch, F) -> dict[str, Callable]:
             x, None, None, gamma, beta, training=True, eps=eps
         ),
         "GroupNorm": lambda x, gamma, beta, G, eps: F.group_norm(x, G, gamma, beta, eps),
+        "Embedding": lambda x, W: F.embedding(x, W),
     }
 
 

@@ -15,6 +15,7 @@ from harness.specs import (
     activations,
     conv,
     dropout,
+    embedding,
     flatten,
     linear,
     losses,
@@ -27,7 +28,8 @@ from harness.specs import (
 CATALOG: dict[str, Spec] = {
     spec.name: spec
     for module in (
-        linear, activations, losses, normalization, conv, pooling, dropout, flatten, networks
+        linear, activations, losses, normalization, conv, pooling, dropout, flatten,
+        embedding, networks
     )
     for spec in module.SPECS
 }

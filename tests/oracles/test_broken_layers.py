@@ -20,8 +20,10 @@ from harness.specs import CATALOG
 from harness.tolerance import for_dtype
 from reference.activations import ELU, GELU, Identity, Sigmoid, SiLU, Softplus
 from reference.conv import Conv2d
+from reference.embedding import Embedding
 from reference.linear import Linear
 from reference.losses import CrossEntropy, MSELoss, SVMLoss
+from reference.networks import SigmoidNet, TwoLayerNet
 from reference.normalization import BatchNorm, GroupNorm, LayerNorm, SpatialBatchNorm
 from reference.pooling import AvgPool2d, MaxPool2d
 
@@ -203,6 +205,61 @@ class GroupNormConstantStatistics(GroupNorm):
         return {**super().backward(dout), "x": dx}
 
 
+class TwoLayerNetFullPenalty(TwoLayerNet):
+    """Forward adds ``reg * |W|²`` where the gradient it gives belongs to ``0.5 * reg * |W|²``."""
+
+    def forward(self, x, target):
+        weights = (self.layers[0].W, self.layers[2].W)
+        return super().forward(x, target) + 0.5 * self.reg * sum(np.sum(W * W) for W in weights)
+
+
+class TwoLayerNetBiasNotAveraged(TwoLayerNet):
+    """``db2`` summed over the batch without the 1/N the scores' gradient carries."""
+
+    def backward(self, dout=1.0):
+        grads = super().backward(dout)
+        return {**grads, "b2": grads["b2"] * len(self.loss.target)}
+
+
+class SigmoidNetMeanCost(SigmoidNet):
+    """Forward averages over the M outputs instead of the book's ``0.5 * sum``."""
+
+    def forward(self, x, target):
+        return super().forward(x, target) / len(target)
+
+
+class SigmoidNetWithoutOutputDerivative(SigmoidNet):
+    """``db2 = a - y``: the output delta without σ'(z), the cross-entropy cost's delta."""
+
+    def backward(self, dout=1.0):
+        return {**super().backward(dout), "b2": dout * (self.a2 - self.target)}
+
+
+class EmbeddingOffByOne(Embedding):
+    """Looks up row ``x + 1`` (a 1-based vocabulary) for index ``x``."""
+
+    def forward(self, x):
+        super().forward(x)
+        return self.W[(x + 1) % len(self.W)]
+
+
+class EmbeddingAssignsGradient(Embedding):
+    """``dW[x] = dout``: an index used twice keeps one of its gradients, not their sum."""
+
+    def backward(self, dout):
+        dW = np.zeros_like(self.W)
+        dW[self.x] = dout
+        return {"W": dW}
+
+
+def _no_reg(case: Case) -> bool:
+    return case.config["reg"] == 0
+
+
+def _single_output(case: Case) -> bool:
+    return len(case.inputs["target"]) == 1
+
+
 def _never(case: Case) -> bool:
     return False
 
@@ -255,6 +312,12 @@ BROKEN = [
     Broken("SpatialBatchNorm", SpatialBatchNormConstantStatistics, "dx"),
     Broken("GroupNorm", GroupNormPerPosition, "out"),
     Broken("GroupNorm", GroupNormConstantStatistics, "dx"),
+    Broken("Embedding", EmbeddingOffByOne, "out"),
+    Broken("Embedding", EmbeddingAssignsGradient, "dW"),
+    Broken("TwoLayerNet", TwoLayerNetFullPenalty, "out", invisible=_no_reg),
+    Broken("TwoLayerNet", TwoLayerNetBiasNotAveraged, "db2", invisible=_single_sample),
+    Broken("SigmoidNet", SigmoidNetMeanCost, "out", invisible=_single_output),
+    Broken("SigmoidNet", SigmoidNetWithoutOutputDerivative, "db2"),
 ]
 
 

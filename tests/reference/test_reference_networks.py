@@ -12,7 +12,7 @@ from harness.specs import CATALOG
 from reference.networks import LinearRegression
 from reference.optim import sgd
 
-NETWORKS = ["LinearRegression", "RegressionMLP", "XORNet"]
+NETWORKS = ["LinearRegression", "RegressionMLP", "XORNet", "TwoLayerNet", "SigmoidNet"]
 
 
 def test_sgd_returns_new_arrays():

@@ -27,7 +27,8 @@ def test_catalog_order():
         "Linear", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "GELU", "SiLU", "ELU",
         "Softplus", "Identity", "MSELoss", "BCELoss", "CrossEntropy", "SVMLoss", "LayerNorm",
         "BatchNorm", "SpatialBatchNorm", "GroupNorm", "Conv1d", "Conv2d", "MaxPool2d",
-        "AvgPool2d", "Dropout", "Flatten", "LinearRegression", "RegressionMLP", "XORNet",
+        "AvgPool2d", "Dropout", "Flatten", "Embedding", "LinearRegression", "RegressionMLP",
+        "XORNet", "TwoLayerNet", "SigmoidNet",
     ]
 
 
@@ -80,7 +81,8 @@ def test_relu_inputs_keep_away_from_the_kink(name, dtype):
         assert np.abs(case.inputs["x"]).min() >= KINK_GAP * 0.999, case.id
 
 
-@pytest.mark.parametrize(("name", "dtype"), list(product(["RegressionMLP", "XORNet"], DTYPES)))
+@pytest.mark.parametrize(("name", "dtype"),
+                         list(product(["RegressionMLP", "XORNet", "TwoLayerNet"], DTYPES)))
 def test_network_pre_activations_keep_away_from_the_kink(name, dtype):
     for case in salted_cases(name, dtype):
         pre = case.inputs["x"] @ case.params["W1"] + case.params["b1"]
