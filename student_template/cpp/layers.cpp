@@ -117,6 +117,18 @@ static Arrays regression_mlp(const Case&) { throw NotImplemented("RegressionMLP"
 // db1, dW2, db2.
 static Arrays xor_net(const Case&) { throw NotImplemented("XORNet"); }
 
+// W[x]: integer x (N, T) picks rows of W (V, D), out (N, T, D). Reply out, dW
+// (scatter-add dout: an index may repeat).
+static Arrays embedding(const Case&) { throw NotImplemented("Embedding"); }
+
+// Linear, ReLU, Linear, softmax cross-entropy (batch mean) plus 0.5 * reg * (|W1|² +
+// |W2|²): out is the loss. Reply out, dW1, db1, dW2, db2.
+static Arrays two_layer_net(const Case&) { throw NotImplemented("TwoLayerNet"); }
+
+// Sigmoid layers on one column sample x (D, 1), W (out, in), b (out, 1), cost
+// 0.5 * |a - y|²: out is the cost. Reply out, dW1, db1, dW2, db2.
+static Arrays sigmoid_net(const Case&) { throw NotImplemented("SigmoidNet"); }
+
 // Every layer, by its catalog name.
 static const std::map<std::string, Arrays (*)(const Case&)> LAYERS = {
     {"Linear", linear},
@@ -147,6 +159,9 @@ static const std::map<std::string, Arrays (*)(const Case&)> LAYERS = {
     {"LinearRegression", linear_regression},
     {"RegressionMLP", regression_mlp},
     {"XORNet", xor_net},
+    {"Embedding", embedding},
+    {"TwoLayerNet", two_layer_net},
+    {"SigmoidNet", sigmoid_net},
 };
 
 // Conventions that differ from backcheck's, by layer (e.g. {"Linear", "weight=out-in"}).

@@ -175,6 +175,24 @@ const LAYERS = {
   XORNet(a) {
     throw notImplemented("XORNet");
   },
+
+  // W[x]: integer x (N, T) picks rows of W (V, D), out (N, T, D). Reply out, dW
+  // (scatter-add dout: an index may repeat).
+  Embedding(a) {
+    throw notImplemented("Embedding");
+  },
+
+  // Linear, ReLU, Linear, softmax cross-entropy (batch mean) plus 0.5 * reg * (|W1|² +
+  // |W2|²): out is the loss. Reply out, dW1, db1, dW2, db2.
+  TwoLayerNet(a) {
+    throw notImplemented("TwoLayerNet");
+  },
+
+  // Sigmoid layers on one column sample x (D, 1), W (out, in), b (out, 1), cost
+  // 0.5 * |a - y|²: out is the cost. Reply out, dW1, db1, dW2, db2.
+  SigmoidNet(a) {
+    throw notImplemented("SigmoidNet");
+  },
 };
 
 // Conventions that differ from backcheck's, by layer (e.g. {Linear: "weight=out-in"}).

@@ -177,6 +177,24 @@ fn xor_net(_case: &Case) -> Reply {
     Err(Failure::not_implemented("XORNet"))
 }
 
+/// W[x]: integer x (N, T) picks rows of W (V, D), out (N, T, D). Reply out, dW
+/// (scatter-add dout: an index may repeat).
+fn embedding(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("Embedding"))
+}
+
+/// Linear, ReLU, Linear, softmax cross-entropy (batch mean) plus 0.5 * reg * (|W1|² +
+/// |W2|²): out is the loss. Reply out, dW1, db1, dW2, db2.
+fn two_layer_net(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("TwoLayerNet"))
+}
+
+/// Sigmoid layers on one column sample x (D, 1), W (out, in), b (out, 1), cost
+/// 0.5 * |a - y|²: out is the cost. Reply out, dW1, db1, dW2, db2.
+fn sigmoid_net(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("SigmoidNet"))
+}
+
 /// Every layer, by its catalog name.
 const LAYERS: &[(&str, fn(&Case) -> Reply)] = &[
     ("Linear", linear),
@@ -207,6 +225,9 @@ const LAYERS: &[(&str, fn(&Case) -> Reply)] = &[
     ("LinearRegression", linear_regression),
     ("RegressionMLP", regression_mlp),
     ("XORNet", xor_net),
+    ("Embedding", embedding),
+    ("TwoLayerNet", two_layer_net),
+    ("SigmoidNet", sigmoid_net),
 ];
 
 fn main() -> std::io::Result<()> {
