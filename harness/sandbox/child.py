@@ -16,15 +16,16 @@ import json
 import os
 import signal
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any, NoReturn
 
+from harness import catalog
 from harness.case import Case
 from harness.errors import BackcheckError
 from harness.execution import execute
 from harness.outcome import Outcome, RunError
-from harness.sandbox import confinement, cores, wire
+from harness.sandbox import confinement, cores, seccomp, wire
 from harness.sandbox.codec import MAX_TEXT, pack_outcome
 from harness.sandbox.limits import Limits
 from harness.spec import Spec
@@ -38,11 +39,14 @@ class Request:
     """Everything a child needs, pickled by the (trusted) parent for the zygote."""
 
     target: Target
-    jobs: list[tuple[str | Spec, Case]]
+    jobs: list[tuple[Spec, Case]]
     limits: Limits
     hidden: tuple[str, ...]
     workdir: str
     cpu: int | None = None
+    layers: dict[str, Spec] = field(default_factory=dict)
+    """Outlines of the catalog's specs (``harness.catalog``): the child never sees
+    ``harness.specs``, so the adapters detect layers from these."""
 
 
 def monitor(request: Request, result_w: int, output_w: int, status_w: int) -> NoReturn:
@@ -51,6 +55,7 @@ def monitor(request: Request, result_w: int, output_w: int, status_w: int) -> No
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         walls = confinement.build(request.hidden, request.limits.network, request.workdir,
                                   request.limits.file_mb)
+        seccomp.forbid(walls)
         pid = os.fork()
         if pid == 0:
             os.close(status_w)
@@ -131,9 +136,8 @@ class Channel:
 
 def serve(request: Request, channel: Channel) -> None:
     """Run every job through ``execute``, streaming results over ``channel``."""
-    from harness.specs import CATALOG
-
-    jobs = [(CATALOG[s] if isinstance(s, str) else s, case) for s, case in request.jobs]
+    catalog.install(request.layers)
+    jobs = request.jobs
     sent: set[str] = set()
 
     def progress(case_id: str, outcome: Outcome | None) -> None:
