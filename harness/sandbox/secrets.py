@@ -53,12 +53,12 @@ def package_paths() -> list[str]:
 def source_trees() -> list[str]:
     """Backcheck source trees: this one, an editable install's, Gradescope's, and every
     checkout of the same git repository."""
-    roots = [os.path.dirname(HARNESS), _editable_source(), *_gradescope_sources(),
+    roots = [os.path.dirname(HARNESS), _editable_source(),
              *(os.path.dirname(p) for p in package_paths())]
     trees = [r for r in dict.fromkeys(os.path.realpath(r) for r in roots if r) if _is_tree(r)]
     for tree in list(trees):
         trees += [t for t in _checkouts(tree) if t not in trees]
-    return trees
+    return trees + [g for g in _gradescope_sources() if g not in trees]
 
 
 def _is_tree(folder: str) -> bool:
@@ -81,7 +81,8 @@ def _editable_source() -> str | None:
 
 
 def _gradescope_sources() -> list[str]:
-    """Gradescope's unpacked autograder zip (``$AUTOGRADER/source``) and what is in it."""
+    """Gradescope's unpacked autograder zip (``$AUTOGRADER/source``) and the folders in
+    it: hidden whatever they hold (a wheel of backcheck, a copy of its source)."""
     source = os.path.join(os.environ.get("AUTOGRADER") or GRADESCOPE, "source")
     if not os.path.isdir(source):
         return []

@@ -121,7 +121,9 @@ def needles() -> list[bytes]:
 def outside_scratch() -> str:
     for base in ("/srv", "/opt", "/var/lib", "/mnt"):
         if os.path.isdir(base) and os.access(base, os.W_OK):
-            return tempfile.mkdtemp(prefix="backcheck-autograder-", dir=base)
+            root = tempfile.mkdtemp(prefix="backcheck-autograder-", dir=base)
+            os.chmod(root, 0o755)  # as Gradescope's /autograder: the child may enter it
+            return root
     pytest.skip("no writable folder outside scratch space")
 
 
@@ -142,6 +144,8 @@ def build_layout(root: Path) -> None:
         pytest.skip(f"cannot build a wheel here: {done.stderr.strip()[-200:]}")
     shutil.rmtree(copy / "build", ignore_errors=True)
     assert list(source.glob("backcheck-*.whl"))
+    for path in [root, *root.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)  # readable by all, as unzipped
     (root / "submission").mkdir()
     encode = [base64.b64encode(n).decode() for n in needles()]
     suffixes = [base64.b64encode(s.encode()).decode() for s in GRADER_SUFFIXES]
