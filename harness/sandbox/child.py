@@ -54,7 +54,7 @@ def monitor(request: Request, result_w: int, output_w: int, status_w: int) -> No
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         walls = confinement.build(request.hidden, request.limits.network, request.workdir,
-                                  request.limits.file_mb)
+                                  request.limits.file_mb, request.limits.memory_mb)
         seccomp.forbid(walls)
         pid = os.fork()
         if pid == 0:
@@ -65,6 +65,7 @@ def monitor(request: Request, result_w: int, output_w: int, status_w: int) -> No
         _status(status_w, {"pid": pid, "enforced": walls.enforced, "missing": walls.missing,
                            "pid_namespace": walls.pid_namespace})
         _, status, usage = os.wait4(pid, 0)
+        confinement.release(walls)
         _status(status_w, {"status": status, "cpu": usage.ru_utime + usage.ru_stime})
     finally:
         os._exit(0)

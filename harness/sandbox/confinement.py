@@ -26,6 +26,7 @@ import signal
 import sys
 from dataclasses import dataclass, field
 
+from harness.sandbox import cgroup
 from harness.sandbox.limits import Limits
 
 CLONE_NEWNS = 0x00020000
@@ -75,6 +76,8 @@ class Walls:
     pid_namespace: bool = False
     hidden_modules: tuple[str, ...] = ()
     hidden_paths: tuple[str, ...] = ()
+    cgroup: str | None = None
+    """The child's memory cgroup, which the worker joins (``None``: there is none)."""
 
 
 def _check(result: int, what: str) -> None:
@@ -94,12 +97,14 @@ def mount(source: str | None, target: str, fstype: str | None, flags: int,
 SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")
 
 
-def build(hidden: tuple[str, ...], network: bool, workdir: str, scratch_mb: int = 64) -> Walls:
+def build(hidden: tuple[str, ...], network: bool, workdir: str, scratch_mb: int = 64,
+          memory_mb: int | None = None) -> Walls:
     """Enter new namespaces and hide ``hidden`` (in the monitor, before it forks).
 
     ``/tmp``, ``/var/tmp`` and ``/dev/shm`` become empty private tmpfs of
     ``scratch_mb`` each (``workdir`` recreated inside), so nothing another process left
     or will leave there is visible, and nothing written there outlives the child.
+    With ``memory_mb``, a memory cgroup caps the real memory of the whole child.
     """
     names = dict.fromkeys((*MODULES, *_package_names(hidden)))
     walls = Walls(hidden_modules=tuple(names), hidden_paths=hidden)
@@ -123,6 +128,8 @@ def build(hidden: tuple[str, ...], network: bool, workdir: str, scratch_mb: int 
     walls.enforced.append("network allowed" if network else "no network")
     _read_only_host(walls)
     _cap_shared_memory(scratch_mb, walls)
+    if memory_mb is not None:
+        _cap_memory(memory_mb, walls)
     libraries = _library_paths()
     _reopen(libraries, walls)
     _private_scratch(workdir, scratch_mb, libraries, walls)
@@ -150,6 +157,19 @@ def _read_only_host(walls: Walls) -> None:
                              + ", ".join(failed[:5]) + " read-only")
     else:
         walls.enforced.append("host file systems read-only")
+
+
+def _cap_memory(memory_mb: int, walls: Walls) -> None:
+    walls.cgroup, why = cgroup.create(memory_mb)
+    if walls.cgroup is None:
+        walls.missing.append(why)
+    else:
+        walls.enforced.append(f"real memory capped at {memory_mb} MB (cgroup)")
+
+
+def release(walls: Walls) -> None:
+    """Undo what outlives the worker (its cgroup); the namespaces go with it."""
+    cgroup.release(walls.cgroup)
 
 
 def _mounts() -> list[tuple[str, str, list[str]]]:
@@ -369,6 +389,8 @@ def enter(limits: Limits, workdir: str, walls: Walls) -> None:
     _set_limits(limits)
     os.chdir(workdir)
     os.environ.update(HOME=workdir, TMPDIR=workdir)
+    if walls.cgroup is not None:
+        cgroup.join(walls.cgroup)
     if os.geteuid() == 0:
         os.setgroups([])
         os.setgid(NOBODY)
