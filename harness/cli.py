@@ -13,7 +13,7 @@ import sys
 
 from harness.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, BackcheckError
 
-COMMANDS = ("check", "grade", "batch", "merge")
+COMMANDS = ("check", "grade", "batch", "merge", "repro")
 
 
 def parser() -> argparse.ArgumentParser:

@@ -39,9 +39,10 @@ KINDS = (
     "non-finite", "all-zeros", "broadcast-shape", "bias-not-reduced", "bias-wrong-axis",
     "transposed", "scaled", "first-sample-only", "derivative-at-output",
     "derivative-missing", "relu-near-zero", "relu-at-zero", "mutated-input",
-    "stale-cache",
+    "stale-cache", "empty", "shifted",
 )
-"""Every mistake the diagnosis can name; ``Diagnosis.kind`` is one of these."""
+"""Every mistake the generic rules can name; ``Diagnosis.kind`` is one of these or the
+kind of a layer's model in ``reference/mistakes/``."""
 
 ADVISORY = ("relu-at-zero",)
 """Kinds reported as a hint on a passing check, never as a failure."""
@@ -64,11 +65,13 @@ class Diagnosis:
     """How the worst element was compared when the shapes differ ("transposed back")."""
 
     def __str__(self) -> str:
+        said = f"{self.title}: expected {self.expected}, found {self.found}"
+        if not self.index:
+            return f"{said}."
         where = ", ".join(map(str, self.index))
         how = f" ({self.aligned})" if self.aligned else ""
-        return (f"{self.title}: expected {self.expected}, found {self.found}; worst element"
-                f"{how} [{where}]: expected {self.expected_value:.6g}, got "
-                f"{self.found_value:.6g} (rel error {self.rel_error:.3g}).")
+        return (f"{said}; worst element{how} [{where}]: expected {self.expected_value:.6g}, "
+                f"got {self.found_value:.6g} (rel error {self.rel_error:.3g}).")
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,10 @@ def relative_error(actual: np.ndarray, expected: np.ndarray) -> np.ndarray:
 def worst(kind: str, title: str, expected: str, found: str, actual: np.ndarray,
           reference: np.ndarray) -> Diagnosis:
     """A diagnosis whose worst element compares ``actual`` with ``reference`` where their
-    shapes agree (after dropping axes of length 1), else with the flattened overlap."""
+    shapes agree (after dropping axes of length 1) or their sizes do; with neither, no
+    element is quoted, since an index of one array may not exist in the other."""
+    if actual.shape != reference.shape and actual.size != reference.size:
+        return Diagnosis(kind, title, expected, found)
     a, r = _aligned(actual, reference)
     aligned = "" if actual.shape == reference.shape else (
         f"comparing your {shape_text(actual)} with {shape_text(reference)}")
@@ -181,10 +187,7 @@ def worst(kind: str, title: str, expected: str, found: str, actual: np.ndarray,
 def _aligned(actual: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if actual.shape == reference.shape:
         return actual, reference
-    if actual.size == reference.size:
-        return actual.reshape(reference.shape), reference
-    n = min(actual.size, reference.size)
-    return actual.reshape(-1)[:n], reference.reshape(-1)[:n]
+    return actual.reshape(reference.shape), reference
 
 
 def shape_text(array: np.ndarray) -> str:
@@ -200,6 +203,35 @@ def batch_size(case: Case) -> int:
 # --- rules on the arrays ------------------------------------------------------------
 
 
+def _known_mistake(ev: Evidence) -> Diagnosis | None:
+    """The catalog's model of a well-known bug of this layer that the array fits
+    (``reference/mistakes/``): the most specific name there is, so it runs first."""
+    from reference import mistakes
+
+    probe = mistakes.Probe.of(ev.case)
+    for model in mistakes.of(ev.spec.name, ev.quantity):
+        try:
+            with np.errstate(all="ignore"):
+                value = np.asarray(model.value(probe), dtype=np.float64)
+        except (ValueError, IndexError):
+            continue  # the model needs shapes this case does not have (a square W)
+        found = ev.found(value, model.kind, model.title, model.fix, model.found)
+        if found is not None:
+            return found
+    return None
+
+
+def _offset(ev: Evidence) -> Diagnosis | None:
+    """An output off by one constant everywhere (a wrong bias or shift in forward)."""
+    if ev.quantity != "out" or ev.actual.shape != ev.expected.shape or ev.actual.size < 2:
+        return None
+    shift = float(np.median(ev.actual - ev.expected))
+    return ev.found(ev.expected + shift, "shifted", f"the output is off by {shift:.4g} "
+                    "everywhere", "the expected output",
+                    f"the expected output plus {shift:.4g} in every element (a wrong bias, "
+                    "or a constant added or forgotten in forward)")
+
+
 def _non_finite(ev: Evidence) -> Diagnosis | None:
     bad = ~np.isfinite(ev.actual)
     if not bad.any():
@@ -212,12 +244,22 @@ def _non_finite(ev: Evidence) -> Diagnosis | None:
                      index, expected, float(ev.actual[index]), float("inf"))
 
 
+def _empty(ev: Evidence) -> Diagnosis | None:
+    if ev.actual.size or not ev.expected.size:
+        return None
+    return Diagnosis("empty", f"{ev.quantity} is empty", shape_text(ev.expected),
+                     f"an array with no elements ({shape_text(ev.actual)}): a slice such "
+                     "as [pad:-pad] with pad == 0, or a loop that never ran?")
+
+
 def _all_zeros(ev: Evidence) -> Diagnosis | None:
     if np.any(ev.actual != 0) or not np.any(ev.expected != 0):
         return None
-    return worst("all-zeros", f"{ev.quantity} is all zeros",
-                 "a nonzero gradient", f"zeros everywhere ({shape_text(ev.actual)}): the "
-                 "gradient was never computed or accumulated into a fresh array",
+    what = "output" if ev.quantity == "out" else "gradient"
+    why = ("forward returned a fresh array it never filled" if ev.quantity == "out" else
+           "the gradient was never computed or accumulated into a fresh array")
+    return worst("all-zeros", f"{ev.quantity} is all zeros", f"a nonzero {what}",
+                 f"zeros everywhere ({shape_text(ev.actual)}): {why}",
                  np.zeros_like(ev.expected), ev.expected)
 
 
@@ -228,6 +270,12 @@ def _broadcast_shape(ev: Evidence) -> Diagnosis | None:
         return worst("broadcast-shape", f"{ev.quantity} has the right values in the wrong "
                      "shape", shape_text(ev.expected), f"{shape_text(ev.actual)} (an axis of "
                      "length 1 added or lost: keepdims, or a (1, M) bias?)",
+                     ev.actual, ev.expected)
+    if ev.actual.size == ev.expected.size and fits(ev.actual.reshape(ev.expected.shape),
+                                                   ev.expected):
+        return worst("broadcast-shape", f"{ev.quantity} has the right values in the wrong "
+                     "shape", shape_text(ev.expected), f"{shape_text(ev.actual)}, the same "
+                     "values in another layout: reshape it back to the input's shape",
                      ev.actual, ev.expected)
     try:
         spread = np.broadcast_to(ev.expected, ev.actual.shape)
@@ -262,7 +310,9 @@ def _bias(ev: Evidence) -> Diagnosis | None:
                       f"dout itself ({shape_text(ev.actual)})", ev.actual, up)
         return replace(found, aligned="against dout itself")
     for subset, summed in _reductions(up):
-        if subset != right and fits(ev.actual, summed):
+        if subset == right or fits(summed, ev.expected):
+            continue  # axes of length 1 make some other reductions equal the right one
+        if fits(ev.actual, summed):
             partly = set(subset) < set(right)
             kind = "bias-not-reduced" if partly else "bias-wrong-axis"
             title = (f"{ev.quantity} was not summed over every axis it should be" if partly
@@ -312,8 +362,9 @@ def _scaled(ev: Evidence) -> Diagnosis | None:
     elements = int(np.size(ev.case.inputs["x"])) if (
         ev.spec.kind == "loss" and "x" in ev.case.inputs) else 0
     for factor, words in _scale_names(batch_size(ev.case), elements).items():
+        what = "the output" if ev.quantity == "out" else "the gradient"
         found = ev.found(factor * ev.expected, "scaled", f"{ev.quantity} is scaled by {words}",
-                         "the gradient", f"{words} times it everywhere")
+                         what, f"{words} times it everywhere")
         if found:
             return found
     return None
@@ -424,8 +475,9 @@ def _relu_near_zero(ev: Evidence) -> Diagnosis | None:
 
 
 RULES: tuple[Rule, ...] = (
-    _non_finite, _all_zeros, _broadcast_shape, _bias, _transposed, _scaled, _first_sample,
-    _activation_at_output, _activation_missing, _relu_near_zero,
+    _non_finite, _empty, _all_zeros, _broadcast_shape, _known_mistake, _bias, _transposed,
+    _scaled, _first_sample, _activation_at_output, _activation_missing, _relu_near_zero,
+    _offset,
 )
 
 

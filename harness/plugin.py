@@ -53,6 +53,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="course salt for the case seeds")
     group.addoption("--backcheck-isolation", default="none", choices=("none", "process"),
                     help="where the implementation runs (default: none, in-process)")
+    group.addoption("--backcheck-spec-file", action="append", default=[], metavar="FILE",
+                    help="a Python file defining SPECS (course layers); repeatable")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -90,8 +92,10 @@ class Settings:
         """Settings from the options; raises ``BackcheckError`` naming a bad value."""
         from harness import oracles, specs
         from harness.case import DTYPES
+        from harness.specs import plugins
 
         option = config.getoption
+        plugins.load_files(option("backcheck_spec_file"), specs.CATALOG)
         impl = option("backcheck_impl")
         _require_target(impl)
         _require_adapter(option("backcheck_adapter"), option("backcheck_adapter_file"))

@@ -50,3 +50,26 @@ class CrossEntropy:
         grad = self.probs.copy()
         grad[np.arange(len(self.target)), self.target] -= 1.0
         return {"x": dout * grad / len(self.target)}
+
+
+class SVMLoss:
+    """Multiclass SVM (hinge) loss, as CS231n's ``svm_loss``: scores ``x`` (N, C), ``target`` (N,).
+
+    ``mean over samples of sum over j != y of max(0, x_j - x_y + 1)``. Each positive
+    margin adds 1 to ``dx_j`` and -1 to ``dx_y``; the hinge's kink (a margin of exactly 0)
+    is kept out of the cases.
+    """
+
+    def forward(self, x: np.ndarray, target: np.ndarray) -> np.ndarray:
+        rows = np.arange(len(target))
+        margins = x - x[rows, target][:, None] + 1.0
+        margins[rows, target] = 0.0
+        self.active = (margins > 0).astype(x.dtype)
+        self.target = target
+        return np.sum(margins * self.active) / len(target)
+
+    def backward(self, dout: np.ndarray = 1.0) -> dict[str, np.ndarray]:
+        grad = self.active.copy()
+        rows = np.arange(len(self.target))
+        grad[rows, self.target] = -self.active.sum(axis=1)
+        return {"x": dout * grad / len(self.target)}

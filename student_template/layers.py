@@ -112,6 +112,75 @@ class Softmax:
         raise NotImplementedError("Softmax.backward")
 
 
+class GELU:
+    """``x * Φ(x)`` element-wise, ``Φ`` the exact Gaussian CDF
+    (``0.5 * (1 + erf(x / sqrt(2)))``, not the tanh approximation); any shape.
+
+    The derivative is ``Φ(x) + x * φ(x)``, ``φ`` the Gaussian density.
+    backward returns ``{"x": dx}`` shaped like ``x``.
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("GELU.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("GELU.backward")
+
+
+class SiLU:
+    """Swish with ``beta = 1``: ``x * sigmoid(x)`` element-wise; any shape.
+
+    backward returns ``{"x": dx}`` shaped like ``x``.
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("SiLU.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("SiLU.backward")
+
+
+class ELU:
+    """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``; any shape.
+
+    backward returns ``{"x": dx}`` shaped like ``x``.
+    """
+
+    def __init__(self, alpha: float = 1.0):
+        self.alpha = alpha
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("ELU.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("ELU.backward")
+
+
+class Softplus:
+    """``log(1 + exp(x))`` element-wise (write it so large ``x`` cannot
+    overflow); any shape. Its derivative is ``sigmoid(x)``.
+
+    backward returns ``{"x": dx}`` shaped like ``x``.
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("Softplus.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("Softplus.backward")
+
+
+class Identity:
+    """``x`` unchanged; backward passes ``dout`` on as ``{"x": dx}``.
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("Identity.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("Identity.backward")
+
+
 class MSELoss:
     """Mean squared error over *every element*: ``mean((x - target)**2)``.
 
@@ -154,6 +223,21 @@ class CrossEntropy:
         raise NotImplementedError("CrossEntropy.backward")
 
 
+class SVMLoss:
+    """Multiclass SVM (hinge) loss of scores ``x`` (N, C), integer classes
+    ``target`` (N,) (CS231n ``svm_loss``).
+
+    ``mean over the batch of sum over j != target of max(0, x_j - x_target + 1)``.
+    ``backward(dout=1.0)`` returns ``{"x": dx}`` (N, C).
+    """
+
+    def forward(self, x: np.ndarray, target: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("SVMLoss.forward")
+
+    def backward(self, dout: np.ndarray = 1.0) -> dict[str, np.ndarray]:
+        raise NotImplementedError("SVMLoss.backward")
+
+
 class LayerNorm:
     """Normalize each *sample* of ``x`` (N, D) over its D features, then scale and shift.
 
@@ -188,6 +272,43 @@ class BatchNorm:
 
     def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
         raise NotImplementedError("BatchNorm.backward")
+
+
+class SpatialBatchNorm:
+    """BatchNorm2d in training mode: ``x`` (N, C, H, W), each *channel*
+    normalized over (N, H, W) with the batch mean and biased variance.
+
+    Then ``gamma * x̂ + beta`` with ``gamma``, ``beta`` (C,) broadcast per channel.
+    backward returns ``{"x": (N, C, H, W), "gamma": (C,), "beta": (C,)}``.
+    """
+
+    def __init__(self, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5):
+        self.gamma, self.beta, self.eps = gamma, beta, eps
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("SpatialBatchNorm.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("SpatialBatchNorm.backward")
+
+
+class GroupNorm:
+    """Split the C channels of ``x`` (N, C, H, W) into ``G`` groups of C/G;
+    normalize each sample's group over (C/G, H, W) (biased variance).
+
+    Then ``gamma * x̂ + beta`` with ``gamma``, ``beta`` (C,) per channel.
+    backward returns ``{"x": (N, C, H, W), "gamma": (C,), "beta": (C,)}``.
+    """
+
+    def __init__(self, gamma: np.ndarray, beta: np.ndarray, G: int,
+                 eps: float = 1e-5):
+        self.gamma, self.beta, self.G, self.eps = gamma, beta, G, eps
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("GroupNorm.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("GroupNorm.backward")
 
 
 class Conv1d:

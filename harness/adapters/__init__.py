@@ -27,6 +27,7 @@ BUILTIN = {
     "columnar": "harness.adapters.columnar:ColumnarAdapter",
     "sgd": "harness.adapters.sgd:SGDAdapter",
     "classes": "harness.adapters.classes:ClassesAdapter",
+    "protocol": "harness.adapters.protocol:ProtocolAdapter",
 }
 
 __all__ = ["BUILTIN", "Adapter", "Conventions", "Detection", "Runner", "choose", "from_file",

@@ -4,8 +4,7 @@
 Weights are (in, out) and convolutions NCHW, as in backcheck, so only the calling
 convention differs: hyper-parameters travel in dicts (``conv_param = {"stride", "pad"}``,
 ``pool_param``, ``bn_param``, ``ln_param``, ``dropout_param``) and the losses are single
-functions ``softmax_loss(x, y) -> (loss, dx)``. ``svm_loss`` is recognized but has no
-catalog spec, so it is not checked (a note says so).
+functions ``softmax_loss(x, y) -> (loss, dx)`` and ``svm_loss(x, y) -> (loss, dx)``.
 """
 
 from __future__ import annotations
@@ -85,9 +84,11 @@ LAYERS: dict[str, Pair] = {
     "AvgPool2d": Pair(("avg_pool_forward_naive", "avg_pool_forward"),
                       ("avg_pool_backward_naive", "avg_pool_backward"), _pool),
     "Dropout": Pair(("dropout_forward",), ("dropout_backward",), _dropout),
+    "SpatialBatchNorm": Pair(("spatial_batchnorm_forward",), ("spatial_batchnorm_backward",),
+                             _norm("train")),
 }
-LOSSES = {"CrossEntropy": ("softmax_loss",)}
-UNCHECKED = ("svm_loss",)
+LOSSES = {"CrossEntropy": ("softmax_loss",), "SVMLoss": ("svm_loss",)}
+UNCHECKED: tuple[str, ...] = ()
 
 
 class CS231nAdapter:

@@ -63,6 +63,9 @@ class LibraryLayer:
             if name in names.PARAMS.get(param, (param,)):
                 self.passed[param] = name
                 return self.array(param, self.case.params[param])
+        if name in self.case.config:
+            self.roles.add(name)
+            return self.case.config[name]
         role = names.role(name)
         self.roles.add(role)
         return self.sized(role)

@@ -30,6 +30,15 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "AvgPool2d": ("avgpool2d", "avgpool", "averagepooling", "averagepooling2d", "avgpooling2d"),
     "Dropout": ("dropout",),
     "Flatten": ("flatten",),
+    "GELU": ("gelu",),
+    "SiLU": ("silu", "swish"),
+    "ELU": ("elu",),
+    "Softplus": ("softplus",),
+    "Identity": ("identity",),
+    "SVMLoss": ("svmloss", "svm", "hingeloss", "multiclasshingeloss", "multiclasssvmloss",
+                "multimarginloss"),
+    "SpatialBatchNorm": ("spatialbatchnorm", "batchnorm2d", "spatialbatchnormalization"),
+    "GroupNorm": ("groupnorm", "spatialgroupnorm", "groupnormalization"),
 }
 
 PARAMS: dict[str, tuple[str, ...]] = {
@@ -62,6 +71,7 @@ CONSTRUCTOR: dict[str, tuple[str, ...]] = {
     "p": ("p", "rate", "drop_prob", "dropout", "drop_rate", "prob", "p_drop"),
     "keep": ("keep_prob", "keep", "p_keep", "keep_rate"),
     "eps": ("eps", "epsilon"),
+    "G": ("G", "num_groups", "groups", "n_groups"),
     "negative_slope": ("negative_slope", "alpha", "slope", "leak", "leaky_slope", "a"),
     "lr": ("lr", "learning_rate", "eta", "step_size", "alpha_lr"),
 }

@@ -1,7 +1,8 @@
 """``backcheck merge DIR... --out OUT``: join batch outputs (shards) into one.
 
-Every ``submissions/<name>/`` folder of every DIR is copied into OUT, then the
-gradebook and class summary are rebuilt from all of them. The parts must have been
+Every ``submissions/<name>/`` folder of every DIR is copied into OUT (each under a
+temporary name, renamed when complete; folders a batch was still writing are left
+out), then the gradebook and class summary are rebuilt from all of them. The parts must have been
 graded with the same settings (rubric, layers, dtypes, oracles, salt); a submission
 graded in two parts with different results is an error naming it.
 
@@ -15,8 +16,9 @@ import argparse
 import json
 import os
 import shutil
+import tempfile
 
-from harness.commands.batch import SUBMISSIONS, write_class
+from harness.commands.batch import PARTIAL, SUBMISSIONS, publish, write_class
 from harness.commands.grade import FILES, make_directory
 from harness.errors import EXIT_OK, BackcheckError
 from harness.reports.json import stable
@@ -39,13 +41,24 @@ def run(args: argparse.Namespace) -> int:
         target = os.path.join(args.out, SUBMISSIONS, name)
         if os.path.abspath(source) == os.path.abspath(target):
             continue
-        try:
-            shutil.copytree(source, target, dirs_exist_ok=True)
-        except OSError as exc:
-            raise BackcheckError(f"cannot copy {name}: {exc}", where=args.out) from None
+        _copy(source, target, args.out)
     write_class(args.out)
     print(f"merged {len(found)} submissions from {len(args.parts)} parts into {args.out}")
     return EXIT_OK
+
+
+def _copy(source: str, target: str, out: str) -> None:
+    """Copy one submission folder into place whole (see ``batch.publish``)."""
+    partial = tempfile.mkdtemp(prefix=f"{PARTIAL}{os.getpid()}-",
+                               dir=os.path.join(out, SUBMISSIONS))
+    try:
+        shutil.copytree(source, partial, dirs_exist_ok=True)
+        publish(partial, target)
+    except OSError as exc:
+        raise BackcheckError(f"cannot copy {os.path.basename(target)}: {exc}",
+                             where=out) from None
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
 
 
 def _collect(parts: list[str]) -> dict[str, tuple[str, dict]]:
@@ -55,7 +68,7 @@ def _collect(parts: list[str]) -> dict[str, tuple[str, dict]]:
         folder = os.path.join(part, SUBMISSIONS)
         if not os.path.isdir(folder):
             raise BackcheckError("not a batch output (no submissions/ folder)", where=part)
-        for name in sorted(os.listdir(folder)):
+        for name in sorted(n for n in os.listdir(folder) if not n.startswith(".")):
             grade = _grade(os.path.join(folder, name, FILES["json"]))
             if grade is None:
                 continue

@@ -25,6 +25,16 @@ def add_selection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--adapter-file", default=None,
                         help="a local Python file defining ADAPTER")
     parser.add_argument("--salt", default="", help="course salt for the case seeds")
+    add_spec_file(parser)
+
+
+def add_spec_file(parser: argparse.ArgumentParser) -> None:
+    """``--spec-file FILE``: a course layer's spec and reference, loaded as it is read."""
+    from harness.specs import CATALOG, plugins
+
+    parser.add_argument("--spec-file", action="append", default=[], metavar="FILE",
+                        type=plugins.spec_file_option(CATALOG),
+                        help="a Python file defining SPECS (course layers); repeatable")
 
 
 def dtypes(args: argparse.Namespace) -> list[str]:
@@ -62,9 +72,11 @@ def limits(args: argparse.Namespace):
 
 def hidden_paths(args: argparse.Namespace) -> tuple[str, ...]:
     """``--hide`` paths, the output directory, a batch's folder of submissions (each
-    child sees only its own copy) and the rubric file (when it is a file)."""
+    child sees only its own copy), the rubric file (when it is a file) and course
+    spec files (they hold the instructor's reference)."""
     out, rubric = getattr(args, "out", None), getattr(args, "rubric", None)
     folder = getattr(args, "folder", None)
     paths = [*getattr(args, "hide", []), *(p for p in (out, folder) if p)]
     paths += [rubric] if rubric and os.path.isfile(str(rubric)) else []
+    paths += getattr(args, "spec_file", [])
     return tuple(str(p) for p in paths)

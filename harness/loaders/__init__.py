@@ -6,6 +6,7 @@ importable module name (:mod:`.package`), a Jupyter notebook (:mod:`.notebook`) 
 problems of the submission itself (a syntax error, a cell that raises, a missing
 module) are its ``error`` or ``notes`` and are graded; a path that does not exist or
 is of a kind backcheck cannot read is a ``BackcheckError`` (bad input, exit 3).
+A folder with a ``backcheck.toml`` is a program in another language (:mod:`.program`).
 """
 
 from __future__ import annotations
@@ -17,16 +18,19 @@ from harness.loaders.archive import load_archive
 from harness.loaders.file import load_file
 from harness.loaders.notebook import load_notebook
 from harness.loaders.package import is_module, load_directory, load_module
+from harness.loaders.program import is_program, load_program
 from harness.submission import Submission
 
 SUFFIXES = {".py": load_file, ".ipynb": load_notebook}
 
 __all__ = ["load", "load_archive", "load_directory", "load_file", "load_module",
-           "load_notebook"]
+           "load_notebook", "load_program"]
 
 
 def load(target: str) -> Submission:
     """The submission at ``target``: a file, notebook, zip, directory or module name."""
+    if is_program(target):
+        return load_program(target)
     if os.path.isdir(target):
         notebook = _lone_notebook(target)
         return load_notebook(notebook) if notebook else load_directory(target)

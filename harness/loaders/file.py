@@ -41,7 +41,8 @@ def load_file(path: str) -> Submission:
     module = new_module(path)
     on_path(os.path.dirname(path))
     with Guard() as guard:
-        submission.notes += units.run(units.statements(text, path), vars(module))
+        submission.notes += units.run(units.statements(text, path), vars(module),
+                                      submission.name)
     submission.notes += guard.notes
     submission.namespace = dict(vars(module))
     return submission

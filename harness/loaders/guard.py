@@ -4,9 +4,11 @@ Submissions do more at import than define layers: they train, plot, print, ask f
 input, call ``sys.exit``, or even replace ``np.allclose`` with something that always
 says yes. ``Guard`` runs the loading under a non-interactive plotting backend with
 output captured and ``input()`` disabled, then notices and undoes any change the
-code made to NumPy's functions or to backcheck's own modules (``harness.*``), and turns
-each of these into a note. (Changes made later, while layers run, are the sandbox's
-business: ``--isolation process``.)
+code made to NumPy's functions, to the few standard modules backcheck's adapters rely
+on, or to backcheck's own modules and classes (``harness.*``), and turns each of these
+into a note. ``Snapshot`` is that record of originals: the sandbox's child also
+restores it after every case, so a layer that patches backcheck while it runs changes
+nothing for the cases after it.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ import sys
 import warnings
 from typing import Any
 
-WATCHED = ("numpy", "numpy.testing", "numpy.linalg", "numpy.random")
-"""NumPy modules whose functions a submission might replace; backcheck's own modules
-(``harness.*``) are watched too."""
+WATCHED = ("numpy", "numpy.testing", "numpy.linalg", "numpy.random", "builtins", "inspect")
+"""Modules whose functions a submission might replace (NumPy's, and the built-ins and
+``inspect`` the adapters call); backcheck's own modules (``harness.*``) and the classes
+they define are watched too."""
 
 
 def _no_input(*_: Any) -> str:
@@ -32,19 +35,56 @@ def _no_show(*_: Any, **__: Any) -> None:
     """``plt.show`` while loading: figures are counted and closed, never displayed."""
 
 
+class Snapshot:
+    """The attributes of watched modules and of backcheck's classes, to put back."""
+
+    def __init__(self) -> None:
+        self._modules = {name: sys.modules[name] for name in _watched()}
+        self._attributes = {name: dict(vars(m)) for name, m in self._modules.items()}
+        self._classes = {f"{name}.{key}": (cls, dict(vars(cls)))
+                         for name, m in self._modules.items() if name.startswith("harness")
+                         for key, cls in vars(m).items()
+                         if isinstance(cls, type) and cls.__module__ == name}
+
+    def restore(self) -> list[str]:
+        """Undo every change since the snapshot; the names of what had changed."""
+        changed = []
+        for name, before in self._attributes.items():
+            module = self._modules[name]
+            if sys.modules.get(name) is not module:
+                sys.modules[name] = module
+                changed.append(name)
+            now = vars(module)
+            for key in sorted(k for k, v in before.items() if now.get(k, _GONE) is not v):
+                setattr(module, key, before[key])
+                changed.append(f"{name}.{key}")
+        for label, (cls, before) in self._classes.items():
+            now = vars(cls)
+            for key in sorted(k for k in {*before, *now} if now.get(k, _GONE) is not
+                              before.get(k, _GONE)):
+                if key in before:
+                    setattr(cls, key, before[key])
+                else:
+                    delattr(cls, key)
+                changed.append(f"{label}.{key}")
+        return changed
+
+
+_GONE = object()
+
+
 class Guard:
     """A context that collects ``notes`` about what the loaded code did at import."""
 
     def __init__(self) -> None:
         self.notes: list[str] = []
-        self._attributes: dict[str, dict[str, Any]] = {}
+        self.snapshot: Snapshot | None = None
         self._output = io.StringIO()
         self._stack = contextlib.ExitStack()
 
     def __enter__(self) -> Guard:
         os.environ["MPLBACKEND"] = "Agg"
-        self._modules = {name: sys.modules[name] for name in _watched()}
-        self._attributes = {name: dict(vars(m)) for name, m in self._modules.items()}
+        self.snapshot = Snapshot()
         self._figures = _figure_count()
         stack = self._stack
         stack.enter_context(warnings.catch_warnings())
@@ -68,15 +108,7 @@ class Guard:
             self.notes.append(f"printed {lines} lines while loading (not shown)")
 
     def _restore_modules(self) -> None:
-        changed = []
-        for name, before in self._attributes.items():
-            module = self._modules[name]
-            if sys.modules.get(name) is not module:
-                sys.modules[name] = module
-                changed.append(name)
-            for key in sorted(k for k, v in before.items() if getattr(module, k, None) is not v):
-                setattr(module, key, before[key])
-                changed.append(f"{name}.{key}")
+        changed = self.snapshot.restore()
         if changed:
             self.notes.append(f"replaced {', '.join(changed)} at import; backcheck restored "
                               "the originals (do not patch NumPy or backcheck in a submission)")

@@ -40,7 +40,7 @@ def load_notebook(path: str) -> Submission:
     on_path(os.path.dirname(path))
     compiled, notes = _compile_cells(notebook, path, submission.name)
     with Guard() as guard:
-        notes += units.run(compiled, vars(module))
+        notes += units.run(compiled, vars(module), submission.name)
     submission.notes += notes + guard.notes
     submission.namespace = dict(vars(module))
     return submission

@@ -13,10 +13,12 @@ import importlib.util
 import os
 import pkgutil
 import sys
+import traceback
 import uuid
 from types import ModuleType
 from typing import Any
 
+from harness.loaders import units
 from harness.loaders.file import on_path
 from harness.loaders.guard import Guard
 from harness.loaders.source import python2_hint
@@ -45,7 +47,7 @@ def load_module(name: str) -> Submission:
     with Guard() as guard:
         try:
             module = importlib.import_module(name)
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             submission.error = failure(name, exc)
             return submission
         modules = [module, *_submodules(module, submission)]
@@ -76,7 +78,12 @@ def merged(modules: list[ModuleType]) -> dict[str, Any]:
 
 
 def failure(name: str, exc: BaseException) -> str:
-    """One line on why module ``name`` failed to import."""
+    """One line on why module ``name`` failed to import (an exit or ``MemoryError``
+    says where, and that the rest of the module did not run)."""
+    if isinstance(exc, SystemExit | MemoryError):
+        line = _line(exc)
+        place = f"at line {line}" if line else "at import"
+        return units.ending(name, exc, place, "the rest of it did not run")
     if isinstance(exc, ModuleNotFoundError):
         return f"{name} needs module {exc.name!r}, which is not installed here"
     if isinstance(exc, SyntaxError):
@@ -85,6 +92,12 @@ def failure(name: str, exc: BaseException) -> str:
         return (f"{name} has a SyntaxError at {os.path.basename(exc.filename or '')}:"
                 f"{exc.lineno}: {exc.msg}{extra}")
     return f"{name} raised {type(exc).__name__}: {exc}"
+
+
+def _line(exc: BaseException) -> int | None:
+    """The line of the innermost frame of the traceback (where the module stopped)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return frames[-1].lineno if frames else None
 
 
 def _package(path: str, submission: Submission) -> ModuleType:
@@ -101,7 +114,7 @@ def _package(path: str, submission: Submission) -> ModuleType:
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         submission.notes.append(failure("__init__.py", exc) + "; loading its modules one by one")
     return module
 
@@ -114,6 +127,6 @@ def _submodules(package: ModuleType, submission: Submission) -> list[ModuleType]
             continue
         try:
             found.append(importlib.import_module(f"{package.__name__}.{info.name}"))
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             submission.notes.append(failure(f"{info.name}.py", exc))
     return found

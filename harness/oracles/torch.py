@@ -17,6 +17,7 @@ import numpy as np
 from harness.case import Case
 from harness.outcome import Outcome
 from harness.spec import Spec
+from harness.specs import plugins
 
 
 def _forwards() -> dict[str, Callable]:
@@ -46,6 +47,7 @@ def _forwards() -> dict[str, Callable]:
         "Dropout": lambda x, mask, p: x * mask / (1 - p),
         "Flatten": lambda x: torch.flatten(x, 1),
         **_networks(torch, F),
+        **_course_layers(torch, F),
     }
 
 
@@ -61,6 +63,29 @@ def _networks(torch, F) -> dict[str, Callable]:
         "XORNet": lambda x, target, *params: F.binary_cross_entropy(
             torch.sigmoid(mlp(x, *params)), target
         ),
+    }
+
+
+def _course_layers(torch, F) -> dict[str, Callable]:
+    """The layers CS231n and CMU 11-785 assign beyond the first catalog."""
+
+    def svm(x, target):
+        rows = torch.arange(len(target))
+        margins = torch.clamp(x - x[rows, target][:, None] + 1.0, min=0.0)
+        others = 1.0 - F.one_hot(target, x.shape[1]).to(x.dtype)
+        return torch.sum(margins * others) / len(target)
+
+    return {
+        "GELU": F.gelu,
+        "SiLU": F.silu,
+        "ELU": lambda x, alpha: F.elu(x, alpha),
+        "Softplus": F.softplus,
+        "Identity": torch.clone,
+        "SVMLoss": svm,
+        "SpatialBatchNorm": lambda x, gamma, beta, eps: F.batch_norm(
+            x, None, None, gamma, beta, training=True, eps=eps
+        ),
+        "GroupNorm": lambda x, gamma, beta, G, eps: F.group_norm(x, G, gamma, beta, eps),
     }
 
 
@@ -81,7 +106,7 @@ class TorchOracle:
         return f"torch-{metadata.version('torch')}"
 
     def supports(self, spec: Spec) -> bool:
-        return spec.name in self._forwards()
+        return self._forward(spec) is not None
 
     def evaluate(self, spec: Spec, case: Case) -> Outcome:
         import torch
@@ -92,7 +117,7 @@ class TorchOracle:
         upstream = torch.as_tensor(np.asarray(case.upstream, dtype=np.float64))
         wrt = [tensors[n] for n in spec.wrt]
         with _one_thread():
-            out = self._forwards()[spec.name](*ordered, **case.config)
+            out = self._forward(spec)(*ordered, **case.config)
             grads = torch.autograd.grad(out, wrt, grad_outputs=upstream.reshape(out.shape))
         return Outcome(
             output=out.detach().numpy(),
@@ -103,6 +128,12 @@ class TorchOracle:
         if self._table is None:
             self._table = _forwards()
         return self._table
+
+    def _forward(self, spec: Spec) -> Callable | None:
+        """The catalog's function for ``spec``, else the one its course file gives."""
+        if spec.name in self._forwards():
+            return self._forwards()[spec.name]
+        return plugins.expression(spec.name, "TORCH")
 
 
 @contextmanager

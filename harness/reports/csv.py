@@ -3,6 +3,11 @@
 Columns: submission, status, score, max_score, one column per layer (its points), the
 number of flagged items, and the reason a submission was not graded. Rows are sorted
 by submission name, so a gradebook is byte-identical however the batch was run.
+
+Every text cell that a spreadsheet would read as a formula (one starting with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return, e.g. a submission named
+``=HYPERLINK(...).py`` or an error message) gets a leading ``'``, so it shows as text
+and never runs. A submission the batch has not graded yet has an empty score.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from typing import Any
 FIXED = ("submission", "status", "score", "max_score")
 TRAILING = ("flags", "reason", "problems")
 MAX_PROBLEMS = 3
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NOT_GRADED = "not graded"
 
 
 def render(grades: Iterable[Mapping[str, Any]]) -> str:
@@ -26,10 +33,12 @@ def render(grades: Iterable[Mapping[str, Any]]) -> str:
     writer.writerow([*FIXED, *layers, *TRAILING])
     for g in rows:
         points = {layer["layer"]: layer["score"] for layer in g["layers"]}
-        writer.writerow([g["submission"], g["status"], _number(g["score"]),
+        score = "" if g["status"] == NOT_GRADED else _number(g["score"])
+        writer.writerow([_text(g["submission"]), _text(g["status"]), score,
                          _number(g["max_score"]),
                          *(_number(points[n]) if n in points else "" for n in layers),
-                         len(g["flags"]), g["reason"], _problems(g.get("problems", []))])
+                         len(g["flags"]), _text(g["reason"]),
+                         _text(_problems(g.get("problems", [])))])
     return out.getvalue()
 
 
@@ -37,6 +46,11 @@ def _problems(problems: list[str]) -> str:
     shown = "; ".join(problems[:MAX_PROBLEMS])
     more = len(problems) - MAX_PROBLEMS
     return f"{shown}; and {more} more" if more > 0 else shown
+
+
+def _text(value: str) -> str:
+    """``value``, made inert for a spreadsheet when it would start a formula."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def _number(value: float) -> str:

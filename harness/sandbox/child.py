@@ -24,6 +24,7 @@ from harness import catalog
 from harness.case import Case
 from harness.errors import BackcheckError
 from harness.execution import execute
+from harness.loaders.guard import Snapshot
 from harness.outcome import Outcome, RunError
 from harness.sandbox import confinement, cores, seccomp, wire
 from harness.sandbox.codec import MAX_TEXT, pack_outcome
@@ -104,33 +105,37 @@ def _flush() -> None:
 
 
 class Channel:
-    """The worker's end of the result pipe; ``busy`` while a frame is half-written."""
+    """The worker's end of the result pipe; ``busy`` while a frame is half-written.
+
+    It keeps its own references to the functions it sends with, taken before the
+    submission is loaded, so a submission that replaces them changes nothing.
+    """
 
     def __init__(self, fd: int):
         self.fd = fd
         self.busy = False
+        self._pack, self._encode, self._write = pack_outcome, wire.encode, os.write
 
     def send(self, header: dict[str, Any], arrays: list | None = None) -> None:
-        self.busy = True
-        try:
-            wire.send(self.fd, header, arrays)
-        finally:
-            self.busy = False
+        self._send(self._encode(header, arrays or []))
 
     def outcome(self, case_id: str, outcome: Outcome) -> None:
         """Send one outcome, or an error in its place when it cannot be sent."""
         try:
-            header, arrays = pack_outcome(case_id, outcome)
-            frame = wire.encode(header, arrays)
+            header, arrays = self._pack(case_id, outcome)
+            frame = self._encode(header, arrays)
         except Exception as exc:
             error = RunError("bad-return", f"result could not be sent ({type(exc).__name__})")
-            header, arrays = pack_outcome(case_id, Outcome(None, error=error))
-            frame = wire.encode(header, arrays)
+            header, arrays = self._pack(case_id, Outcome(None, error=error))
+            frame = self._encode(header, arrays)
+        self._send(frame)
+
+    def _send(self, frame: bytes) -> None:
         self.busy = True
         try:
             data = memoryview(frame)
             while data:
-                data = data[os.write(self.fd, data):]
+                data = data[self._write(self.fd, data):]
         finally:
             self.busy = False
 
@@ -139,12 +144,18 @@ def serve(request: Request, channel: Channel) -> None:
     """Run every job through ``execute``, streaming results over ``channel``."""
     catalog.install(request.layers)
     jobs = request.jobs
+    layers = {case.id: spec.name for spec, case in jobs}
     sent: set[str] = set()
+    snapshot = Snapshot()
+    patched: dict[str, list[str]] = {}
 
     def progress(case_id: str, outcome: Outcome | None) -> None:
         if outcome is None:
+            snapshot.restore()
             channel.send({"type": "loaded"})
             return
+        if changed := snapshot.restore():
+            patched.setdefault(layers.get(case_id, case_id), []).extend(changed)
         channel.outcome(case_id, outcome)
         sent.add(case_id)
 
@@ -163,8 +174,16 @@ def serve(request: Request, channel: Channel) -> None:
     for case_id, outcome in execution.outcomes.items():
         if case_id not in sent:
             channel.outcome(case_id, outcome)
+    notes = [*execution.notes[:40], *(_patched(layer, names) for layer, names in patched.items())]
     channel.send({"type": "done", "adapter": str(execution.adapter)[:MAX_TEXT],
-                  "notes": [str(n)[:MAX_TEXT] for n in execution.notes[:50]]})
+                  "notes": [str(n)[:MAX_TEXT] for n in notes[:50]]})
+
+
+def _patched(layer: str, names: list[str]) -> str:
+    """The note for what a layer replaced while it ran (and the child put back)."""
+    shown = ", ".join(dict.fromkeys(names[:20]))
+    return (f"{layer} replaced {shown} while running; backcheck restored the originals "
+            "after each case (do not patch NumPy or backcheck in a submission)")
 
 
 def _describe(exc: BaseException) -> str:

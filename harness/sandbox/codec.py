@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from harness.outcome import Outcome, RunError
-from harness.sandbox.wire import NUMERIC_KINDS, WireError
+from harness.sandbox.wire import MAX_ARRAYS, NUMERIC_KINDS, WireError
 from harness.spec import Spec
 
 ERROR_KINDS = ("not-implemented", "exception", "bad-return", "load", "timeout", "crashed",
@@ -24,6 +24,9 @@ ERROR_KINDS = ("not-implemented", "exception", "bad-return", "load", "timeout", 
 MAX_TEXT = 2000
 MAX_DEPTH = 12
 MAX_ITEMS = 20_000
+MAX_NODES = 2 * MAX_ITEMS
+"""Values one outcome may unpack to: ``pack`` makes at most ``MAX_ITEMS`` items in all
+containers plus a few top-level values, so a frame over this was forged."""
 _DTYPE_NAME = re.compile(r"^[<>|=]?[a-zA-Z]{1,12}[0-9]{0,3}$")
 _OUTCOME_FIELDS = {f.name for f in dataclasses.fields(Outcome)}
 
@@ -53,16 +56,17 @@ def pack_error(error: RunError | None) -> dict[str, str] | None:
 
 
 def pack(value: Any, arrays: list[np.ndarray], budget: list[int], depth: int = 0) -> Any:
-    """``value`` as JSON, arrays replaced by references into ``arrays``."""
-    budget[0] -= 1
+    """``value`` as JSON, arrays replaced by references into ``arrays``; a container
+    is opaque once its items would take more than what is left of ``budget``."""
     if isinstance(value, np.ndarray | np.generic):
         return _pack_numpy(value, arrays)
     if type(value) in (type(None), bool, int, float):
         return value
     if type(value) is str:
         return value[:MAX_TEXT]
-    if depth >= MAX_DEPTH or budget[0] < 0:
+    if depth >= MAX_DEPTH or _size(value) > budget[0]:
         return _opaque(value)
+    budget[0] -= _size(value)
     if type(value) in (list, tuple):
         items = [pack(v, arrays, budget, depth + 1) for v in value]
         return {"$l" if type(value) is list else "$t": items}
@@ -72,7 +76,14 @@ def pack(value: Any, arrays: list[np.ndarray], budget: list[int], depth: int = 0
     return _opaque(value)
 
 
+def _size(value: Any) -> int:
+    """How many items a container would add to the frame (0 for anything else)."""
+    return len(value) if type(value) in (list, tuple, dict) else 0
+
+
 def _pack_numpy(value: np.ndarray | np.generic, arrays: list[np.ndarray]) -> Any:
+    if len(arrays) >= MAX_ARRAYS:
+        return _opaque(value)
     if value.dtype.kind not in NUMERIC_KINDS or value.dtype.fields is not None:
         return {"$dtype": str(value.dtype)} if isinstance(value, np.ndarray) else _opaque(value)
     arrays.append(np.asarray(value))
@@ -89,14 +100,18 @@ def unpack_outcome(header: dict[str, Any], arrays: list[np.ndarray], spec: Spec)
     problems = header.get("problems")
     if not isinstance(grads, dict) or not isinstance(problems, dict):
         raise WireError("outcome without grads and problems")
+    if len(grads) > len(spec.wrt) or len(problems) > len(spec.wrt):
+        raise WireError("outcome with more gradients than the layer has")
+    budget = [MAX_NODES]
     fields: dict[str, Any] = {
-        "output": unpack(header.get("output"), arrays),
-        "grads": {k: unpack(v, arrays) for k, v in grads.items() if k in spec.wrt},
+        "output": unpack(header.get("output"), arrays, budget=budget),
+        "grads": {k: unpack(v, arrays, budget=budget) for k, v in grads.items()
+                  if k in spec.wrt},
         "error": unpack_error(header.get("error")),
         "problems": {k: unpack_error(e) for k, e in problems.items()
                      if k in spec.wrt and e is not None},
     }
-    observations = unpack(header.get("observations"), arrays)
+    observations = unpack(header.get("observations"), arrays, budget=budget)
     if "observations" in _OUTCOME_FIELDS and isinstance(observations, dict):
         fields["observations"] = observations
     return Outcome(**fields)
@@ -117,8 +132,14 @@ def _text(value: Any) -> str:
     return value[:MAX_TEXT] if isinstance(value, str) else ""
 
 
-def unpack(node: Any, arrays: list[np.ndarray], depth: int = 0) -> Any:
-    """The value ``pack`` encoded as ``node``."""
+def unpack(node: Any, arrays: list[np.ndarray], depth: int = 0,
+           budget: list[int] | None = None) -> Any:
+    """The value ``pack`` encoded as ``node``; ``WireError`` past ``MAX_DEPTH`` levels or
+    ``MAX_NODES`` values in all (``budget``), more than ``pack`` ever makes."""
+    budget = [MAX_NODES] if budget is None else budget
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise WireError(f"outcome of more than {MAX_NODES} values")
     if node is None or type(node) in (bool, int, float):
         return node
     if isinstance(node, str):
@@ -129,11 +150,11 @@ def unpack(node: Any, arrays: list[np.ndarray], depth: int = 0) -> Any:
     if tag in ("$a", "$s"):
         return _array(body, arrays, scalar=tag == "$s")
     if tag == "$l" and isinstance(body, list):
-        return [unpack(v, arrays, depth + 1) for v in body]
+        return [unpack(v, arrays, depth + 1, budget) for v in body]
     if tag == "$t" and isinstance(body, list):
-        return tuple(unpack(v, arrays, depth + 1) for v in body)
+        return tuple(unpack(v, arrays, depth + 1, budget) for v in body)
     if tag == "$d" and isinstance(body, dict):
-        return {k: unpack(v, arrays, depth + 1) for k, v in body.items()}
+        return {k[:MAX_TEXT]: unpack(v, arrays, depth + 1, budget) for k, v in body.items()}
     if tag == "$dtype" and isinstance(body, str):
         return np.empty(0, dtype=_dtype(body))
     if tag == "$o" and isinstance(body, str):

@@ -22,6 +22,7 @@ import importlib.abc
 import os
 import re
 import resource
+import shutil
 import signal
 import sys
 from dataclasses import dataclass, field
@@ -131,7 +132,7 @@ def build(hidden: tuple[str, ...], network: bool, workdir: str, scratch_mb: int 
     if memory_mb is not None:
         _cap_memory(memory_mb, walls)
     libraries = _library_paths()
-    _reopen(libraries, walls)
+    _reopen(libraries + toolchain_paths(), walls)
     _private_scratch(workdir, scratch_mb, libraries, walls)
     for path in sorted(hidden, key=len):
         _hide(path, libraries, walls)
@@ -281,6 +282,32 @@ def _bind_back(path: str, fd: int) -> None:
     os.makedirs(path, mode=0o755, exist_ok=True)
     mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
     mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
+
+
+TOOLCHAINS = ("cargo", "rustc", "node", "g++", "gcc", "c++", "cc")
+"""Compilers and runtimes that programs speaking backcheck-protocol build or run with."""
+
+
+def toolchain_paths() -> list[str]:
+    """The directories of the toolchains on ``PATH`` (and a rustup home), to bind back
+    read-only like Python's libraries: ``cargo`` under ``/root/.cargo`` is otherwise
+    hidden with the rest of a private home."""
+    paths = [os.path.dirname(os.path.realpath(found)) for found in
+             filter(None, (shutil.which(tool) for tool in TOOLCHAINS))]
+    rustup = toolchain_env().get("RUSTUP_HOME")
+    return sorted({p for p in [*paths, rustup] if p and os.path.isdir(p)})
+
+
+def toolchain_env() -> dict[str, str]:
+    """``RUSTUP_HOME`` for rustup's ``cargo`` proxy, which would look in the sandbox's
+    ``HOME``: the one in the environment, or ``.rustup`` beside cargo's ``.cargo``."""
+    if os.environ.get("RUSTUP_HOME"):
+        return {"RUSTUP_HOME": os.environ["RUSTUP_HOME"]}
+    cargo = shutil.which("cargo")
+    if cargo is None:
+        return {}
+    home = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(cargo))), ".rustup")
+    return {"RUSTUP_HOME": home} if os.path.isdir(home) else {}
 
 
 def reopen_plan(paths: list[str]) -> dict[str, list[str]]:

@@ -131,7 +131,7 @@ class Zygote:
         self._process = self._socket = None
 
     def close(self) -> None:
-        """Stop the server (children already forked finish on their own)."""
+        """Stop the server (children it forked die with it)."""
         with self._lock:
             self._stop()
 

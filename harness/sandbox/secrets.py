@@ -1,8 +1,9 @@
 """Where backcheck's answer key lives on this machine: what no child may see.
 
-The answer key is more than the ``reference`` package. The code that produces
-expected values (``harness/oracles/``, ``harness/expectations.py``, ``harness/cache.py``)
-and the spec catalog (``harness/specs/``, which names and imports the reference) would
+The answer key is more than the ``reference`` package and a course's layer files
+(``--spec-file``, each with its reference class). The code that produces expected
+values (``harness/oracles/``, ``harness/expectations.py``, ``harness/cache.py``) and
+the spec catalog (``harness/specs/``, which names and imports the reference) would
 let a submission answer with backcheck's own machinery; a source tree of backcheck
 (the one this ``harness`` was imported from, the one an editable install points to,
 Gradescope's ``/autograder/source``, every worktree of its git repository) holds the
@@ -17,6 +18,7 @@ import importlib.metadata
 import importlib.util
 import json
 import os
+import sys
 from urllib.parse import unquote, urlparse
 
 HARNESS = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
@@ -33,11 +35,18 @@ TREE_MARKERS = ("reference", "harness")
 
 def paths() -> list[str]:
     """Every copy of the answer key this process can know about (real paths)."""
-    found = package_paths() + [os.path.join(HARNESS, m) for m in GRADER_MODULES]
+    found = [*package_paths(), *course_files(), *(os.path.join(HARNESS, m) for m in GRADER_MODULES)]
     for tree in source_trees():
         found += [tree, *git_dirs(tree)]
     return [p for p in dict.fromkeys(os.path.realpath(p) for p in found)
             if os.path.lexists(p)]
+
+
+def course_files() -> list[str]:
+    """Course layer files loaded here (``--spec-file``): each holds its layer's reference
+    class. (Read only if the catalog was loaded: this never imports it.)"""
+    plugins = sys.modules.get("harness.specs.plugins")
+    return [os.path.realpath(p) for p in getattr(plugins, "_FROM_FILES", {}).values()]
 
 
 def package_paths() -> list[str]:

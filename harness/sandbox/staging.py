@@ -4,7 +4,9 @@ Submissions often sit in directories only root can enter (pytest's ``tmp_path``,
 instructor's 0700 folder), while the worker runs as ``nobody``. The parent copies the
 target (a file, or a package directory with its symlinks left as links) and any
 ``--adapter-file`` into a fresh directory owned by ``nobody``, which is also the
-worker's current and home directory, and removes it afterwards.
+worker's current and home directory, and removes it afterwards. The directory's name
+carries the grading process's pid, so one left by a grader killed with ``kill -9`` is
+recognised and removed by ``sweep`` on the next run.
 """
 
 from __future__ import annotations
@@ -17,16 +19,18 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from harness.errors import BackcheckError
+from harness.lifetime import owner_gone
 from harness.sandbox.confinement import NOBODY
 from harness.target import Target
 
 MAX_COPY_BYTES = 256 * 2**20
+PREFIX = "backcheck-sandbox-"
 
 
 @contextmanager
 def staged(target: Target) -> Iterator[tuple[Target, str]]:
     """``target`` rewritten to point into a fresh working directory, and that directory."""
-    workdir = os.path.realpath(tempfile.mkdtemp(prefix="backcheck-sandbox-"))
+    workdir = os.path.realpath(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
     try:
         path = _copy(target.path, workdir, "submission")
         adapter_file = target.adapter_file and _copy(target.adapter_file, workdir, "adapter")
@@ -73,3 +77,17 @@ def _open_up(folder: str) -> None:
                 path = os.path.join(root, name)
                 if not os.path.islink(path):
                     os.chmod(path, mode)
+
+
+def sweep(folder: str | None = None) -> list[str]:
+    """Remove the staging directories whose grading process has gone; those removed."""
+    folder = folder or tempfile.gettempdir()
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    stale = [os.path.join(folder, n) for n in names if owner_gone(n, PREFIX)]
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+    return stale
+

@@ -6,6 +6,11 @@ one for the whole submission. When a layer times out, crashes, hits a limit, rai
 ``SystemExit`` or sends garbage, that layer's remaining cases get a ``RunError``
 saying why and where, and a fresh child takes the layers after it. A failure while
 loading fails every case (another child would fail the same way).
+
+Each child may send only what its cases need (``budget``: frames and bytes), with
+at most ``MAX_NOTES`` notes; a frame that breaks a rule is that layer's error ("sent
+malformed results"), and a refusal only fails the submission: nothing a child sends
+becomes an exit code of backcheck.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import time
 from collections.abc import Callable
 
 from harness import catalog
-from harness.errors import BackcheckError, UsageError
+from harness.errors import UsageError
 from harness.execution import Execution, Job
 from harness.outcome import Outcome, RunError
 from harness.sandbox import cores, launcher, secrets, staging, wire
@@ -27,8 +32,18 @@ from harness.sandbox.limits import Limits
 from harness.target import Target
 
 EXCERPT = 600
+MAX_NOTES = 64
+"""Notes a child may send (it sends at most 50)."""
+FRAMES_PER_CASE = 2
+FRAMES_SPARE = 16
+BYTES_PER_CASE = 2**20
+CASE_FACTOR = 64
+"""A case's outcome carries its output, gradients and the adapter's probes (a few more
+sets of gradients, in float64): far less than ``CASE_FACTOR`` times the case's own
+arrays, plus ``BYTES_PER_CASE`` for text, even when a wrong shape is returned."""
+LATE = 1.0
+"""Seconds past its clock a frame is still taken (the parent may have been busy)."""
 _HARNESS = secrets.HARNESS
-_EXIT_CODES = (2, 3, 4)
 
 
 def executor(limits: Limits) -> Callable[[Target, list[Job]], Execution]:
@@ -129,10 +144,9 @@ class Supervisor:
     def _child(self) -> bool:
         """Run one child; whether another should take the jobs still pending."""
         child = launcher.shared().launch(self._request(), self.limits.output_bytes)
+        child.reader.budget = budget(self.pending)
         try:
             return Episode(self, child).run()
-        except wire.WireError as exc:
-            return self._lost(child, "crashed", f"sent malformed results ({exc})")
         finally:
             child.finish()
             self.output.add(bytes(child.output.kept))
@@ -160,12 +174,16 @@ class Supervisor:
         return Outcome(None, error=limit)
 
     def finish(self, header: dict) -> None:
-        """The child's closing frame: adapter and loading notes."""
+        """The child's closing frame: adapter and loading notes (a bounded list)."""
+        notes = header.get("notes", [])
+        if not isinstance(notes, list) or len(notes) > MAX_NOTES:
+            raise wire.WireError(f"more than {MAX_NOTES} notes, or notes not a list")
         self.adapter = _text(header.get("adapter"))
-        notes = header.get("notes")
-        for note in notes if isinstance(notes, list) else []:
-            if isinstance(note, str) and note[:MAX_TEXT] not in self.notes:
-                self.notes.append(note[:MAX_TEXT])
+        self.note(*(_text(note) for note in notes))
+
+    def note(self, *notes: str) -> None:
+        """Add notes, each once (in linear time, whatever a child sends)."""
+        self.notes = list(dict.fromkeys([*self.notes, *(n for n in notes if n)]))
 
     def current_layer(self) -> str:
         """The layer of the first job still pending ("" when none is)."""
@@ -191,17 +209,22 @@ class Supervisor:
         done = {id(job) for job in jobs}
         self.pending = [job for job in self.pending if id(job) not in done]
 
-    def _lost(self, child: launcher.Child, kind: str, message: str) -> bool:
-        child.kill()
-        layer = self.current_layer()
-        return self.fail_step(True, RunError(kind, f"{message} in {layer}"))
+    def malformed(self, loaded: bool, problem: wire.WireError) -> bool:
+        """A frame broke the rules: the step that was running fails (every check, while
+        loading); a child that has nothing left to fail leaves a note instead."""
+        if not self.pending:
+            self.note(f"{self.name} sent malformed results after its last check ({problem})")
+            return False
+        where = f"in {self.current_layer()}" if loaded else "while loading"
+        return self.fail_step(loaded, RunError("crashed", f"sent malformed results "
+                                                          f"({problem}) {where}"))
 
-    def refuse(self, header: dict) -> None:
-        """The child met a usage or input error (a tie between adapters): raise it here."""
-        error = BackcheckError(_text(header.get("message")) or "the submission was refused")
-        code = header.get("exit_code")
-        error.exit_code = code if code in _EXIT_CODES else error.exit_code
-        raise error
+    def refuse(self, header: dict) -> bool:
+        """The child could not run the submission (an adapter tie): every check still
+        pending fails with its reason. Never an exit code: a submission can forge this."""
+        message = _text(header.get("message")) or "no reason given"
+        self.fail(self.pending, RunError("load", f"{self.name} could not be run: {message}"))
+        return False
 
     def _notes(self) -> list[str]:
         notes = list(self.notes)
@@ -228,11 +251,21 @@ class Episode:
 
     def run(self) -> bool:
         """Whether a fresh child should take over the jobs still pending."""
+        try:
+            return self._events()
+        except wire.WireError as exc:
+            self.child.kill()
+            return self.sup.malformed(self.loaded, exc)
+
+    def _events(self) -> bool:
+        """Take events until the child ends, times out or breaks a rule. The clocks are
+        read before each frame, so a child that floods frames still times out."""
         while True:
             self._tick()
-            event = self.child.next(min(self.clock + self.sup.limits.timeout,
-                                        self.sup.deadline))
-            if isinstance(event, launcher.Timeout):
+            limit = min(self.clock + self.sup.limits.timeout, self.sup.deadline)
+            event = self.child.next(limit)
+            if isinstance(event, launcher.Timeout) or (
+                    isinstance(event, wire.Frame) and time.monotonic() > limit + LATE):
                 return self._timed_out()
             if isinstance(event, launcher.Exited):
                 return self._ended(event.status, event.cpu_seconds)
@@ -247,6 +280,8 @@ class Episode:
             self.step, self.clock = step, time.monotonic()
 
     def _frame(self, kind: str | None, frame: wire.Frame) -> bool | None:
+        if isinstance(frame, wire.Broken):
+            raise frame.error
         if kind == "outcome":
             self.sup.record(frame)
         elif kind == "loaded":
@@ -257,7 +292,7 @@ class Episode:
             self.sup.finish(frame.header)
             return False
         elif kind == "refused":
-            self.sup.refuse(frame.header)
+            return self.sup.refuse(frame.header)
         elif kind == "sandbox-failed":
             message = f"the sandbox could not start: {_text(frame.header.get('message'))}"
             return self.sup.fail_step(False, RunError("crashed", message))
@@ -301,6 +336,17 @@ class Episode:
         else:
             message = f"{self._place(what)} {reason}"
         return self.sup.fail_step(self.loaded, RunError(kind, message, location))
+
+
+def budget(jobs: list[Job]) -> wire.Budget:
+    """What a child running ``jobs`` may send in all (see ``CASE_FACTOR``)."""
+    nbytes = sum(BYTES_PER_CASE + CASE_FACTOR * _case_bytes(case) for _, case in jobs)
+    return wire.Budget(FRAMES_PER_CASE * len(jobs) + FRAMES_SPARE, nbytes)
+
+
+def _case_bytes(case) -> int:
+    """The bytes of a case's arrays (inputs, parameters, upstream gradient)."""
+    return sum(int(a.nbytes) for a in (*case.arrays().values(), case.upstream))
 
 
 def _where(header: dict) -> tuple[str, str]:

@@ -7,7 +7,8 @@ from ``harness.catalog``), an oracle, the engine or a framework, so nothing secr
 the memory a child inherits. Each request is a pickled
 ``child.Request`` from the trusted parent plus three pipe ends (results, output,
 status) passed as ``SCM_RIGHTS``; the zygote forks a monitor for it and goes back
-to waiting. It exits when the parent closes the socket.
+to waiting. It exits when the parent closes the socket (or dies: the kernel closes
+it), and each monitor dies with it (``PR_SET_PDEATHSIG``), taking its worker along.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import socket
 import struct
 import sys
 import tempfile
+
+from harness.lifetime import die_with_parent
 
 PRELOAD = ("numpy", "nbformat", "harness.execution", "harness.catalog",
            "harness.adapters.native", "harness.sandbox.child")
@@ -47,10 +50,12 @@ def main(fd: int) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     control = socket.socket(fileno=fd)
     control.sendall(READY)
+    me = os.getpid()
     while (received := receive(control)) is not None:
         request, fds = received
         if os.fork() == 0:
             control.close()
+            die_with_parent(signal.SIGKILL, me)
             child.monitor(request, *fds)
         for pipe in fds:
             os.close(pipe)

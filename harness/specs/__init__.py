@@ -1,4 +1,9 @@
-"""The layer catalog: every spec backcheck knows, by name, in a stable order."""
+"""The layer catalog: every spec backcheck knows, by name, in a stable order.
+
+The built-in modules come first, then course layers: modules named in the
+``backcheck.specs`` entry-point group (read once, here) and files given with
+``--spec-file`` (added when the option is read; see ``plugins``).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from harness.specs import (
     losses,
     networks,
     normalization,
+    plugins,
     pooling,
 )
 
@@ -27,8 +33,22 @@ CATALOG: dict[str, Spec] = {
 }
 
 
+def _course_layers() -> UsageError | None:
+    """Add the entry points' specs; a broken course package is reported by ``select``."""
+    try:
+        plugins.load_entry_points(CATALOG)
+    except UsageError as exc:
+        return exc
+    return None
+
+
+_BROKEN = _course_layers()
+
+
 def select(names: Iterable[str] | None = None) -> list[Spec]:
     """The specs named (all when ``names`` is empty), or a usage error naming the bad one."""
+    if _BROKEN is not None:
+        raise _BROKEN
     names = list(names or [])
     if not names:
         return list(CATALOG.values())

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from harness.spec import Draw, Spec
-from harness.specs.sampling import labels, normal, probabilities
+from harness.specs.sampling import KINK_GAP, labels, normal, probabilities
 
 BATCHES = [{"N": 1, "C": 1}, {"N": 4, "C": 3}, {"N": 5, "C": 2}]
 
@@ -24,6 +26,20 @@ def _draw_bce(rng, v) -> Draw:
 def _draw_cross_entropy(rng, v) -> Draw:
     n, c = v["N"], v["C"]
     return Draw(inputs={"x": normal(rng, n, c, scale=1.5), "target": labels(rng, n, c)}, params={})
+
+
+def _draw_svm(rng, v) -> Draw:
+    """Scores whose every margin ``x_j - x_y + 1`` is at least ``KINK_GAP`` from the hinge."""
+    n, c = v["N"], v["C"]
+    target = labels(rng, n, c)
+    x = normal(rng, n, c, scale=1.5)
+    while True:
+        margins = x - x[np.arange(n), target][:, None] + 1.0
+        margins[np.arange(n), target] = 1.0
+        near = np.abs(margins).min(axis=1) < KINK_GAP
+        if not near.any():
+            return Draw(inputs={"x": x, "target": target}, params={})
+        x[near] = normal(rng, int(near.sum()), c, scale=1.5)
 
 
 MSE = Spec(
@@ -48,4 +64,12 @@ CROSS_ENTROPY = Spec(
     doc="mean over the batch of -log softmax(x)[target]; x logits (N, C), target int64 (N,).",
 )
 
-SPECS = (MSE, BCE, CROSS_ENTROPY)
+SVM = Spec(
+    name="SVMLoss", kind="loss", inputs=("x", "target"), params=(), wrt=("x",),
+    variants=[{"N": 1, "C": 3}, {"N": 4, "C": 5}, {"N": 6, "C": 10}],
+    draw=_draw_svm, reference="reference.losses.SVMLoss",
+    doc="multiclass hinge (CS231n svm_loss): mean over the batch of the sum over j != y of "
+        "max(0, x_j - x_y + 1); x scores (N, C), target int64 (N,).",
+)
+
+SPECS = (MSE, BCE, CROSS_ENTROPY, SVM)

@@ -11,6 +11,8 @@ import numpy as np
 
 KINK_GAP = 0.1
 """Smallest distance from a kink: far beyond any finite-difference step (1e-6 in f64)."""
+MAX_REDRAWS = 1000
+"""A draw that is rejected this often cannot be made for that shape (a bug, not bad luck)."""
 
 
 def normal(rng: np.random.Generator, *shape: int, scale: float = 1.0) -> np.ndarray:
@@ -48,13 +50,18 @@ def labels(rng: np.random.Generator, count: int, classes: int) -> np.ndarray:
     return rng.integers(0, classes, size=count).astype(np.int64)
 
 
-def spread(rng: np.random.Generator, *shape: int, axis: int, min_std: float = 0.5) -> np.ndarray:
+def spread(rng: np.random.Generator, *shape: int, axis: int | tuple[int, ...],
+           min_std: float = 0.5) -> np.ndarray:
     """Gaussian values (scale 1.5, shifted) whose std along ``axis`` is at least ``min_std``.
 
     Normalization divides by that std: a nearly constant slice would make the gradient
     huge and finite differences inaccurate, so such draws are redrawn.
     """
-    while True:
+    along = int(np.prod([shape[a] for a in np.atleast_1d(axis)]))
+    if along < 2:
+        raise ValueError(f"a spread along axis {axis} needs two values there, not {shape}")
+    for _ in range(MAX_REDRAWS):
         values = normal(rng, *shape, scale=1.5) + rng.uniform(-1.0, 1.0)
         if np.all(values.std(axis=axis) >= min_std):
             return values
+    raise ValueError(f"no draw of shape {shape} has std >= {min_std} along axis {axis}")

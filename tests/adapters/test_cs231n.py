@@ -17,11 +17,12 @@ def test_every_function_pair_passes(submissions):
     assert result.passed, [c.explain() for c in result.checks if not c.passed][:3]
 
 
-def test_svm_loss_is_recognized_but_said_to_be_unchecked(submissions):
+def test_svm_loss_is_recognized_and_checked(submissions):
     namespace = load(str(submissions / "cs231n" / "layers.py")).namespace
     detection = CS231nAdapter().detect(namespace)
-    assert set(detection.layers) == set(LAYERS)
-    assert "svm_loss found but not in the catalog (not checked)" in detection.evidence
+    assert set(detection.layers) == {*LAYERS, "SVMLoss"}
+    result = run_check(submissions / "cs231n" / "layers.py", ["SVMLoss"])
+    assert result.passed, [c.explain() for c in result.checks if not c.passed][:3]
 
 
 def test_a_transposed_dw_and_an_unscaled_softmax_gradient_are_caught(submissions):

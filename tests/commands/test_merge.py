@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 
 from harness.reports.json import stable
 
@@ -43,3 +44,16 @@ def test_merge_refuses_parts_graded_differently(cli, course, tmp_path):
     run = cli("merge", one, two, "--out", tmp_path / "m")
     assert run.code == 3 and "different settings" in run.err
     assert cli("merge", tmp_path / "nothing", "--out", tmp_path / "m").code == 3
+
+
+def test_merge_leaves_out_folders_a_batch_was_still_writing(cli, course, tmp_path):
+    one, two, merged = tmp_path / "one", tmp_path / "two", tmp_path / "merged"
+    batch(cli, course, one, "--shard", "1/2", "--isolation", "none")
+    batch(cli, course, two, "--shard", "2/2", "--isolation", "none")
+    half = two / "submissions" / ".partial-999999999-x"
+    shutil.copytree(two / "submissions" / "correct.py", half)
+    (half / "grade.json").write_text('{"submission": "ghost.py", "settings": {}}')
+    assert cli("merge", one, two, "--out", merged).code == 0
+    assert gradebook(merged) == ["buggy.py", "correct.py", "crashing.py", "partial.py"]
+    assert sorted(p.name for p in (merged / "submissions").iterdir()) == [
+        "buggy.py", "correct.py", "crashing.py", "partial.py"]

@@ -59,3 +59,28 @@ def test_patching_backcheck_itself_at_import_is_undone(tmp_path):
     submission = load_file(str(path))
     assert harness.comparison.compare is original
     assert "harness.comparison.compare" in submission.notes[0]
+
+
+def test_class_attributes_of_backcheck_are_restored_and_named():
+    from harness.adapters.native import NativeAdapter
+
+    original = NativeAdapter.runner
+    with Guard() as guard:
+        NativeAdapter.runner = lambda self, namespace, spec: None
+        NativeAdapter.extra = 1
+    assert NativeAdapter.runner is original and not hasattr(NativeAdapter, "extra")
+    assert "harness.adapters.native.NativeAdapter.runner" in guard.notes[0]
+    assert "harness.adapters.native.NativeAdapter.extra" in guard.notes[0]
+
+
+def test_a_snapshot_restores_again_and_again():
+    import inspect
+
+    from harness.loaders.guard import Snapshot
+
+    snapshot, original = Snapshot(), inspect.isclass
+    for _ in range(2):
+        inspect.isclass = lambda value: False
+        assert snapshot.restore() == ["inspect.isclass"]
+        assert inspect.isclass is original
+    assert snapshot.restore() == []

@@ -109,3 +109,12 @@ def test_checking_a_notebook_end_to_end(homework, capsys):
     verdicts = {(c["layer"], c["verdict"]) for c in report["checks"]}
     assert verdicts == {("ReLU", "pass"), ("Tanh", "missing")}
     assert report["notes"][0].startswith("cell 3 raised NameError")
+
+
+def test_a_cell_that_exits_is_noted_by_name_and_cell(tmp_path):
+    path = _notebook(tmp_path / "hw.ipynb", ("code", "import sys\nsys.exit(0)", None),
+                     ("code", RELU, None))
+    submission = load_notebook(path)
+    assert "ReLU" in submission.namespace
+    assert submission.notes == ["hw.ipynb called sys.exit(0) in cell 1 while loading; "
+                                "the rest still loaded"]

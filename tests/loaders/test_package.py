@@ -53,3 +53,18 @@ def test_a_module_that_cannot_import_is_an_error(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     submission = load_module("needs_missing_dep")
     assert "needs module 'not_installed_anywhere'" in submission.error
+
+
+def test_a_module_that_exits_at_import_is_noted_with_its_line(tmp_path):
+    (tmp_path / "layers.py").write_text("import sys\n\nsys.exit(3)\n")
+    (tmp_path / "other.py").write_text("class ReLU:\n    pass\n")
+    submission = load_directory(str(tmp_path))
+    assert "ReLU" in submission.namespace
+    assert submission.notes == ["layers.py called sys.exit(3) at line 3 while loading; "
+                                "the rest of it did not run"]
+
+
+def test_a_package_init_that_exits_is_noted(tmp_path):
+    (tmp_path / "__init__.py").write_text("raise SystemExit('bye')\n")
+    submission = load_directory(str(tmp_path))
+    assert submission.notes[0].startswith("__init__.py called sys.exit('bye') at line 1")

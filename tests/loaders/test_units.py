@@ -22,3 +22,25 @@ def test_keyboard_interrupt_is_not_swallowed():
 
     with pytest.raises(KeyboardInterrupt):
         units.run(units.statements("raise KeyboardInterrupt", "<ki>"), {})
+
+
+def test_an_exit_is_noted_with_the_name_and_line_and_the_rest_runs():
+    namespace: dict = {}
+    notes = units.run(units.statements("import sys\nsys.exit(0)\nx = 1\n", "<e>"),
+                      namespace, "alice.py")
+    assert notes == ["alice.py called sys.exit(0) at line 2 while loading; "
+                     "the rest still loaded"]
+    assert namespace["x"] == 1
+
+
+def test_a_memory_error_is_noted_as_running_out_of_memory():
+    notes = units.run(units.statements("raise MemoryError('big')\n", "<m>"), {}, "bob.py")
+    assert notes == ["bob.py ran out of memory (MemoryError: big) at line 1 while loading; "
+                     "the rest still loaded"]
+
+
+def test_an_exit_is_noted_even_after_many_other_failures():
+    code = "\n".join(f"raise ValueError({i})" for i in range(8)) + "\nraise SystemExit(4)\n"
+    notes = units.run(units.statements(code, "<many>"), {}, "carol.py")
+    assert notes[0] == "carol.py called sys.exit(4) at line 9 while loading; the rest still loaded"
+    assert len(notes) == units.MAX_NOTES + 2

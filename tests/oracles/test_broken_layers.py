@@ -11,17 +11,18 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pytest
 from oracle_helpers import ORACLES, mismatches, run
 
 from harness.case import DTYPES, Case
 from harness.specs import CATALOG
 from harness.tolerance import for_dtype
-from reference.activations import Sigmoid
+from reference.activations import ELU, GELU, Identity, Sigmoid, SiLU, Softplus
 from reference.conv import Conv2d
 from reference.linear import Linear
-from reference.losses import CrossEntropy, MSELoss
-from reference.normalization import BatchNorm, LayerNorm
+from reference.losses import CrossEntropy, MSELoss, SVMLoss
+from reference.normalization import BatchNorm, GroupNorm, LayerNorm, SpatialBatchNorm
 from reference.pooling import AvgPool2d, MaxPool2d
 
 
@@ -89,6 +90,119 @@ class MaxPoolSpreadingGradient(MaxPool2d):
         return {"x": avg.backward(dout)["x"] * math.prod(self.kernel)}
 
 
+class GELUSigmoidApproximation(GELU):
+    """Forward ``x * sigmoid(1.702 x)``, the cheap approximation, for the exact GELU."""
+
+    def forward(self, x):
+        super().forward(x)
+        return x / (1.0 + np.exp(-1.702 * x))
+
+
+class GELUWithoutDensityTerm(GELU):
+    """``dx = dout * Φ(x)``: forgets the ``x * φ(x)`` term of the product rule."""
+
+    def backward(self, dout):
+        return {"x": dout * self.cdf}
+
+
+class SiLUForgetsX(SiLU):
+    def forward(self, x):
+        return super().forward(x) / x
+
+
+class SiLUConstantSigmoid(SiLU):
+    """Treats ``sigmoid(x)`` as a constant: ``dx = dout * s``."""
+
+    def backward(self, dout):
+        return {"x": dout * self.s}
+
+
+class ELUWithoutMinusOne(ELU):
+    def forward(self, x):
+        out = super().forward(x)
+        return np.where(self.positive, out, out + self.alpha)
+
+
+class ELUSlopeAlpha(ELU):
+    """Negative side's derivative taken as ``alpha`` (LeakyReLU's) instead of ``alpha * e^x``."""
+
+    def backward(self, dout):
+        return {"x": dout * np.where(self.positive, 1.0, self.alpha)}
+
+
+class SoftplusAsReLU(Softplus):
+    def forward(self, x):
+        super().forward(x)
+        return np.maximum(x, 0)
+
+
+class SoftplusSigmoidDerivative(Softplus):
+    """``dx = dout * s * (1 - s)``: the derivative of sigmoid, one step too far."""
+
+    def backward(self, dout):
+        s = 1.0 / (1.0 + np.exp(-self.x))
+        return {"x": dout * s * (1.0 - s)}
+
+
+class IdentityAbs(Identity):
+    def forward(self, x):
+        return np.abs(x)
+
+
+class IdentityIgnoresDout(Identity):
+    def backward(self, dout):
+        return {"x": np.ones_like(dout)}
+
+
+class SVMCountsTheTrueClass(SVMLoss):
+    """Keeps the true class's own margin (always 1) in the sum."""
+
+    def forward(self, x, target):
+        return super().forward(x, target) + 1.0
+
+
+class SVMWithoutTrueClassGradient(SVMLoss):
+    """Adds 1 per positive margin but never subtracts their count at the true class."""
+
+    def backward(self, dout=1.0):
+        return {"x": dout * self.active / len(self.target)}
+
+
+class SpatialBatchNormOverBatchOnly(SpatialBatchNorm):
+    """Statistics per (c, h, w) over N alone, as a flattened BatchNorm1d would give."""
+
+    def forward(self, x):
+        super().forward(x)
+        xhat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + self.eps)
+        return self.gamma[:, None, None] * xhat + self.beta[:, None, None]
+
+
+class SpatialBatchNormConstantStatistics(SpatialBatchNorm):
+    def backward(self, dout):
+        dx = dout * self.gamma[:, None, None] * self.inv_std
+        return {**super().backward(dout), "x": dx}
+
+
+class GroupNormPerPosition(GroupNorm):
+    """Statistics of each group per (h, w) position, over its C/G channels only."""
+
+    def forward(self, x):
+        super().forward(x)
+        n, c, h, w = x.shape
+        grouped = x.reshape(n, self.G, c // self.G, h, w)
+        mean, var = grouped.mean(axis=2, keepdims=True), grouped.var(axis=2, keepdims=True)
+        xhat = ((grouped - mean) / np.sqrt(var + self.eps)).reshape(x.shape)
+        return self.gamma[:, None, None] * xhat + self.beta[:, None, None]
+
+
+class GroupNormConstantStatistics(GroupNorm):
+    def backward(self, dout):
+        n, c = self.shape[:2]
+        inv_std = np.repeat(self.inv_std.reshape(n, self.G), c // self.G, axis=1)
+        dx = dout * self.gamma[:, None, None] * inv_std[:, :, None, None]
+        return {**super().backward(dout), "x": dx}
+
+
 def _never(case: Case) -> bool:
     return False
 
@@ -111,6 +225,10 @@ def _single_sample(case: Case) -> bool:
     return len(case.inputs["x"]) == 1
 
 
+def _no_negative_input(case: Case) -> bool:
+    return bool((case.inputs["x"] > 0).all())
+
+
 BROKEN = [
     Broken("Linear", TransposedWeightGrad, "dW"),
     Broken("Linear", BiasGradNotSummed, "db"),
@@ -121,6 +239,22 @@ BROKEN = [
     Broken("LayerNorm", LayerNormWithoutVariancePath, "dx"),
     Broken("Conv2d", ConvolutionNotCorrelation, "dW"),
     Broken("MaxPool2d", MaxPoolSpreadingGradient, "dx"),
+    Broken("GELU", GELUSigmoidApproximation, "out"),
+    Broken("GELU", GELUWithoutDensityTerm, "dx"),
+    Broken("SiLU", SiLUForgetsX, "out"),
+    Broken("SiLU", SiLUConstantSigmoid, "dx"),
+    Broken("ELU", ELUWithoutMinusOne, "out", invisible=_no_negative_input),
+    Broken("ELU", ELUSlopeAlpha, "dx", invisible=_no_negative_input),
+    Broken("Softplus", SoftplusAsReLU, "out"),
+    Broken("Softplus", SoftplusSigmoidDerivative, "dx"),
+    Broken("Identity", IdentityAbs, "out", invisible=_no_negative_input),
+    Broken("Identity", IdentityIgnoresDout, "dx"),
+    Broken("SVMLoss", SVMCountsTheTrueClass, "out"),
+    Broken("SVMLoss", SVMWithoutTrueClassGradient, "dx"),
+    Broken("SpatialBatchNorm", SpatialBatchNormOverBatchOnly, "out"),
+    Broken("SpatialBatchNorm", SpatialBatchNormConstantStatistics, "dx"),
+    Broken("GroupNorm", GroupNormPerPosition, "out"),
+    Broken("GroupNorm", GroupNormConstantStatistics, "dx"),
 ]
 
 

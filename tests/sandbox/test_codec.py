@@ -82,3 +82,26 @@ def test_malformed_values_are_refused(node):
 def test_dtype_names_are_never_evaluated():
     assert codec.unpack({"$dtype": "[('a', 'O')]"}, []).dtype == np.dtype(object)
     assert codec.unpack({"$dtype": "<U3"}, []).dtype == np.dtype("<U3")
+
+
+def test_a_huge_list_travels_opaque_within_the_budget():
+    got = trip(Outcome([0.5] * (codec.MAX_ITEMS + 1), {"W": [1.0] * 10}))
+    assert type(got.output).__name__ == "list" and not isinstance(got.output, list)
+    assert got.grads["W"] == [1.0] * 10
+
+
+def test_a_list_of_many_arrays_stays_under_the_array_limit():
+    got = trip(Outcome([np.ones(1)] * (wire.MAX_ARRAYS + 5)))
+    assert len(got.output) == wire.MAX_ARRAYS + 5
+
+
+def test_a_forged_outcome_of_too_many_values_is_refused():
+    header = {"output": {"$l": [0] * (codec.MAX_NODES + 1)}, "grads": {}, "problems": {}}
+    with pytest.raises(wire.WireError, match="more than"):
+        codec.unpack_outcome(header, [], LINEAR)
+
+
+def test_a_forged_outcome_with_a_flood_of_gradients_is_refused():
+    header = {"output": None, "grads": {f"g{i}": None for i in range(100)}, "problems": {}}
+    with pytest.raises(wire.WireError, match="more gradients"):
+        codec.unpack_outcome(header, [], LINEAR)

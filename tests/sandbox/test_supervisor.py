@@ -10,7 +10,8 @@ import pytest
 
 from harness.errors import UsageError
 from harness.execution import execute
-from harness.sandbox import supervisor
+from harness.outcome import RunError
+from harness.sandbox import supervisor, wire
 from harness.sandbox.limits import Limits
 from harness.target import Target
 from tests.sandbox.conftest import FIXTURES, HOSTILE, errors, jobs, needs_fork, sandboxed
@@ -144,3 +145,47 @@ def test_patching_or_printing_in_the_child_leaves_the_returned_arrays_as_they_we
         assert outcome.error is None
         assert set(outcome.grads) == {"x", "W", "b"}
         assert not any(np.any(g) for g in outcome.grads.values())
+
+
+def bare_supervisor(layers: str = "Linear,ReLU") -> supervisor.Supervisor:
+    """A supervisor that has started no child, to feed it frames by hand."""
+    target = Target("alice.py", adapter="native")
+    return supervisor.Supervisor(target, target, "/nonexistent", jobs(layers), Limits(), ())
+
+
+def test_a_closing_frame_with_too_many_notes_is_malformed():
+    sup = bare_supervisor()
+    with pytest.raises(wire.WireError, match="notes"):
+        sup.finish({"adapter": "native", "notes": [f"n{i}" for i in range(1000)]})
+    assert sup.notes == []
+
+
+def test_notes_are_kept_once_each_in_linear_time():
+    sup = bare_supervisor()
+    started = time.perf_counter()
+    for i in range(2000):
+        sup.finish({"adapter": "native", "notes": [f"n{i % 7}", f"m{i}"]})
+    assert time.perf_counter() - started < 30
+    assert len(sup.notes) == len(set(sup.notes)) == 2007
+    assert sup.notes[:3] == ["n0", "m0", "n1"]
+
+
+def test_a_refusal_fails_the_submission_and_raises_nothing():
+    sup = bare_supervisor()
+    assert sup.refuse({"message": "adapter tie", "exit_code": 2}) is False
+    assert sup.pending == []
+    assert {str(o.error) for o in sup.outcomes.values()} == {
+        "load: alice.py could not be run: adapter tie"}
+
+
+def test_a_malformed_frame_after_the_last_check_leaves_a_note():
+    sup = bare_supervisor("Linear")
+    sup.fail(sup.pending, RunError("exception", "x"))
+    assert sup.malformed(True, wire.WireError("junk")) is False
+    assert sup.notes == ["alice.py sent malformed results after its last check (junk)"]
+
+
+def test_the_budget_grows_with_the_cases():
+    small, large = supervisor.budget(jobs("ReLU")), supervisor.budget(jobs("Linear,ReLU"))
+    assert small.frames < large.frames and small.nbytes < large.nbytes
+    assert large.nbytes < 256 * 2**20

@@ -80,3 +80,40 @@ def test_a_frame_waits_for_all_its_bytes():
     reader = wire.Reader()
     assert reader.feed(data[:-1]) == []
     assert len(reader.feed(data[-1:])) == 1
+
+
+def test_headers_nested_too_deep_are_refused_before_parsing():
+    deep = b'{"type": "t", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    with pytest.raises(wire.WireError, match="nests 100001 deep"):
+        wire.Reader().feed(struct.pack(">I", len(deep)) + deep)
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting():
+    text = json.dumps({"type": "t", "s": "[[[[{{{{" * 100, "q": 'a\\"[[['}).encode()
+    assert wire.nesting(text) == 1
+    assert wire.Reader().feed(struct.pack(">I", len(text)) + text)[0].header["s"][0] == "["
+
+
+def test_the_budget_bounds_the_frames_of_a_child():
+    data = wire.encode({"type": "where"}, [])
+    reader = wire.Reader(budget=wire.Budget(frames=3))
+    assert len(reader.feed(data * 3)) == 3
+    with pytest.raises(wire.WireError, match="more frames"):
+        reader.feed(data)
+
+
+def test_the_budget_refuses_arrays_over_what_is_left_before_they_arrive():
+    reader = wire.Reader(budget=wire.Budget(nbytes=10_000))
+    assert len(reader.feed(wire.encode({"type": "t"}, [np.ones(500)]))) == 1
+    with pytest.raises(wire.WireError, match="over the"):
+        reader.feed(frame_bytes({"type": "t"}, [{"dtype": "<f8", "shape": [1000]}]))
+
+
+def test_good_frames_before_garbage_arrive_and_the_garbage_follows_as_broken():
+    reader = wire.Reader()
+    frames = reader.feed(wire.encode({"type": "loaded"}, []) + struct.pack(">I", 3) + b"{x}")
+    assert frames[0].header == {"type": "loaded"}
+    assert isinstance(frames[1], wire.Broken)
+    assert isinstance(frames[1].error, wire.WireError)
+    with pytest.raises(wire.WireError):
+        reader.feed(b"")

@@ -24,9 +24,10 @@ def salted_cases(name: str, dtype: str):
 
 def test_catalog_order():
     assert list(CATALOG) == [
-        "Linear", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "MSELoss", "BCELoss",
-        "CrossEntropy", "LayerNorm", "BatchNorm", "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
-        "Dropout", "Flatten", "LinearRegression", "RegressionMLP", "XORNet",
+        "Linear", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "GELU", "SiLU", "ELU",
+        "Softplus", "Identity", "MSELoss", "BCELoss", "CrossEntropy", "SVMLoss", "LayerNorm",
+        "BatchNorm", "SpatialBatchNorm", "GroupNorm", "Conv1d", "Conv2d", "MaxPool2d",
+        "AvgPool2d", "Dropout", "Flatten", "LinearRegression", "RegressionMLP", "XORNet",
     ]
 
 
@@ -73,7 +74,7 @@ def test_integer_targets_stay_integer_in_float32():
     assert case.inputs["x"].dtype == np.float32
 
 
-@pytest.mark.parametrize(("name", "dtype"), list(product(["ReLU", "LeakyReLU"], DTYPES)))
+@pytest.mark.parametrize(("name", "dtype"), list(product(["ReLU", "LeakyReLU", "ELU"], DTYPES)))
 def test_relu_inputs_keep_away_from_the_kink(name, dtype):
     for case in salted_cases(name, dtype):
         assert np.abs(case.inputs["x"]).min() >= KINK_GAP * 0.999, case.id
@@ -98,6 +99,24 @@ def test_normalized_slices_have_a_clear_spread():
     for name, axis in (("LayerNorm", 1), ("BatchNorm", 0)):
         for case in salted_cases(name, "float64"):
             assert case.inputs["x"].std(axis=axis).min() >= 0.5, case.id
+
+
+def test_spatial_normalization_slices_have_a_clear_spread():
+    for case in salted_cases("SpatialBatchNorm", "float64"):
+        assert case.inputs["x"].std(axis=(0, 2, 3)).min() >= 0.5, case.id
+    for case in salted_cases("GroupNorm", "float64"):
+        x, groups = case.inputs["x"], case.config["G"]
+        grouped = x.reshape(len(x), groups, -1)
+        assert grouped.shape[-1] >= 8 and grouped.std(axis=-1).min() >= 0.5, case.id
+
+
+def test_svm_margins_keep_away_from_the_hinge():
+    for case in salted_cases("SVMLoss", "float64"):
+        x, target = case.inputs["x"], case.inputs["target"]
+        rows = np.arange(len(target))
+        margins = x - x[rows, target][:, None] + 1.0
+        margins[rows, target] = np.inf
+        assert np.abs(margins).min() >= KINK_GAP, case.id
 
 
 def test_loss_inputs_are_in_range():

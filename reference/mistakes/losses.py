@@ -1,0 +1,58 @@
+"""Mistakes in the losses (each a mean, checked with upstream 1.0)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from reference.mistakes.model import Mistake, Probe
+
+
+def _probs(p: Probe) -> np.ndarray:
+    shifted = np.exp(p.x - p.x.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def _batch(p: Probe) -> int:
+    return p.x.shape[0] if p.x.ndim else 1
+
+
+MISTAKES = (
+    Mistake(
+        "CrossEntropy", "dx", "ce-missing-minus-one",
+        "the cross-entropy gradient forgets the -1 at the target class",
+        "softmax(x) / N everywhere, the target column included",
+        "dx = (softmax(x) - onehot(target)) / N: subtract 1 at each row's target",
+        lambda p: p.upstream * _probs(p) / _batch(p),
+    ),
+    Mistake(
+        "CrossEntropy", "dx", "ce-gradient-of-logits",
+        "the cross-entropy gradient subtracts the target from the logits, not from the "
+        "probabilities",
+        "(x - onehot(target)) / N",
+        "dx = (softmax(x) - onehot(target)) / N",
+        lambda p: p.upstream * (p.x - np.eye(p.x.shape[1])[p.inputs["target"]]) / _batch(p),
+    ),
+    Mistake(
+        "MSELoss", "out", "mse-mean-over-batch",
+        "the MSE is divided by the batch size N instead of the number of elements N·D",
+        "sum((x - target)**2) / N",
+        "out = mean((x - target)**2) over every element",
+        lambda p: np.sum((p.x - p.inputs["target"]) ** 2) / _batch(p),
+    ),
+    Mistake(
+        "MSELoss", "dx", "mse-mean-over-batch",
+        "the MSE gradient is divided by the batch size N instead of the number of "
+        "elements N·D",
+        "2 * (x - target) / N",
+        "dx = 2 * (x - target) / x.size",
+        lambda p: p.upstream * 2 * (p.x - p.inputs["target"]) / _batch(p),
+    ),
+    Mistake(
+        "BCELoss", "dx", "bce-gradient-of-logits",
+        "the BCE gradient is the one for logits, applied to probabilities",
+        "(x - target) / N: that is the gradient with respect to the logits of a "
+        "sigmoid followed by BCE",
+        "dx = (x - target) / (x * (1 - x)) / x.size for probabilities x",
+        lambda p: p.upstream * (p.x - p.inputs["target"]) / p.x.size,
+    ),
+)

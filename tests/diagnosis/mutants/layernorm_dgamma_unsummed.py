@@ -1,0 +1,26 @@
+"""LayerNorm with one bug: dgamma per sample.
+
+backcheck-mutant: LayerNorm dgamma norm-dgamma-not-summed
+"""
+import numpy as np
+
+
+class LayerNorm:
+    def __init__(self, gamma, beta, eps=1e-5):
+        self.gamma, self.beta, self.eps = gamma, beta, eps
+
+    def forward(self, x):
+        mu = x.mean(axis=1, keepdims=True)
+        var = ((x - mu) ** 2).mean(axis=1, keepdims=True)
+        self.inv = 1 / np.sqrt(var + self.eps)
+        self.xhat = (x - mu) * self.inv
+        return self.gamma * self.xhat + self.beta
+
+    def backward(self, dout):
+        dxhat = dout * self.gamma
+        term_mean = dxhat.mean(axis=1, keepdims=True)
+        term_var = self.xhat * (dxhat * self.xhat).mean(axis=1, keepdims=True)
+        dx = self.inv * (dxhat - term_mean - term_var)
+        dgamma = dout * self.xhat
+        dbeta = dout.sum(axis=0)
+        return {"x": dx, "gamma": dgamma, "beta": dbeta}

@@ -1,0 +1,21 @@
+"""Linear with one bug: dx sign flipped.
+
+backcheck-mutant: Linear dx scaled
+"""
+import numpy as np
+
+
+class Linear:
+    def __init__(self, W, b):
+        self.W = W
+        self.b = b
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.W + self.b
+
+    def backward(self, dout):
+        dx = -(dout @ self.W.T)
+        dW = self.x.T @ dout
+        db = dout.sum(axis=0)
+        return {"x": dx, "W": dW, "b": db}

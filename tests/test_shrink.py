@@ -1,0 +1,68 @@
+"""The minimal failing case: the smallest configuration that still fails, and what the
+failure needs, through the in-process and the sandboxed executor alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.execution import execute
+from harness.shrink import minimal
+from harness.specs import CATALOG
+from harness.target import Target
+
+MUTANTS = Path(__file__).parent / "diagnosis" / "mutants"
+CORRECT = Path(__file__).parent / "hostile" / "submissions" / "correct.py"
+
+
+def shrink(mutant: str, layer: str, index: int, quantity: str, executor=execute):
+    spec = CATALOG[layer]
+    return minimal(spec, spec.case(index, "float64"), quantity,
+                   Target(str(MUTANTS / f"{mutant}.py")), executor)
+
+
+def test_a_stride_bug_needs_the_stride_and_nothing_else():
+    found = shrink("conv_dw_stride", "Conv2d", 1, "dW")
+    assert dict(found.needs) == {"stride": 2}
+    assert found.case.config == {"stride": 2, "padding": 0}
+    assert found.case.inputs["x"].shape[:2] == (1, 1)
+    assert "fails only when stride=2" in str(found)
+
+
+def test_a_padding_bug_needs_padding():
+    found = shrink("conv_no_crop", "Conv2d", 1, "dx")
+    assert found.needs.get("padding") == 1 and found.case.config["stride"] == 1
+
+
+def test_an_overwriting_maxpool_needs_overlapping_windows():
+    found = shrink("maxpool_overwrite", "MaxPool2d", 1, "dx")
+    assert found.case.config["stride"] < found.case.config["kernel_size"]
+    assert found.case.inputs["x"].shape == (1, 1, 3, 3)
+
+
+def test_a_first_sample_bug_needs_two_samples():
+    found = shrink("linear_dw_first_sample", "Linear", 1, "dW")
+    assert found.needs == {"N": 2} and found.case.inputs["x"].shape[0] == 2
+
+
+def test_degenerate_cases_are_never_offered():
+    """A batch norm over one or two samples has a vanishing dx: never the smallest."""
+    found = shrink("batchnorm_no_var_term", "BatchNorm", 1, "dx")
+    assert found.case.inputs["x"].shape[0] >= 3
+
+
+def test_a_correct_layer_has_no_minimal_failure():
+    spec = CATALOG["Linear"]
+    assert minimal(spec, spec.case(1, "float64"), "dW", Target(str(CORRECT)), execute) is None
+
+
+@pytest.mark.slow
+def test_the_sandboxed_executor_finds_the_same_case():
+    from harness.isolation import executor
+    from harness.sandbox.limits import Limits
+
+    inside = shrink("conv_dw_stride", "Conv2d", 1, "dW")
+    outside = shrink("conv_dw_stride", "Conv2d", 1, "dW", executor("process", Limits()))
+    assert outside.case.shapes() == inside.case.shapes()
+    assert dict(outside.needs) == dict(inside.needs)
