@@ -160,7 +160,8 @@ def test_no_copy_of_the_answer_key_is_readable_from_the_gradescope_sandbox():
         build_layout(root)
         environment = {**os.environ, "AUTOGRADER": str(root),
                        "BACKCHECK": str(Path(sys.executable).parent / "backcheck"),
-                       "BACKCHECK_OPTIONS": "--oracles fd --timeout 600 --dtype float64"}
+                       "BACKCHECK_OPTIONS": "--oracles fd --timeout 600 --total-timeout 900 "
+                                            "--dtype float64"}
         done = subprocess.run(["bash", str(root / "source" / "run_autograder")],
                               env=environment, capture_output=True, text=True, timeout=900)
         assert done.returncode == 0, done.stderr
