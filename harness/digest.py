@@ -13,21 +13,28 @@ import hashlib
 import os
 
 SKIPPED = ("__pycache__",)
+DIGESTED = "sha256:"
+"""How every real digest starts (``missing`` and ``unreadable: ...`` do not)."""
 _CHUNK = 1 << 20
 
 
 def digest(path: str) -> str:
-    """``sha256:<hex>`` of the content at ``path`` (``"missing"`` when there is none)."""
+    """``sha256:<hex>`` of the content at ``path``; ``"missing"`` when there is none, and
+    ``"unreadable: ..."`` when part of it cannot be read (a batch then grades it on every
+    run: its grade says what failed)."""
     h = hashlib.sha256()
-    if os.path.islink(path):
-        _add(h, b"link", os.fsencode(os.readlink(path)))
-    elif os.path.isdir(path):
-        _folder(h, path, b"")
-    elif os.path.isfile(path):
-        _file(h, path)
-    else:
-        return "missing"
-    return f"sha256:{h.hexdigest()}"
+    try:
+        if os.path.islink(path):
+            _add(h, b"link", os.fsencode(os.readlink(path)))
+        elif os.path.isdir(path):
+            _folder(h, path, b"")
+        elif os.path.isfile(path):
+            _file(h, path)
+        else:
+            return "missing"
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
+    return f"{DIGESTED}{h.hexdigest()}"
 
 
 def _folder(h, folder: str, relative: bytes) -> None:

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from harness import cache
+from harness import autodiff, cache
 from harness import oracles as oracle_registry
 from harness.case import Case
 from harness.comparison import compare
@@ -62,8 +62,10 @@ def run(target: Target, prepared: Preparation, executor: Executor = execute) -> 
     checks = [c for spec, case in prepared.jobs
               for c in judge(spec, case, execution.outcomes[case.id], prepared.oracles,
                              prepared.skipped, prepared.expectations)]
-    return Result(target.path, execution.adapter, checks, prepared.skipped, execution.notes,
-                  time.perf_counter() - start)
+    found = autodiff.findings(target.path, prepared.jobs, execution.outcomes)
+    return Result(target.path, execution.adapter, checks, prepared.skipped,
+                  [*execution.notes, *autodiff.notes(found)], time.perf_counter() - start,
+                  found)
 
 
 def check(target: Target, specs: Sequence[Spec], dtypes: Sequence[str],

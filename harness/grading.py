@@ -6,22 +6,27 @@ judged by every oracle. An item is charged when any oracle says ``fail``, ``erro
 is never charged to the student: the points are awarded and the item is flagged for
 the instructor. Items are grouped into *tests* (a layer's quantity, split into its
 visible and hidden parts), which is what Gradescope, JUnit and the gradebook list.
+
+Points are exact (``harness.points``): shares of a quantity are fractions and totals are
+their exact sums, so a perfect submission scores exactly the maximum. A test's score
+depends only on its own items, so a visible test never reveals a hidden result, and
+``Grade.for_students`` is the grade as students may see it before hidden checks are
+released.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from harness import autodiff
+from harness.points import Points, total
 from harness.result import ERROR, FAIL, HARNESS_ERROR, MISSING, PASS, SKIP, Check, Result
 from harness.rubric import LayerRule, Rubric
 
 CHARGED = (FAIL, ERROR, MISSING)
 ORDER = (FAIL, ERROR, MISSING, HARNESS_ERROR, SKIP, PASS)
 """An item's verdict is the first of these that any of its oracles gave."""
-
-DIGITS = 6
-"""Points are rounded to this many decimals, so sums print the same everywhere."""
 
 GRADED = "graded"
 CRASHED = "crashed"
@@ -51,8 +56,8 @@ class Test:
     layer: str
     quantity: str
     visible: bool
-    points: float
-    max_points: float
+    points: Points
+    max_points: Points
     items: tuple[Item, ...]
 
     @property
@@ -91,12 +96,12 @@ class LayerGrade:
     tests: tuple[Test, ...]
 
     @property
-    def points(self) -> float:
-        return round(sum(t.points for t in self.tests), DIGITS)
+    def points(self) -> Points:
+        return total(t.points for t in self.tests)
 
     @property
-    def max_points(self) -> float:
-        return round(sum(t.max_points for t in self.tests), DIGITS)
+    def max_points(self) -> Points:
+        return total(t.max_points for t in self.tests)
 
 
 @dataclass(frozen=True)
@@ -106,15 +111,32 @@ class Grade:
     submission: str
     rubric: str
     layers: tuple[LayerGrade, ...]
-    max_points: float
+    max_points: Points
     status: str = GRADED
     reason: str = ""
     result: Result | None = None
     flags: tuple[str, ...] = field(default_factory=tuple)
+    withheld: Points = field(default_factory=Points)
+    """Points of hidden checks left out of this view (``for_students``); 0 in a full grade."""
 
     @property
-    def points(self) -> float:
-        return round(sum(layer.points for layer in self.layers), DIGITS)
+    def points(self) -> Points:
+        return total(layer.points for layer in self.layers)
+
+    @property
+    def perfect(self) -> bool:
+        """Every point earned (exactly: no rounding can make a lost share look earned)."""
+        return self.points == self.max_points
+
+    def for_students(self) -> Grade:
+        """The grade as students may see it while hidden checks are unreleased: only the
+        visible tests, totals over them alone, no instructor flags. ``withheld`` says
+        how many points the hidden checks are worth, never what they earned."""
+        layers = tuple(LayerGrade(layer.layer, shown) for layer in self.layers
+                       if (shown := tuple(t for t in layer.tests if t.visible)))
+        hidden = total(t.max_points for t in self.tests if not t.visible)
+        return replace(self, layers=layers, max_points=Points(self.max_points - hidden),
+                       flags=(), withheld=Points(self.withheld + hidden))
 
     @property
     def tests(self) -> list[Test]:
@@ -135,13 +157,17 @@ class Grade:
 
 
 def grade(result: Result, rubric: Rubric, submission: str = "") -> Grade:
-    """Weigh every check of ``result`` with ``rubric``."""
+    """Weigh every check of ``result`` with ``rubric`` (which may refuse the credit of a
+    layer whose gradients an autodiff engine computed: ``harness.autodiff``)."""
+    if rubric.autodiff == "refuse":
+        result = autodiff.refuse(result, result.autodiff)
     by_item: dict[tuple[str, str, int, str], list[Check]] = defaultdict(list)
     for check in result.checks:
         by_item[(check.layer, check.quantity, check.case, check.dtype)].append(check)
     layers = tuple(_layer(rule, by_item) for rule in rubric.rules.values())
     flags = tuple(f"{t.name}: {flag}" for layer in layers for t in layer.tests
                   for flag in dict.fromkeys(t.flags))
+    flags += tuple(autodiff.flags(result.autodiff, rubric.autodiff))
     return Grade(submission or result.target, rubric.name, layers, rubric.max_points,
                  result=result, flags=flags)
 
@@ -164,21 +190,22 @@ def _layer(rule: LayerRule, by_item: dict) -> LayerGrade:
     return LayerGrade(rule.layer, tuple(tests))
 
 
-def _tests(rule: LayerRule, quantity: str, points: float, items: list[Item]) -> list[Test]:
-    """The visible and the hidden part of one quantity, each with its share of points."""
-    share = points / len(items)
+def _tests(rule: LayerRule, quantity: str, points: Points, items: list[Item]) -> list[Test]:
+    """The visible and the hidden part of one quantity, each with its exact share of
+    points. All or nothing (``partial = "none"``) holds for each part on its own: a
+    visible part that lost points for a hidden failure would give the hidden result away."""
+    share = Points(points / len(items))
     parts = []
     for visible in (True, False):
         mine = tuple(i for i in items if rule.visible(quantity, i.case) == visible)
         if not mine:
             continue
-        top = share * len(mine)
+        top = Points(share * len(mine))
         if rule.partial == "case":
-            earned = share * sum(i.passed for i in mine)
+            earned = Points(share * sum(i.passed for i in mine))
         else:
-            earned = top if all(i.passed for i in items) else 0.0
-        parts.append(Test(rule.layer, quantity, visible, round(earned, DIGITS),
-                          round(top, DIGITS), mine))
+            earned = top if all(i.passed for i in mine) else Points(0)
+        parts.append(Test(rule.layer, quantity, visible, earned, top, mine))
     return parts
 
 

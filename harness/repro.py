@@ -142,3 +142,16 @@ def _report(quantity: str, dtype: str) -> list[str]:
         "    print('worst element', worst, 'expected', want[worst], 'got', got[worst])",
         f"    print('within the {dtype} tolerance ({tol}):', bool(np.all(error <= allowed)))",
     ]
+
+
+def command(submission: str, layer: str, index: int, dtype: str, quantity: str,
+            adapter: str | None = None) -> str:
+    """The one command a report prints for a failing check."""
+    how = f" --adapter {adapter}" if adapter else ""
+    return f"backcheck repro {_quoted(submission)} {layer}-case{index}-{dtype}-{quantity}{how}"
+
+
+def _quoted(path: str) -> str:
+    import shlex
+
+    return shlex.quote(path)

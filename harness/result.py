@@ -64,6 +64,8 @@ class Result:
     skipped_oracles: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    autodiff: list = field(default_factory=list)
+    """``harness.autodiff.Finding``s: where gradients came from an autodiff engine."""
 
     @property
     def passed(self) -> bool:

@@ -10,6 +10,7 @@ error that names the bad key and the valid ones instead of a silently ungraded l
 from __future__ import annotations
 
 import hashlib
+import math
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -18,6 +19,7 @@ from typing import Any
 
 from harness.case import DTYPES
 from harness.errors import BackcheckError
+from harness.points import Points, exact, total
 from harness.spec import Spec
 from harness.specs import CATALOG
 
@@ -32,7 +34,10 @@ TOP_KEYS = ("version", "name", "salt", "dtypes", "layers", "hidden_visibility", 
             "layer")
 VISIBILITIES = ("hidden", "after_due_date", "after_published")
 """When Gradescope shows students the hidden checks (its own visibility names)."""
-DEFAULT_KEYS = ("out", "input", "param", "partial", "hidden_cases")
+DEFAULT_POINTS = ("out", "input", "param")
+DEFAULT_KEYS = (*DEFAULT_POINTS, "partial", "hidden_cases", "autodiff")
+AUTODIFF = ("allow", "flag", "refuse")
+"""``[default] autodiff``: what a backward computed by an autodiff engine gets."""
 LAYER_KEYS = ("points", "hidden", "hidden_cases", "partial")
 
 
@@ -41,14 +46,14 @@ class LayerRule:
     """Points per quantity of one layer, what is hidden, and how partial credit works."""
 
     layer: str
-    points: dict[str, float]
+    points: dict[str, Points]
     hidden: frozenset[str] = frozenset()
     hidden_cases: frozenset[int] = frozenset()
     partial: str = "case"
 
     @property
-    def max_points(self) -> float:
-        return sum(self.points.values())
+    def max_points(self) -> Points:
+        return total(self.points.values())
 
     def visible(self, quantity: str, case: int) -> bool:
         """Whether students see the check of ``quantity`` on case ``case``."""
@@ -65,14 +70,15 @@ class Rubric:
     dtypes: tuple[str, ...] = DTYPES
     hidden_visibility: str = "hidden"
     source: str = field(default="", repr=False)
+    autodiff: str = "flag"
 
     @property
     def layers(self) -> list[str]:
         return list(self.rules)
 
     @property
-    def max_points(self) -> float:
-        return round(sum(rule.max_points for rule in self.rules.values()), 6)
+    def max_points(self) -> Points:
+        return total(rule.max_points for rule in self.rules.values())
 
     @property
     def digest(self) -> str:
@@ -113,22 +119,30 @@ def parse(text: str, where: str) -> Rubric:
                              hint="see harness/rubrics/default.toml for the format") from None
     _known(data, TOP_KEYS, "", where)
     version = data.get("version", FORMAT_VERSION)
-    if version != FORMAT_VERSION:
-        raise BackcheckError(f"rubric version {version!r} is not supported", where=where,
+    if isinstance(version, bool) or version != FORMAT_VERSION:
+        raise BackcheckError(f"rubric version {_short(version)} is not supported", where=where,
                              hint=f"this backcheck reads version {FORMAT_VERSION}")
     defaults = _table(data, "default", where)
     _known(defaults, DEFAULT_KEYS, "[default]", where)
+    for key in DEFAULT_POINTS:
+        if key in defaults:
+            _number(defaults[key], key, "[default]", where)
     overrides = _table(data, "layer", where)
     _known(overrides, tuple(CATALOG), "[layer]", where, what="layer")
     names = _names(data.get("layers", []), where) or list(CATALOG)
     names += [n for n in overrides if n not in names]
-    rules = {n: _rule(CATALOG[n], defaults, _table(overrides, n, where), where) for n in names}
+    rules = {n: _rule(CATALOG[n], defaults, _table(overrides, n, where, f"layer.{n}"), where)
+             for n in names}
     shown = data.get("hidden_visibility", "hidden")
     if shown not in VISIBILITIES:
-        raise BackcheckError(f"hidden_visibility = {shown!r}", where=where,
+        raise BackcheckError(f"hidden_visibility = {_short(shown)}", where=where,
                              hint=f"valid: {', '.join(VISIBILITIES)}")
-    return Rubric(str(data.get("name", where)), rules, str(data.get("salt", "")),
-                  _dtypes(data.get("dtypes", list(DTYPES)), where), shown, text)
+    policy = defaults.get("autodiff", "flag")
+    if policy not in AUTODIFF:
+        raise BackcheckError(f"autodiff = {_short(policy)} in [default]", where=where,
+                             hint=f"valid: {', '.join(AUTODIFF)}")
+    return Rubric(_string(data, "name", where, where), rules, _string(data, "salt", "", where),
+                  _dtypes(data.get("dtypes", list(DTYPES)), where), shown, text, policy)
 
 
 def _known(table: Mapping[str, Any], valid: tuple[str, ...], section: str, where: str,
@@ -140,23 +154,34 @@ def _known(table: Mapping[str, Any], valid: tuple[str, ...], section: str, where
                                  hint=f"valid: {', '.join(valid)}")
 
 
-def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+def _table(data: Mapping[str, Any], key: str, where: str,
+           section: str = "") -> Mapping[str, Any]:
     value = data.get(key, {})
     if not isinstance(value, Mapping):
-        raise BackcheckError(f"{key!r} must be a table ([{key}])", where=where)
+        raise BackcheckError(f"{key!r} must be a table ([{section or key}])", where=where)
+    return value
+
+
+def _string(data: Mapping[str, Any], key: str, default: str, where: str) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise BackcheckError(f"{key} = {_short(value)} is not a string", where=where,
+                             hint=f'write it in quotes: {key} = "..."')
     return value
 
 
 def _names(value: Any, where: str) -> list[str]:
-    if not isinstance(value, list):
-        raise BackcheckError("'layers' must be a list of layer names", where=where)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise BackcheckError("'layers' must be a list of layer names", where=where,
+                             hint='e.g. layers = ["Linear", "ReLU"]')
     _known(dict.fromkeys(value), tuple(CATALOG), "layers", where, what="layer")
     return list(value)
 
 
 def _dtypes(value: Any, where: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value:
-        raise BackcheckError("'dtypes' must be a non-empty list", where=where)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise BackcheckError("'dtypes' must be a non-empty list", where=where,
+                             hint=f"valid: {', '.join(DTYPES)}")
     _known(dict.fromkeys(value), DTYPES, "dtypes", where, what="dtype")
     return tuple(value)
 
@@ -170,6 +195,9 @@ def _rule(spec: Spec, defaults: Mapping[str, Any], table: Mapping[str, Any],
     if "points" in table:
         points = _scaled(points, _number(table["points"], "points", section, where))
     hidden = table.get("hidden", [])
+    if not isinstance(hidden, list) or not all(isinstance(h, str) for h in hidden):
+        raise BackcheckError(f"hidden = {_short(hidden)} in {section} is not a list of checks",
+                             where=where, hint=f"e.g. hidden = [\"{spec.quantities[-1]}\"]")
     _known(dict.fromkeys(hidden), spec.quantities, f"{section} hidden", where, what="check")
     if "hidden_cases" in table:
         cases = table["hidden_cases"]
@@ -179,8 +207,9 @@ def _rule(spec: Spec, defaults: Mapping[str, Any], table: Mapping[str, Any],
         _cases(cases, spec, "[default]", where, every=False)
         cases = [c for c in cases if c < len(spec.variants)]
     partial = table.get("partial", defaults.get("partial", "case"))
-    if partial not in PARTIAL:
-        raise BackcheckError(f"partial = {partial!r} in {section}", where=where,
+    if not isinstance(partial, str) or partial not in PARTIAL:
+        place = section if "partial" in table else "[default]"
+        raise BackcheckError(f"partial = {_short(partial)} in {place}", where=where,
                              hint=f"valid: {', '.join(PARTIAL)}")
     return LayerRule(spec.name, points, frozenset(hidden), frozenset(cases), partial)
 
@@ -193,24 +222,35 @@ def _default_points(spec: Spec, quantity: str, defaults: Mapping[str, Any]) -> A
     return defaults.get("param", 1.0)
 
 
-def _number(value: Any, key: str, section: str, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise BackcheckError(f"{key} = {value!r} in {section} is not a number >= 0",
+def _number(value: Any, key: str, section: str, where: str) -> Points:
+    """Points as written in the rubric, exactly (``0.1`` is one tenth)."""
+    if (isinstance(value, bool) or not isinstance(value, int | float) or value < 0
+            or not math.isfinite(value)):
+        raise BackcheckError(f"{key} = {_short(value)} in {section} is not a number >= 0",
                              where=where)
-    return float(value)
+    return exact(value)
 
 
-def _scaled(points: dict[str, float], total: float) -> dict[str, float]:
-    current = sum(points.values())
+def _scaled(points: dict[str, Points], wanted: Points) -> dict[str, Points]:
+    current = total(points.values())
     if current == 0:
-        return {q: total / len(points) for q in points}
-    return {q: p * total / current for q, p in points.items()}
+        return {q: Points(wanted / len(points)) for q in points}
+    return {q: Points(p * wanted / current) for q, p in points.items()}
 
 
 def _cases(cases: Any, spec: Spec, section: str, where: str, every: bool = True) -> None:
-    """Case numbers must be integers; with ``every``, each a case of ``spec``."""
-    valid = range(len(spec.variants)) if every else range(1 << 30)
+    """Case numbers must be integers >= 0; with ``every``, each a case of ``spec``."""
+    count = len(spec.variants)
     if not isinstance(cases, list) or any(
-            isinstance(c, bool) or not isinstance(c, int) or c not in valid for c in cases):
-        raise BackcheckError(f"hidden_cases = {cases!r} in {section}", where=where,
-                             hint=f"{spec.name} has cases {', '.join(map(str, valid))}")
+            isinstance(c, bool) or not isinstance(c, int) or c < 0 or (every and c >= count)
+            for c in cases):
+        hint = (f"{spec.name} has cases {', '.join(map(str, range(count)))}" if every
+                else "a list of case numbers (integers from 0), e.g. hidden_cases = [2]")
+        raise BackcheckError(f"hidden_cases = {_short(cases)} in {section}", where=where,
+                             hint=hint)
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters, for one-line error messages."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."

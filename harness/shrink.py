@@ -53,28 +53,71 @@ class Shrunk:
 
 def minimal(spec: Spec, case: Case, quantity: str, target: Target, executor: Executor,
             salt: str = "") -> Shrunk | None:
-    """Shrink the failing ``case`` of ``spec`` one setting at a time, a few passes over
-    the settings (None: nothing smaller fails, or there is nothing to shrink)."""
+    """Shrink the failing ``case`` of ``spec``, a few passes over its settings (None:
+    nothing smaller fails, or there is nothing to shrink).
+
+    Each pass runs every one-setting reduction of the current variant in one call of the
+    executor (one child when sandboxed), then keeps the smallest failing value of each
+    setting: all of them together when that still fails, else the first one.
+    """
     current = dict(spec.variants[case.index])
-    shrunk, needs = None, {}
+    shrunk, needs, tried = None, {}, [current]
     for _ in range(MAX_PASSES):
-        changed, needs = False, {}
-        for key, smaller_values in _reductions(current, spec.variants):
-            passed = False
-            for smaller in smaller_values:
-                candidate = _valid(spec, {**current, key: smaller}, case.dtype, salt)
-                if candidate is None:
-                    continue
-                if _fails(spec, candidate, quantity, target, executor):
-                    current, shrunk, changed = {**current, key: smaller}, candidate, True
-                    break
-                passed = True
-            else:
-                if passed and isinstance(current[key], int):
-                    needs[key] = current[key]
-        if not changed:
+        trials = _trials(spec, current, tried, case.dtype, salt)
+        if not trials:
             break
+        failed = _failing(spec, [t for ts in trials.values() for t in ts], quantity, target,
+                          executor)
+        best = {key: next(t for t in ts if t.case.id in failed)
+                for key, ts in trials.items() if any(t.case.id in failed for t in ts)}
+        needs = {key: current[key] for key in trials
+                 if key not in best and isinstance(current[key], int)}
+        if not best:
+            break
+        adopted = _together(spec, current, best, case.dtype, salt, quantity, target, executor)
+        current, shrunk = adopted.variant, adopted.case
     return None if shrunk is None else Shrunk(spec.name, quantity, shrunk, needs)
+
+
+@dataclass(frozen=True)
+class _Trial:
+    """One smaller variant, its case (drawn by the spec) and the reference's values."""
+
+    variant: dict[str, Any]
+    case: Case
+    expected: Outcome
+
+
+def _trials(spec: Spec, current: dict[str, Any], tried: list[dict[str, Any]], dtype: str,
+            salt: str) -> dict[str, list[_Trial]]:
+    """Per setting, the valid one-setting reductions of ``current`` not tried before."""
+    variants = []
+    for key, values in _reductions(current, spec.variants):
+        for value in values:
+            variant = {**current, key: value}
+            if variant not in tried:
+                tried.append(variant)
+                variants.append((key, variant))
+    probe = replace(spec, variants=[v for _, v in variants])
+    trials: dict[str, list[_Trial]] = {}
+    for index, (key, variant) in enumerate(variants):
+        drawn = _valid(probe, index, dtype, salt)
+        if drawn is not None:
+            trials.setdefault(key, []).append(_Trial(variant, *drawn))
+    return trials
+
+
+def _together(spec, current, best, dtype, salt, quantity, target, executor) -> _Trial:
+    """Every setting's best reduction at once when that still fails, else the first."""
+    first = next(iter(best.values()))
+    if len(best) == 1:
+        return first
+    combined = {**current, **{key: trial.variant[key] for key, trial in best.items()}}
+    drawn = _valid(replace(spec, variants=[combined]), 0, dtype, salt)
+    if drawn is None:
+        return first
+    trial = _Trial(combined, *drawn)
+    return trial if _failing(spec, [trial], quantity, target, executor) else first
 
 
 def _reductions(variant: Mapping[str, Any], known: Sequence[Mapping[str, Any]]
@@ -104,34 +147,66 @@ def _smaller_tuples(value: tuple[int, ...]) -> list[tuple[int, ...]]:
     return list(dict.fromkeys(tries))
 
 
-def _valid(spec: Spec, variant: dict[str, Any], dtype: str, salt: str) -> Case | None:
-    """A case for ``variant`` on which the reference meets the tolerance, or None."""
-    if variant in list(spec.variants):
-        return None
-    probe = replace(spec, variants=[variant])
+def _valid(probe: Spec, index: int, dtype: str, salt: str) -> tuple[Case, Outcome] | None:
+    """Variant ``index`` of ``probe`` as a case on which the reference meets the tolerance
+    and no quantity vanishes, with its expected values; None otherwise."""
     try:
         with np.errstate(all="ignore"):
-            case = probe.case(0, dtype, salt)
+            case = probe.case(index, dtype, salt)
             expected = FiniteDifferenceOracle().evaluate(probe, case)
-            layer = spec.reference_class()(**case.params, **case.config)
-            out = layer.forward(*[case.inputs[n] for n in spec.inputs])
+            layer = probe.reference_class()(**case.params, **case.config)
+            out = layer.forward(*[case.inputs[n] for n in probe.inputs])
             grads = layer.backward(case.upstream)
     except (ValueError, IndexError, ZeroDivisionError, FloatingPointError):
         return None
     own = Outcome(np.asarray(out), {k: np.asarray(v) for k, v in grads.items()})
     tol = for_dtype(dtype)
-    right = all(compare(own.value(q), expected.value(q), tol).passed for q in spec.quantities)
+    right = all(compare(own.value(q), expected.value(q), tol).passed for q in probe.quantities)
     scale = DEGENERATE * float(np.max(np.abs(case.upstream), initial=0.0))
     alive = all(np.max(np.abs(expected.value(q)), initial=0.0) > scale
-                for q in spec.quantities)
-    return case if right and alive else None
+                for q in probe.quantities)
+    return (case, expected) if right and alive else None
 
 
-def _fails(spec: Spec, case: Case, quantity: str, target: Target, executor: Executor) -> bool:
-    """Whether the submission still gets ``quantity`` wrong on ``case``."""
-    probe = replace(spec, variants=[{}])
-    outcome = executor(target, [(probe, case)]).outcomes[case.id]
-    if outcome.error is not None or quantity[1:] in outcome.problems:
-        return True
-    expected = FiniteDifferenceOracle().evaluate(probe, case).value(quantity)
-    return not compare(outcome.value(quantity), expected, for_dtype(case.dtype)).passed
+def _failing(spec: Spec, trials: list[_Trial], quantity: str, target: Target,
+             executor: Executor) -> set[str]:
+    """The ids of the trials' cases on which the submission still gets ``quantity`` wrong
+    (one executor call for all of them)."""
+    ran = executor(target, [(replace(spec, variants=[t.variant]), t.case) for t in trials])
+    failed = set()
+    for trial in trials:
+        outcome = ran.outcomes[trial.case.id]
+        broken = outcome.error is not None or quantity[1:] in outcome.problems
+        if broken or not compare(outcome.value(quantity), trial.expected.value(quantity),
+                                 for_dtype(trial.case.dtype)).passed:
+            failed.add(trial.case.id)
+    return failed
+
+
+def minimal_failures(result, specs: Sequence[Spec], target: Target, executor: Executor,
+                     salt: str = "") -> dict[str, Shrunk]:
+    """For every layer of ``result`` with a wrong or raising quantity, its minimal failing
+    case (a layer that is missing, or whose smaller cases all pass, gets none)."""
+    by_name = {spec.name: spec for spec in specs}
+    found = {}
+    for layer, check in _first_failures(result).items():
+        spec = by_name.get(layer)
+        if spec is None:
+            continue
+        shrunk = minimal(spec, spec.case(check.case, check.dtype, salt), check.quantity,
+                         target, executor, salt)
+        if shrunk is not None:
+            found[layer] = shrunk
+    return found
+
+
+def _first_failures(result) -> dict[str, Any]:
+    """Per layer, its first failing check: float64 before float32, then by case."""
+    from harness.result import ERROR, FAIL
+
+    failing = [c for c in result.checks if c.verdict in (FAIL, ERROR)]
+    failing.sort(key=lambda c: (c.dtype != "float64", c.case))
+    first: dict[str, Any] = {}
+    for check in failing:
+        first.setdefault(check.layer, check)
+    return first

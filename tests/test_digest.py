@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from harness.digest import digest
+from harness.digest import DIGESTED, digest
 
 
 def make_folder(root):
@@ -48,3 +48,14 @@ def test_a_link_is_digested_by_its_text_and_never_followed(tmp_path):
     assert digest(str(folder)) != with_link
     os.symlink("/etc/shadow", tmp_path / "shadow.py")
     assert digest(str(tmp_path / "shadow.py")) != digest("/etc/shadow")
+
+
+def test_an_unreadable_part_gives_no_digest(tmp_path, monkeypatch):
+    folder = make_folder(tmp_path / "carol")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("builtins.open", refuse)
+    assert digest(str(folder)) == "unreadable: Permission denied"
+    assert not digest(str(folder)).startswith(DIGESTED)

@@ -52,7 +52,7 @@ from harness.commands.grade import (
     write_reports,
     write_text,
 )
-from harness.digest import digest
+from harness.digest import DIGESTED, digest
 from harness.engine import Preparation
 from harness.errors import EXIT_INTERRUPTED, EXIT_OK, BackcheckError, HarnessError, UsageError
 from harness.grading import crashed
@@ -107,8 +107,7 @@ def run(args: argparse.Namespace) -> int:
     make_directory(os.path.join(args.out, SUBMISSIONS))
     sweep(args.out)
     made_from = Inputs(plan.settings(), args.adapter, args.adapter_file)
-    todo = [e for e in entries
-            if args.regrade or e.refusal or not finished(args.out, e, made_from)]
+    todo = [e for e in entries if args.regrade or not finished(args.out, e, made_from)]
     say = _Reporter(len(entries) - len(todo), len(entries))
     jobs = args.jobs if plan.isolation == "process" else 1
     loading = threading.Thread(target=_load_class_reports, daemon=True)
@@ -240,13 +239,18 @@ class Inputs:
 
 def finished(out: str, entry: Entry, made_from: Inputs) -> bool:
     """Whether ``entry`` already has a complete grade made from the same inputs (a
-    published folder is complete: see ``publish``)."""
+    published folder is complete: see ``publish``). A refused entry, or a submission
+    that could not be read whole, has no digest to match and is never finished:
+    refusing again costs nothing, and notices a fix."""
     folder = report_dir(out, entry)
     if not os.path.isfile(os.path.join(folder, FILES["json"])):
         return False
+    inputs = made_from.of(entry)
+    if not inputs["submission"].startswith(DIGESTED):
+        return False
     try:
         with open(os.path.join(folder, INPUTS), encoding="utf-8") as handle:
-            return json.load(handle) == made_from.of(entry)
+            return json.load(handle) == inputs
     except (OSError, ValueError):
         return False
 

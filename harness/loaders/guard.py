@@ -21,10 +21,18 @@ import sys
 import warnings
 from typing import Any
 
-WATCHED = ("numpy", "numpy.testing", "numpy.linalg", "numpy.random", "builtins", "inspect")
-"""Modules whose functions a submission might replace (NumPy's, and the built-ins and
-``inspect`` the adapters call); backcheck's own modules (``harness.*``) and the classes
-they define are watched too."""
+WATCHED = ("numpy", "numpy.testing", "numpy.linalg", "numpy.random")
+"""NumPy modules whose functions a submission might replace; backcheck's own modules
+(``harness.*``) and the classes they define are watched too."""
+PINNED = {
+    "inspect": ("isclass", "isfunction", "ismethod", "signature", "Parameter", "getsource"),
+    "builtins": ("callable", "isinstance", "issubclass", "getattr", "hasattr", "setattr",
+                 "len", "type", "repr", "str", "int", "float", "bool", "dict", "list",
+                 "tuple", "set", "sorted", "any", "all", "zip", "range", "enumerate", "iter",
+                 "next", "min", "max", "sum", "abs", "id", "vars", "print"),
+}
+"""The few standard functions the adapters call, watched one by one: libraries such as
+torch patch other parts of these modules on purpose (``inspect.getfile``)."""
 
 
 def _no_input(*_: Any) -> str:
@@ -40,7 +48,7 @@ class Snapshot:
 
     def __init__(self) -> None:
         self._modules = {name: sys.modules[name] for name in _watched()}
-        self._attributes = {name: dict(vars(m)) for name, m in self._modules.items()}
+        self._attributes = {name: _attributes(name, m) for name, m in self._modules.items()}
         self._classes = {f"{name}.{key}": (cls, dict(vars(cls)))
                          for name, m in self._modules.items() if name.startswith("harness")
                          for key, cls in vars(m).items()
@@ -124,12 +132,20 @@ class Guard:
 
 
 def _watched() -> list[str]:
-    """NumPy's modules and every loaded module of backcheck itself."""
+    """NumPy's modules, the pinned standard ones and every loaded module of backcheck."""
     import numpy.linalg
     import numpy.random
     import numpy.testing  # noqa: F401  (imported so that they can be watched)
 
-    return [*WATCHED, *(n for n in list(sys.modules) if n == "harness" or n.startswith("harness."))]
+    return [*WATCHED, *PINNED,
+            *(n for n in list(sys.modules) if n == "harness" or n.startswith("harness."))]
+
+
+def _attributes(name: str, module: Any) -> dict[str, Any]:
+    """What of ``module`` to restore: everything, or only its pinned functions."""
+    names = vars(module)
+    pinned = PINNED.get(name)
+    return dict(names) if pinned is None else {k: names[k] for k in pinned if k in names}
 
 
 def _figure_count() -> int:

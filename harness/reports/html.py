@@ -6,6 +6,9 @@ for each failing gradient (up to ``MAX_HEATMAPS``), expected / got / difference
 heatmaps of the worst case. No external file, script or font is referenced, so the
 file can be mailed or attached to an LMS as is. matplotlib is imported only here
 (the ``html`` extra); figures are drawn without pyplot, one at a time (``DRAWING``).
+
+Every text from a submission goes through ``esc``: control characters made visible,
+then HTML-escaped. With ``students``, the page shows only ``Grade.for_students``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from typing import Any
 import numpy as np
 
 from harness.grading import Grade, LayerGrade
+from harness.points import amount, pair
+from harness.reports.untrusted import printable
 from harness.tolerance import BY_DTYPE
 
 MAX_HEATMAPS = 8
@@ -54,16 +59,25 @@ def render(grade: Grade, arrays: Arrays | None = None, students: bool = False) -
         return _render(grade, arrays, students)
 
 
+def esc(text: str) -> str:
+    """Submission text as HTML text or attribute value: shown as written, never obeyed."""
+    return html.escape(printable(text))
+
+
 def _render(grade: Grade, arrays: Arrays | None, students: bool) -> str:
-    esc = html.escape
+    grade = grade.for_students() if students else grade
+    scope = " on the visible checks" if grade.withheld else ""
     body = [f"<h1>backcheck: {esc(grade.submission)}</h1>",
-            f"<p>Score <b>{grade.points:g} / {grade.max_points:g}</b> "
+            f"<p>Score <b>{pair(grade.points, grade.max_points)}</b>{scope} "
             f"(rubric {esc(grade.rubric)}).</p>"]
+    if grade.withheld:
+        body.append(f"<p>Hidden checks worth another {amount(grade.withheld)} count too; "
+                    "their results are shown when released.</p>")
     if grade.reason:
         body.append(f'<p class="fail">Not graded: {esc(grade.reason)}</p>')
-    body += [_layer(layer, students) for layer in grade.layers]
-    body += _heatmaps(arrays or {}, grade, students)
-    if grade.flags and not students:
+    body += [_layer(layer) for layer in grade.layers]
+    body += _heatmaps(arrays or {}, grade)
+    if grade.flags:
         body.append("<h2>For the instructor</h2><ul>" +
                     "".join(f'<li class="flag">{esc(f)}</li>' for f in grade.flags) + "</ul>")
     return page(f"backcheck: {grade.submission}", "\n".join(body))
@@ -72,7 +86,7 @@ def _render(grade: Grade, arrays: Arrays | None, students: bool) -> str:
 def page(title: str, body: str) -> str:
     """A complete HTML5 page around ``body``."""
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>\n"
+            f"<title>{esc(title)}</title><style>{STYLE}</style></head>\n"
             f"<body>\n{body}\n{READY}\n</body></html>\n")
 
 
@@ -87,31 +101,29 @@ def png(figure) -> str:
     return f'<img alt="plot" src="data:image/png;base64,{data}">'
 
 
-def _layer(layer: LayerGrade, students: bool) -> str:
-    esc = html.escape
+def _layer(layer: LayerGrade) -> str:
     rows = []
     for test in layer.tests:
         verdict, label = test.status
         status = f'<span class="{"pass" if verdict == "pass" else "fail"}">{label}</span>'
         detail = ""
-        if test.failures and not (students and not test.visible):
+        if test.failures:
             item = test.failures[0]
             detail = f"case {item.case} {item.dtype}: {esc(item.detail)}"
-        rows.append(f"<tr><td>{esc(test.name)}</td><td>{test.points:g} / "
-                    f"{test.max_points:g}</td><td>{status}</td><td>{detail}</td></tr>")
+        rows.append(f"<tr><td>{esc(test.name)}</td><td>{pair(test.points, test.max_points)}"
+                    f"</td><td>{status}</td><td>{detail}</td></tr>")
     table = ("<table><tr><th>check</th><th>points</th><th>status</th><th>first failure"
              "</th></tr>" + "".join(rows) + "</table>")
     missing = all(item.verdict == "missing" for test in layer.tests for item in test.items)
-    bars = "" if missing else _error_bars(layer, students)
-    return f"<h2>{esc(layer.layer)}: {layer.points:g} / {layer.max_points:g}</h2>{table}{bars}"
+    bars = "" if missing else _error_bars(layer)
+    return (f"<h2>{esc(layer.layer)}: {pair(layer.points, layer.max_points)}</h2>"
+            f"{table}{bars}")
 
 
-def _errors(layer: LayerGrade, students: bool) -> dict[tuple[str, str], float]:
+def _errors(layer: LayerGrade) -> dict[tuple[str, str], float]:
     """(quantity, dtype) -> the largest relative error over its cases and oracles."""
     found: dict[tuple[str, str], float] = {}
     for test in layer.tests:
-        if students and not test.visible:
-            continue
         for item in test.items:
             comparison = item.check.comparison if item.check else None
             value = comparison.max_rel if comparison is not None else float("nan")
@@ -122,13 +134,13 @@ def _errors(layer: LayerGrade, students: bool) -> dict[tuple[str, str], float]:
     return found
 
 
-def _error_bars(layer: LayerGrade, students: bool) -> str:
+def _error_bars(layer: LayerGrade) -> str:
     """Bars of each quantity's largest relative error in each dtype, with the tolerances
     as dashed lines; a failure with no element-wise error (a wrong shape, an exception)
     is drawn off the chart."""
     from matplotlib.figure import Figure
 
-    errors = _errors(layer, students)
+    errors = _errors(layer)
     quantities = list(dict.fromkeys(q for q, _ in errors)) or ["out"]
     dtypes = sorted({d for _, d in errors} or BY_DTYPE)
     figure = Figure(figsize=(3.2 + 1.0 * len(quantities), 2.6))
@@ -152,15 +164,16 @@ def _error_bars(layer: LayerGrade, students: bool) -> str:
     return png(figure)
 
 
-def _heatmaps(arrays: Arrays, grade: Grade, students: bool) -> list[str]:
-    hidden = {t.name.replace(" (hidden)", "") for t in grade.tests if not t.visible}
-    shown = [(label, pair) for label, pair in arrays.items()
-             if not (students and " ".join(label.split()[:2]) in hidden)]
-    if not shown:
+def _heatmaps(arrays: Arrays, grade: Grade) -> list[str]:
+    """The heatmaps of failing items of ``grade``'s tests (none of a test it leaves out)."""
+    items = {f"{t.layer} {t.quantity} case {i.case} {i.dtype}" for t in grade.tests
+             for i in t.failures}
+    drawn = [(label, arrays[label]) for label in arrays if label in items]
+    if not drawn:
         return []
     parts = ["<h2>Failing gradients: expected / got / difference</h2>"]
-    for label, (expected, actual) in shown[:MAX_HEATMAPS]:
-        parts.append(f"<h3>{html.escape(label)}</h3>{_heatmap(label, expected, actual)}")
+    for label, (expected, actual) in drawn[:MAX_HEATMAPS]:
+        parts.append(f"<h3>{esc(label)}</h3>{_heatmap(label, expected, actual)}")
     return parts
 
 

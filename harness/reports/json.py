@@ -5,6 +5,8 @@
 docs/json-schema.md documents every field. A grade's JSON is a pure function of the
 submission's arrays, the rubric and the options: everything that varies from run to
 run (timing) sits under ``"timing"``, so two runs compare equal once it is removed.
+Points are exact until written here (``harness.points.number``): a perfect score is
+exactly ``max_score``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import math
 from typing import Any
 
 from harness.grading import Grade, Item, LayerGrade, Test
+from harness.points import number
 from harness.result import Check, Result
 
 SCHEMA_VERSION = 1
@@ -65,8 +68,8 @@ def grade_dict(grade: Grade, settings: dict[str, Any] | None = None) -> dict[str
         "rubric": grade.rubric,
         "status": grade.status,
         "reason": grade.reason,
-        "score": grade.points,
-        "max_score": grade.max_points,
+        "score": number(grade.points, grade.max_points),
+        "max_score": number(grade.max_points),
         "settings": dict(settings or {}),
         "adapter": result.adapter if result else "",
         "notes": list(result.notes) if result else [],
@@ -84,9 +87,12 @@ def dumps(data: dict[str, Any]) -> str:
 
     Compact because ``indent`` makes ``json`` fall back from its C encoder to pure Python,
     several times slower on a batch's thousands of checks; pipe through ``python -m
-    json.tool`` to read one.
+    json.tool`` to read one. A lone surrogate (a submission's message can carry one, and
+    no UTF-8 file can hold it) is written as its JSON escape ``\\udXXX``: the same string
+    to every JSON reader.
     """
-    return json.dumps(data, separators=(",", ":"), allow_nan=False, ensure_ascii=False) + "\n"
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n"
 
 
 def stable(data: dict[str, Any]) -> dict[str, Any]:
@@ -95,13 +101,15 @@ def stable(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _layer(layer: LayerGrade) -> dict[str, Any]:
-    return {"layer": layer.layer, "score": layer.points, "max_score": layer.max_points,
+    return {"layer": layer.layer, "score": number(layer.points, layer.max_points),
+            "max_score": number(layer.max_points),
             "tests": [_test(t) for t in layer.tests]}
 
 
 def _test(test: Test) -> dict[str, Any]:
     return {"name": test.name, "quantity": test.quantity, "visible": test.visible,
-            "score": test.points, "max_score": test.max_points, "passed": test.passed,
+            "score": number(test.points, test.max_points),
+            "max_score": number(test.max_points), "passed": test.passed,
             "items": [_item(i) for i in test.items]}
 
 

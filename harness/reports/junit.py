@@ -3,7 +3,10 @@
 A testcase is one quantity on one case in one dtype (``Linear-case2-dW-float32``), the
 grain CI dashboards show best; its failure message is the diagnosis and the evidence.
 Charged items are ``failure`` (wrong values) or ``error`` (raised, missing); items the
-student is not charged for (oracles disagree) are ``skipped`` with the reason.
+student is not charged for (oracles disagree) are ``skipped`` with the reason. Text from
+a submission goes through ``printable``, so the document stays well-formed XML 1.0
+whatever the submission raised (ElementTree escapes markup but writes NUL and other
+control characters as they are).
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from harness.grading import ERROR, MISSING, Grade, Item, Test
+from harness.reports.untrusted import printable
 
 
 def render(grade: Grade) -> str:
     """The JUnit XML document for ``grade``."""
-    suites = ET.Element("testsuites", name=f"backcheck {grade.submission}")
+    suites = ET.Element("testsuites", name=f"backcheck {printable(grade.submission)}")
     for layer in grade.layers:
         suite = ET.SubElement(suites, "testsuite", name=layer.layer)
         cases = [_case(suite, layer.layer, t, i) for t in layer.tests for i in t.items]
@@ -25,7 +29,7 @@ def render(grade: Grade) -> str:
     if grade.reason:
         suite = ET.SubElement(suites, "testsuite", name="submission", tests="1", errors="1")
         case = ET.SubElement(suite, "testcase", classname="submission", name="load")
-        ET.SubElement(case, "error", message=grade.reason)
+        ET.SubElement(case, "error", message=printable(grade.reason))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
 
@@ -34,13 +38,14 @@ def _case(suite: ET.Element, layer: str, test: Test, item: Item) -> str:
     name = f"{layer}-case{item.case}-{test.quantity}-{item.dtype}"
     case = ET.SubElement(suite, "testcase", classname=f"backcheck.{layer}", name=name)
     if item.flag:
-        ET.SubElement(case, "skipped", message=item.flag)
+        ET.SubElement(case, "skipped", message=printable(item.flag))
         return "skipped"
     if item.passed:
         return "passed"
     tag = "error" if item.verdict in (ERROR, MISSING) else "failure"
-    element = ET.SubElement(case, tag, message=_first_line(item.detail), type=item.verdict)
-    element.text = item.detail
+    detail = printable(item.detail)
+    element = ET.SubElement(case, tag, message=_first_line(detail), type=item.verdict)
+    element.text = detail
     return "errors" if tag == "error" else "failures"
 
 

@@ -1,46 +1,62 @@
 """A Markdown summary, short enough for a pull-request comment.
 
 The score, a table of layers, then one line per failing test with the hint. With
-``students``, hidden tests count in the score but their details are left out.
+``students``, only what students may see before hidden checks are released
+(``Grade.for_students``): hidden tests are left out, totals cover the visible checks,
+and one line says how many points the hidden checks are worth.
+
+Text from a submission is Markdown-escaped (``_escape``) or set in a code span
+(``_code``), so it can neither format, link, embed an image nor open raw HTML.
 """
 
 from __future__ import annotations
 
+import re
+
 from harness.grading import Grade, Test
+from harness.points import amount, pair
+from harness.reports.untrusted import one_line
 
 MAX_FAILURES = 20
+SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$])")
+"""Characters Markdown may act on in the middle of a line (emphasis, code, links and
+images, raw HTML and entities, table cells, and GitHub's strike-through and math); each
+is written backslash-escaped. Submission text never starts a line, so block syntax
+(``#``, ``-``, ``>`` at the start) cannot apply."""
 
 
 def render(grade: Grade, students: bool = False) -> str:
     """The Markdown text for ``grade``."""
-    mark = "✅" if grade.points == grade.max_points else "❌"
-    lines = [f"## {mark} backcheck: {grade.points:g} / {grade.max_points:g} points",
-             "", f"Submission `{grade.submission}`, rubric `{grade.rubric}`.", ""]
+    grade = grade.for_students() if students else grade
+    mark = "✅" if grade.perfect else "❌"
+    scope = " on the visible checks" if grade.withheld else ""
+    lines = [f"## {mark} backcheck: {pair(grade.points, grade.max_points)} points{scope}",
+             "", f"Submission {_code(grade.submission)}, rubric {_code(grade.rubric)}.", ""]
+    if grade.withheld:
+        lines += [f"Hidden checks worth another {amount(grade.withheld)} count too; "
+                  "their results are shown when released.", ""]
     if grade.reason:
         lines += [f"**Not graded:** {_escape(grade.reason)}", ""]
     if grade.layers:
         lines += ["| layer | points | checks passed |", "|---|---:|---:|"]
         for layer in grade.layers:
             passed = sum(t.passed for t in layer.tests)
-            lines.append(f"| {layer.layer} | {layer.points:g} / {layer.max_points:g} | "
+            lines.append(f"| {layer.layer} | {pair(layer.points, layer.max_points)} | "
                          f"{passed} / {len(layer.tests)} |")
         lines.append("")
-    lines += _failures([t for t in grade.tests if not t.passed], students)
-    if grade.flags and not students:
+    lines += _failures([t for t in grade.tests if not t.passed])
+    if grade.flags:
         lines += ["", "<details><summary>For the instructor</summary>", ""]
         lines += [f"- {_escape(flag)}" for flag in grade.flags]
         lines += ["", "</details>"]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _failures(failed: list[Test], students: bool) -> list[str]:
+def _failures(failed: list[Test]) -> list[str]:
     if not failed:
         return []
     lines = ["### What to fix", ""]
     for test in failed[:MAX_FAILURES]:
-        if students and not test.visible:
-            lines.append(f"- **{test.name}**: hidden check failed")
-            continue
         item = test.failures[0]
         lines.append(f"- **{test.name}** (case {item.case}, {item.dtype}, "
                      f"{len(test.failures)} of {len(test.items)} cases wrong): "
@@ -51,4 +67,13 @@ def _failures(failed: list[Test], students: bool) -> list[str]:
 
 
 def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """``text`` on one line, every character Markdown could act on backslash-escaped."""
+    return SPECIAL.sub(r"\\\1", one_line(text))
+
+
+def _code(text: str) -> str:
+    """``text`` as an inline code span, fenced by more backticks than it contains."""
+    text = one_line(text)
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

@@ -1,7 +1,9 @@
 """Results and grades as colored tables for people, then the failures with their hints.
 
-Every message from a submission or a comparison is escaped: text such as ``[0, 2]`` or
-``[cell 6]`` would otherwise be read as rich markup and vanish.
+Every text from a submission or a comparison goes through ``_safe``: control characters
+(ANSI escapes) made visible, then rich markup escaped, since text such as ``[0, 2]`` or
+``[link=...]`` would otherwise be read as markup; lines carrying such text are printed
+with ``emoji=False`` so ``:smile:`` stays as written.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from collections import defaultdict
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from harness.grading import Grade
+from harness.points import amount, pair
+from harness.reports.untrusted import printable
 from harness.result import FAIL, HARNESS_ERROR, MISSING, PASS, SKIP, Check, Result
 
 STYLE = {PASS: "green", FAIL: "red", "error": "red", MISSING: "yellow", SKIP: "dim",
@@ -25,15 +30,21 @@ def render(result: Result, console: Console | None = None) -> None:
     console = console or Console()
     console.print(_table(result))
     for name, reason in result.skipped_oracles.items():
-        console.print(f"[dim]skipped oracle {name}: {escape(reason)}[/dim]")
+        console.print(f"[dim]skipped oracle {_safe(name)}: {_safe(reason)}[/dim]", emoji=False)
     for note in result.notes:
-        console.print(f"[yellow]note:[/yellow] {escape(note)}")
+        console.print(f"[yellow]note:[/yellow] {_safe(note)}", emoji=False)
     _details(result, console)
     passed = sum(c.verdict == PASS for c in result.checks)
     judged = sum(c.verdict not in (SKIP,) for c in result.checks)
     color = "green" if result.passed else "red"
     console.print(f"[{color}]{passed} / {judged} checks passed[/{color}] "
-                  f"({result.seconds:.1f} s, adapter {result.adapter or 'none'})")
+                  f"({result.seconds:.1f} s, adapter {_safe(result.adapter or 'none')})",
+                  emoji=False)
+
+
+def _safe(text: str) -> str:
+    """Submission text for a rich markup string: shown as written, never obeyed."""
+    return escape(printable(text))
 
 
 def _table(result: Result) -> Table:
@@ -41,7 +52,7 @@ def _table(result: Result) -> Table:
     for check in result.checks:
         cells[(check.layer, check.quantity, check.oracle)].append(check)
     oracles = list(dict.fromkeys(c.oracle for c in result.checks))
-    table = Table(title=f"backcheck: {result.target}")
+    table = Table(title=Text(f"backcheck: {printable(result.target)}"))
     table.add_column("layer")
     table.add_column("quantity")
     for oracle in oracles:
@@ -76,31 +87,39 @@ def _details(result: Result, console: Console) -> None:
             return
         shown += 1
         console.print(f"[{STYLE[check.verdict]}]{check.id}[/] ({check.dtype}; "
-                      f"{escape(check.shapes)}): {escape(check.explain())}")
+                      f"{_safe(check.shapes)}): {_safe(check.explain())}", emoji=False)
 
 
 def render_grade(grade: Grade, console: Console | None = None, students: bool = False) -> None:
     """Print a grade: one row per test with its points, then what to fix, then the total.
 
-    With ``students``, hidden tests show their points but none of their details.
+    With ``students``, only what students may see before hidden checks are released
+    (``Grade.for_students``): the visible tests and their total, and how many points
+    the hidden checks are worth.
     """
     console = console or Console()
-    table = Table(title=f"backcheck grade: {grade.submission} ({grade.rubric})")
+    grade = grade.for_students() if students else grade
+    table = Table(title=Text(f"backcheck grade: {printable(grade.submission)} "
+                             f"({printable(grade.rubric)})"))
     for column, justify in (("layer", "left"), ("check", "left"), ("points", "right"),
                             ("status", "center")):
         table.add_column(column, justify=justify)
     for test in grade.tests:
         table.add_row(test.layer, test.quantity + ("" if test.visible else " (hidden)"),
-                      f"{test.points:g} / {test.max_points:g}", _status(test))
+                      pair(test.points, test.max_points), _status(test))
     console.print(table)
     if grade.reason:
-        console.print(f"[red]not graded:[/red] {escape(grade.reason)}")
-    _grade_details(grade, console, students)
-    for flag in grade.flags if not students else ():
-        console.print(f"[magenta]for the instructor:[/magenta] {escape(flag)}")
-    color = "green" if grade.points == grade.max_points else "red"
-    console.print(f"[{color}]score {grade.points:g} / {grade.max_points:g}[/{color}] "
+        console.print(f"[red]not graded:[/red] {_safe(grade.reason)}", emoji=False)
+    _grade_details(grade, console)
+    for flag in grade.flags:
+        console.print(f"[magenta]for the instructor:[/magenta] {_safe(flag)}", emoji=False)
+    color = "green" if grade.perfect else "red"
+    scope = " on the visible checks" if grade.withheld else ""
+    console.print(f"[{color}]score {pair(grade.points, grade.max_points)}[/{color}]{scope} "
                   f"({grade.seconds:.1f} s)")
+    if grade.withheld:
+        console.print(f"hidden checks worth another {amount(grade.withheld)} count too; "
+                      "their results are shown when released")
 
 
 def _status(test) -> str:
@@ -108,19 +127,17 @@ def _status(test) -> str:
     return f"[{STYLE.get(verdict, 'red')}]{label}[/]"
 
 
-def _grade_details(grade: Grade, console: Console, students: bool) -> None:
-    shown = 0
+def _grade_details(grade: Grade, console: Console) -> None:
+    count = 0
     for test in grade.tests:
-        if students and not test.visible:
-            continue
         failures = test.failures
         if not failures:
             continue
-        if shown == MAX_DETAILS:
+        if count == MAX_DETAILS:
             console.print("[dim]... more failures; see grade.json or report.html[/dim]")
             return
-        shown += 1
+        count += 1
         first = failures[0]
         more = f" (and {len(failures) - 1} more cases)" if len(failures) > 1 else ""
         console.print(f"[{STYLE[first.verdict]}]{test.name}[/] case {first.case} "
-                      f"{first.dtype}{more}: {escape(first.detail)}")
+                      f"{first.dtype}{more}: {_safe(first.detail)}", emoji=False)

@@ -12,6 +12,7 @@ trusted: the parent validates every frame and computes every verdict itself.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import signal
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any, NoReturn
 
-from harness import catalog
+from harness import autodiff, catalog
 from harness.case import Case
 from harness.errors import BackcheckError
 from harness.execution import execute
@@ -148,14 +149,20 @@ def serve(request: Request, channel: Channel) -> None:
     sent: set[str] = set()
     snapshot = Snapshot()
     patched: dict[str, list[str]] = {}
+    watch = autodiff.Watch()
 
     def progress(case_id: str, outcome: Outcome | None) -> None:
         if outcome is None:
             snapshot.restore()
+            watch.install()
             channel.send({"type": "loaded"})
             return
         if changed := snapshot.restore():
             patched.setdefault(layers.get(case_id, case_id), []).extend(changed)
+        if counts := watch.take():
+            observations = {**outcome.observations, autodiff.COUNTS: counts}
+            outcome = dataclasses.replace(outcome, observations=observations)
+        watch.install()
         channel.outcome(case_id, outcome)
         sent.add(case_id)
 

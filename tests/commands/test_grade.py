@@ -21,7 +21,7 @@ def grade(runner, course, name, *extra):
 def test_every_format_is_written(backcheck, course, tmp_path):
     run = grade(backcheck, course, "buggy.py", "--format", ALL, "--out", tmp_path / "r")
     assert run.code == 0, run.err
-    assert "score 14.1429 / 19" in run.out and "transposed" in run.out
+    assert "score 14.14 / 19" in run.out and "transposed" in run.out
     names = {p.name for p in (tmp_path / "r").iterdir()}
     assert names == {"grade.json", "results.json", "junit.xml", "report.html", "report.md"}
     results = json.loads((tmp_path / "r" / "results.json").read_text())

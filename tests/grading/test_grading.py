@@ -3,6 +3,8 @@ harness errors that are never charged to the student."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
 from harness import rubric
@@ -96,3 +98,51 @@ def test_problems_list_errors_not_wrong_values():
 def test_status_names_the_worst_kind_of_failure(verdicts, status):
     dx = next(t for t in grade(result(verdicts), RUBRIC).tests if t.name == "ReLU dx")
     assert dx.status == status
+
+
+THIRDS = rubric.parse("""
+    name = "thirds"
+    layers = ["ReLU"]
+    dtypes = ["float64"]
+    [layer.ReLU]
+    points = 20
+    out = 1
+    dx = 2
+    hidden_cases = [2]
+""", "thirds.toml")
+
+
+def test_a_perfect_grade_is_exactly_the_maximum_however_the_points_are_split():
+    g = grade(result({}), THIRDS)
+    assert [t.max_points for t in g.tests] == [Fraction(40, 9), Fraction(20, 9),
+                                              Fraction(80, 9), Fraction(40, 9)]
+    assert g.points == g.max_points == 20 and g.perfect
+    assert isinstance(g.points, Fraction) and isinstance(g.tests[0].points, Fraction)
+
+
+def test_a_lost_share_is_never_rounded_away():
+    g = grade(result({("out", 2): FAIL}), THIRDS)
+    assert g.max_points - g.points == Fraction(20, 9) and not g.perfect
+
+
+def test_all_or_nothing_judges_visible_and_hidden_parts_on_their_own():
+    strict = rubric.parse("layers = ['ReLU']\n[layer.ReLU]\npartial = 'none'\n"
+                          "hidden_cases = [2]", "t")
+    g = grade(result({("dx", 2): FAIL}), strict)
+    dx, hidden = (t for t in g.tests if t.quantity == "dx")
+    assert dx.visible and dx.passed and dx.points == dx.max_points
+    assert not hidden.visible and hidden.points == 0
+
+
+def test_the_students_view_keeps_only_visible_tests_and_their_totals():
+    g = grade(result({("dx", 2): FAIL, ("dx", 0): FAIL}), RUBRIC)
+    view = g.for_students()
+    assert [t.name for t in view.tests] == ["ReLU out", "ReLU dx"]
+    assert view.points == Fraction(2, 3) + 1 and view.max_points == Fraction(2, 3) + 2
+    assert view.withheld == Fraction(1, 3) + 1 and view.flags == ()
+    assert g.points == view.points + Fraction(1, 3) and g.max_points == 4  # hidden count
+
+
+def test_the_students_view_of_a_perfect_grade_is_perfect():
+    view = grade(result({}), RUBRIC).for_students()
+    assert view.perfect and view.withheld == Fraction(4, 3)

@@ -19,6 +19,7 @@ import pytest
 
 from harness import rubric
 from harness.grading import crashed
+from harness.points import exact, pair
 from harness.reports import gradescope
 
 jsonschema = pytest.importorskip("jsonschema")
@@ -89,3 +90,24 @@ def test_crashed_submission_validates():
     results = gradescope.to_dict(crashed("x.py", rubric.load(), "timed out after 120 s"))
     validate(results)
     assert results["score"] == 0 and "timed out" in results["output"]
+
+
+def test_visible_output_never_reveals_hidden_results(buggy):
+    """Gradescope hides the total score while tests are hidden, but always shows the
+    top-level output: it must carry only what the visible tests already show."""
+    for hidden in ("hidden", "after_due_date", "after_published"):
+        results = gradescope.to_dict(buggy.grade, hidden=hidden)
+        visible = [t for t in results["tests"] if t["visibility"] == "visible"]
+        shown_total = pair(sum(exact(t["score"]) for t in visible),
+                           sum(exact(t["max_score"]) for t in visible))
+        assert f"backcheck: {shown_total} points on the visible checks" in results["output"]
+        assert pair(buggy.grade.points, buggy.grade.max_points) not in results["output"]
+        assert "14.14" not in results["output"]
+        assert results["score"] == 14.142857  # the grade itself is whole
+
+
+def test_perfect_results_score_exactly_the_maximum(graded_class):
+    results = gradescope.to_dict(graded_class["correct.py"].grade)
+    assert results["score"] == results["extra_data"]["max_score"] == 19
+    assert all(t["score"] == t["max_score"] and t["status"] == "passed"
+               for t in results["tests"])

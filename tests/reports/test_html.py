@@ -87,3 +87,41 @@ def test_reports_render_in_chromium_without_console_errors(buggy, graded_class, 
         assert f'data-image-count="{count}"' in dom
         assert console_lines(log) == []
     assert console_lines(browse(broken, "--dump-dom")[1]), "console messages not seen"
+
+
+PAINT = """<script>
+window.addEventListener('load', function () {
+  var cells = document.querySelectorAll('td.pass, td.fail');
+  var colors = [];
+  for (var i = 0; i < cells.length; i++) { colors.push(getComputedStyle(cells[i]).color); }
+  document.body.setAttribute('data-score-colors', colors.join(';'));
+});
+</script>"""
+"""Added by the test: writes the colour each score cell is painted in into the DOM."""
+PASS_COLOR, FAIL_COLOR = "rgb(23, 112, 42)", "rgb(179, 38, 30)"
+
+
+def test_perfect_rows_of_the_summary_are_marked_passed(reference_graded, graded_class):
+    grades = [json_report.grade_dict(reference_graded.grade),
+              json_report.grade_dict(graded_class["buggy.py"].grade)]
+    page = summary.render(grades)
+    assert grades[0]["score"] == grades[0]["max_score"]
+    cells = re.findall(r'<td class="(pass|fail)">([^<]*)</td>', page)
+    assert cells == [("fail", "14.14 / 19"), ("pass", f"{grades[0]['max_score']:g} / "
+                                                      f"{grades[0]['max_score']:g}")]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed")
+def test_chromium_paints_perfect_rows_green_and_others_red(reference_graded, graded_class,
+                                                           tmp_path):
+    grades = [json_report.grade_dict(reference_graded.grade),
+              json_report.grade_dict(graded_class["buggy.py"].grade)]
+    path = tmp_path / "summary.html"
+    path.write_text(summary.render(grades).replace("</body>", PAINT + "</body>"),
+                    encoding="utf-8")
+    dom, log = browse(path, "--dump-dom")
+    colors = re.search(r'data-score-colors="([^"]*)"', dom)
+    assert colors, log[-2000:]
+    assert colors.group(1).split(";") == [FAIL_COLOR, PASS_COLOR]  # buggy.py, reference

@@ -7,8 +7,10 @@ import io
 import json
 import xml.etree.ElementTree as ET
 
+import pytest
 from rich.console import Console
 
+from harness.points import pair
 from harness.reports import csv as gradebook
 from harness.reports import json as json_report
 from harness.reports import junit, markdown, terminal
@@ -33,10 +35,11 @@ def test_markdown_has_score_table_and_what_to_fix(buggy):
     assert "**Linear dW**" in text and "transposed" in text
 
 
-def test_markdown_for_students_hides_hidden_details(buggy):
+def test_markdown_for_students_hides_hidden_results(buggy):
     text = markdown.render(buggy.grade, students=True)
-    assert "**Sigmoid dx (hidden)**: hidden check failed" in text
-    assert "For the instructor" not in text
+    assert "(hidden)" not in text and "For the instructor" not in text
+    assert "**Sigmoid dx**" in text
+    assert "points on the visible checks" in text and "Hidden checks worth" in text
 
 
 def test_gradebook_rows(graded_class):
@@ -55,7 +58,7 @@ def test_grade_json_is_stable_and_documented_keys(buggy):
     again = json.loads(text)
     assert again["schema"] == "backcheck.grade" and again["schema_version"] == 1
     assert set(json_report.stable(again)) == set(again) - {"timing"}
-    assert again["score"] == buggy.grade.points
+    assert again["score"] == round(float(buggy.grade.points), 6) == 14.142857
     first = again["layers"][0]["tests"][0]
     assert set(first) == {"name", "quantity", "visible", "score", "max_score", "passed",
                           "items"}
@@ -66,8 +69,8 @@ def test_terminal_shows_points_and_hints(buggy):
     console = Console(record=True, width=200)
     terminal.render_grade(buggy.grade, console)
     text = console.export_text()
-    assert "Linear" in text and "0 / 2.85714" in text and "transposed" in text
-    assert "score 14.1429 / 19" in text
+    assert "Linear" in text and "0 / 2.86" in text and "transposed" in text
+    assert "score 14.14 / 19" in text
 
 
 def test_every_report_renders_a_submission_that_was_not_graded():
@@ -83,3 +86,30 @@ def test_every_report_renders_a_submission_that_was_not_graded():
     assert "Not graded: timed out" in html.render(grade)
     row = list(csv.DictReader(io.StringIO(gradebook.render([json_report.grade_dict(grade)]))))
     assert row[0]["reason"] == "timed out after 120 s" and row[0]["score"] == "0"
+
+
+@pytest.mark.parametrize("report", ["terminal", "markdown", "html"])
+def test_student_reports_total_only_the_visible_checks(buggy, report):
+    from harness.reports import html
+
+    full, view = buggy.grade, buggy.grade.for_students()
+    if report == "terminal":
+        console = Console(record=True, width=200)
+        terminal.render_grade(full, console, students=True)
+        text = console.export_text()
+    else:
+        text = markdown.render(full, True) if report == "markdown" else html.render(full,
+                                                                                   students=True)
+    assert pair(view.points, view.max_points) in text and "(hidden)" not in text
+    assert pair(full.points, full.max_points) not in text and "14.14" not in text
+    assert "Sigmoid dx case 2" not in text  # a hidden failure
+
+
+def test_a_perfect_grade_reads_full_marks_in_green(graded_class):
+    console = Console(record=True, width=200, force_terminal=True, color_system="standard")
+    terminal.render_grade(graded_class["correct.py"].grade, console)
+    assert "score 19 / 19" in console.export_text(clear=False)
+    styled = console.export_text(styles=True)
+    assert "\x1b[32mscore" in styled and "\x1b[31mscore" not in styled
+    assert markdown.render(graded_class["correct.py"].grade).startswith(
+        "## ✅ backcheck: 19 / 19 points")

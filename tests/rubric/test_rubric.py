@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from harness import rubric
 from harness.errors import BackcheckError
 from harness.specs import CATALOG
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_default_grades_every_layer_with_every_quantity():
@@ -102,3 +108,58 @@ def test_gradescope_visibility_of_hidden_checks():
 
 def test_digest_follows_the_text():
     assert rubric.parse("name = 'a'", "r").digest != rubric.parse("name = 'b'", "r").digest
+
+
+WRONG_TYPES = [
+    ('version = "1"', "version"), ("version = true", "version"), ("name = 1", "name"),
+    ("salt = [1]", "salt"), ('dtypes = "float64"', "dtypes"), ("dtypes = [1]", "dtypes"),
+    ('layers = "Linear"', "layers"), ("layers = [[1]]", "layers"),
+    ("hidden_visibility = 1", "hidden_visibility"), ("default = 1", "[default]"),
+    ("layer = 1", "[layer]"), ("layer = {Linear = 3}", "[layer.Linear]"),
+    ('[default]\nout = "1"', "out = '1' in [default]"),
+    ("[default]\ninput = [2]", "input = [2] in [default]"),
+    ("[default]\nparam = {x = 1}", "param = {'x': 1} in [default]"),
+    ("[default]\npartial = 1", "partial = 1 in [default]"),
+    ('[layer.Linear]\npoints = "10"', "points = '10' in [layer.Linear]"),
+    ("[layer.Linear]\npoints = inf", "points = inf in [layer.Linear]"),
+    ("[layer.Linear]\npoints = nan", "points = nan in [layer.Linear]"),
+    ("[layer.Linear]\nout = [1]", "out = [1] in [layer.Linear]"),
+    ("[layer.Linear]\ndW = {}", "dW = {} in [layer.Linear]"),
+    ('[layer.Linear]\nhidden = "db"', "hidden = 'db' in [layer.Linear]"),
+    ("[layer.Linear]\nhidden = 1", "hidden = 1 in [layer.Linear]"),
+    ("[layer.Linear]\nhidden = [1]", "hidden = [1] in [layer.Linear]"),
+    ('[layer.Linear]\nhidden_cases = "2"', "hidden_cases = '2' in [layer.Linear]"),
+    ("[layer.Linear]\npartial = []", "partial = [] in [layer.Linear]"),
+]
+
+
+DEFAULT_CASES = ['"2"', "2", "[true]", "[1.5]", "[-1]", "{a = 1}"]
+"""``[default] hidden_cases`` values that hung the loader (its hint printed range(1 << 30))."""
+
+
+@pytest.mark.parametrize(("text", "named"), WRONG_TYPES)
+def test_every_key_of_the_wrong_type_is_a_one_line_error_naming_it(text, named):
+    with pytest.raises(BackcheckError) as raised:
+        rubric.parse(text, "course.toml")
+    message = str(raised.value)
+    assert "\n" not in message and "course.toml" in message and named in message
+
+
+def test_default_hidden_cases_of_the_wrong_type_fail_in_milliseconds():
+    """In a child process with a deadline: the old loader never returned."""
+    script = (
+        "import time; from harness import rubric; from harness.errors import BackcheckError\n"
+        f"for value in {DEFAULT_CASES!r}:\n"
+        "    start = time.perf_counter()\n"
+        "    try:\n"
+        "        rubric.parse('[default]\\nhidden_cases = ' + value, 'course.toml')\n"
+        "    except BackcheckError as exc:\n"
+        "        print(round(time.perf_counter() - start, 3), exc)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, cwd=ROOT)
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0 and len(lines) == len(DEFAULT_CASES), done.stderr
+    for line in lines:
+        seconds, message = line.split(" ", 1)
+        assert float(seconds) < 0.05
+        assert "hidden_cases" in message and "[default]" in message and "integers" in message

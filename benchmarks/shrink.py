@@ -1,0 +1,57 @@
+"""Cost of the minimal failing case: a submission with one bug in every layer.
+
+Builds one file from the first mutant of each layer in tests/diagnosis/mutants/, checks
+it with finite differences, then times ``minimal_failures`` layer by layer (in process).
+
+    python benchmarks/shrink.py
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from harness import engine, specs  # noqa: E402
+from harness.execution import execute  # noqa: E402
+from harness.shrink import minimal_failures  # noqa: E402
+from harness.target import Target  # noqa: E402
+
+MUTANTS = ROOT / "tests" / "diagnosis" / "mutants"
+DECLARED = re.compile(r"backcheck-mutant: (\S+) (\S+) (\S+)")
+
+
+def one_bug_per_layer() -> str:
+    """The source of one mutant class per layer, in one module."""
+    chosen: dict[str, str] = {}
+    for path in sorted(MUTANTS.glob("*.py")):
+        text = path.read_text()
+        layer = DECLARED.search(text).group(1)
+        body = text.split('"""', 2)[2].replace("import numpy as np\n", "")
+        chosen.setdefault(layer, body)
+    return "import numpy as np\n" + "\n".join(chosen.values())
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "one_bug_per_layer.py"
+        path.write_text(one_bug_per_layer())
+        target, selected = Target(str(path)), specs.select([])
+        result = engine.check(target, selected, ["float32", "float64"], ["fd"])
+        failing = {c.layer for c in result.checks if not c.passed}
+        for spec in selected:
+            if spec.name not in failing:
+                continue
+            start = time.perf_counter()
+            found = minimal_failures(result, [spec], target, execute)
+            seconds = time.perf_counter() - start
+            print(f"{spec.name:14s} {seconds:6.3f} s  {found.get(spec.name, 'no smaller case')}")
+
+
+if __name__ == "__main__":
+    main()
