@@ -466,12 +466,19 @@ class _HiddenFinder(importlib.abc.MetaPathFinder):
 
 def _block_imports(names: tuple[str, ...], paths: tuple[str, ...]) -> None:
     """Forget hidden modules, refuse to import them, and take hidden paths off
-    ``sys.path`` (the parent's path may name the reference's own directory)."""
+    ``sys.path`` (the parent's path may name the reference's own directory). Python's
+    libraries inside a hidden directory (a virtualenv in a checkout) stay: they were
+    bound back (see ``_hide``)."""
     for name in [m for m in sys.modules if _hidden_module(m, names)]:
         del sys.modules[name]
     sys.meta_path.insert(0, _HiddenFinder(names))
-    sys.path[:] = [p for p in sys.path if not _under(os.path.realpath(p or "."), paths)]
+    sys.path[:] = [p for p in sys.path if not _off_path(os.path.realpath(p or "."), paths)]
     importlib.invalidate_caches()
+
+
+def _off_path(path: str, hidden: tuple[str, ...]) -> bool:
+    """Whether ``path`` is hidden: one of ``hidden``, or not a library and inside one."""
+    return path in hidden or (_under(path, hidden) and not installed(path))
 
 
 def _hidden_module(name: str, hidden: tuple[str, ...]) -> bool:

@@ -205,3 +205,15 @@ def test_a_python_installed_under_tmp_grades_notebooks_and_torch_code():
             assert messages == set(), (name, messages)
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_virtualenv_inside_a_hidden_checkout_stays_on_sys_path(tmp_path):
+    tree = tmp_path / "checkout"
+    site = tree / ".venv" / "lib" / "python3" / "site-packages"
+    site.mkdir(parents=True)
+    (tree / "tests").mkdir()
+    hidden = (str(tree), str(site / "reference"))
+    assert not confinement._off_path(str(site), hidden)
+    assert confinement._off_path(str(tree), hidden)
+    assert confinement._off_path(str(tree / "tests"), hidden)
+    assert confinement._off_path(str(site / "reference"), hidden)
