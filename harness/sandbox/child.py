@@ -182,6 +182,7 @@ def serve(request: Request, channel: Channel) -> None:
         if case_id not in sent:
             channel.outcome(case_id, outcome)
     notes = [*execution.notes[:40], *(_patched(layer, names) for layer, names in patched.items())]
+    _flush()  # what it printed reaches the parent before "done" ends the worker
     channel.send({"type": "done", "adapter": str(execution.adapter)[:MAX_TEXT],
                   "notes": [str(n)[:MAX_TEXT] for n in notes[:50]]})
 
