@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
-import os
 import sys
 
+from harness import native_log
 from harness.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, BackcheckError
 
 COMMANDS = ("check", "grade", "batch", "merge", "repro")
@@ -40,7 +40,7 @@ def _command(name: str):
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    native_log.install()
     args = parser().parse_args(argv)
     try:
         return args.run(args)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from harness.plan import Plan
     from harness.result import Check
 
 DTYPE_CHOICES = ("float32", "float64", "all")
@@ -61,78 +62,43 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the checks when ``--backcheck-impl`` is given; bad options stop pytest."""
     if not config.getoption("backcheck_impl"):
         return
+    from harness import native_log
     from harness.errors import BackcheckError
 
+    native_log.install()
     try:
-        settings = Settings.from_config(config)
+        plan = plan_of(config)
     except BackcheckError as exc:
         raise pytest.UsageError(f"backcheck: {exc}") from None
-    config.pluginmanager.register(Conformance(settings), "backcheck-conformance")
+    config.pluginmanager.register(Conformance(plan), "backcheck-conformance")
+
+
+OPTIONS = {"path": "backcheck_impl", "adapter": "backcheck_adapter",
+           "adapter_file": "backcheck_adapter_file", "oracles": "backcheck_oracles",
+           "layers": "backcheck_layers", "dtype": "backcheck_dtype",
+           "salt": "backcheck_salt", "isolation": "backcheck_isolation",
+           "spec_file": "backcheck_spec_file"}
+"""``Plan`` option -> the pytest option that sets it (the lists are comma-separated)."""
+
+
+def plan_of(config: pytest.Config) -> Plan:
+    """The validated ``Plan`` of the ``--backcheck-*`` options (``harness.plan.make``);
+    every oracle is named, so the tests can be collected without choosing later."""
+    from dataclasses import replace
+
+    from harness import oracles, plan
+    from harness.specs import CATALOG, plugins
+
+    options = {key: config.getoption(name) for key, name in OPTIONS.items()}
+    plugins.load_files(options["spec_file"], CATALOG)
+    options["oracles"] = _csv(options["oracles"])
+    options["layers"] = _csv(options["layers"])
+    made = plan.make("plugin", options)
+    return replace(made, oracles=made.oracles or tuple(oracles.registered()))
 
 
 def _csv(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What to check, resolved and validated from the command line."""
-
-    impl: str
-    adapter: str | None
-    adapter_file: str | None
-    layers: tuple[str, ...]
-    oracles: tuple[str, ...]
-    dtypes: tuple[str, ...]
-    salt: str
-    isolation: str
-
-    @classmethod
-    def from_config(cls, config: pytest.Config) -> Settings:
-        """Settings from the options; raises ``BackcheckError`` naming a bad value."""
-        from harness import oracles, specs
-        from harness.case import DTYPES
-        from harness.specs import plugins
-
-        option = config.getoption
-        plugins.load_files(option("backcheck_spec_file"), specs.CATALOG)
-        impl = option("backcheck_impl")
-        _require_target(impl)
-        _require_adapter(option("backcheck_adapter"), option("backcheck_adapter_file"))
-        dtype = option("backcheck_dtype")
-        oracle_names = _csv(option("backcheck_oracles")) or list(oracles.registered())
-        oracles.load(oracle_names)
-        return cls(
-            impl=impl,
-            adapter=option("backcheck_adapter"),
-            adapter_file=option("backcheck_adapter_file"),
-            layers=tuple(s.name for s in specs.select(_csv(option("backcheck_layers")))),
-            oracles=tuple(oracle_names),
-            dtypes=DTYPES if dtype == "all" else (dtype,),
-            salt=option("backcheck_salt"),
-            isolation=option("backcheck_isolation"),
-        )
-
-
-def _require_target(impl: str) -> None:
-    """Fail at start-up, not in every test, when the implementation cannot be found."""
-    from harness.errors import BackcheckError
-    from harness.loaders.package import is_module
-
-    if not (os.path.exists(impl) or is_module(impl)):
-        raise BackcheckError("no such file, directory or module", where=impl,
-                             hint="give --backcheck-impl a .py file, a notebook, a .zip, "
-                                  "a directory or a module name")
-
-
-def _require_adapter(name: str | None, path: str | None) -> None:
-    """Load the chosen adapter once at start-up, so a typo is one error, not one per test."""
-    from harness import adapters
-
-    if path:
-        adapters.from_file(path)
-    elif name:
-        adapters.load(name)
 
 
 @dataclass(frozen=True)
@@ -154,8 +120,8 @@ class CheckKey:
 class Conformance:
     """The plugin object registered when ``--backcheck-impl`` is given."""
 
-    def __init__(self, settings: Settings):
-        self.settings = settings
+    def __init__(self, plan: Plan):
+        self.plan = plan
         self._skipped: dict[str, str] | None = None
 
     def skipped_oracles(self) -> dict[str, str]:
@@ -163,15 +129,15 @@ class Conformance:
         if self._skipped is None:
             from harness import oracles
 
-            self._skipped = oracles.available(oracles.load(list(self.settings.oracles)))[1]
+            self._skipped = oracles.available(oracles.load(list(self.plan.oracles)))[1]
         return self._skipped
 
     def pytest_report_header(self, config: pytest.Config) -> list[str]:
         """Implementation, adapter, selection and oracle versions, so a typo shows at once."""
-        s = self.settings
+        s = self.plan
         adapter = (f"from {s.adapter_file}" if s.adapter_file else s.adapter or "detect")
         return [
-            f"backcheck: implementation {s.impl}, adapter {adapter}, "
+            f"backcheck: implementation {s.path}, adapter {adapter}, "
             f"isolation {s.isolation}",
             f"backcheck: layers {self._layers()}; dtypes {', '.join(s.dtypes)}"
             + (f"; salt {s.salt!r}" if s.salt else ""),
@@ -181,7 +147,7 @@ class Conformance:
     def _layers(self) -> str:
         from harness.specs import CATALOG
 
-        layers = self.settings.layers
+        layers = self.plan.layers
         return f"all {len(layers)}" if len(layers) == len(CATALOG) else ", ".join(layers)
 
     def _describe(self, name: str) -> str:
@@ -223,7 +189,7 @@ class ImplementationChecks(pytest.Collector):
 
     def collect(self) -> list[LayerChecks]:
         return [LayerChecks.from_parent(self, name=layer, plugin=self.plugin)
-                for layer in self.plugin.settings.layers]
+                for layer in self.plugin.plan.layers]
 
 
 class LayerChecks(pytest.Collector):
@@ -239,15 +205,15 @@ class LayerChecks(pytest.Collector):
     def collect(self) -> Iterator[GradientCheck]:
         from harness.specs import CATALOG
 
-        settings = self.plugin.settings
+        plan = self.plugin.plan
         spec = CATALOG[self.name]
         skipped = self.plugin.skipped_oracles()
         for index in range(len(spec.variants)):
-            for dtype in settings.dtypes:
+            for dtype in plan.dtypes:
                 for quantity in spec.quantities:
-                    for oracle in settings.oracles:
+                    for oracle in plan.oracles:
                         key = CheckKey(self.name, index, dtype, quantity, oracle)
-                        test_id = key.id(with_dtype=len(settings.dtypes) > 1)
+                        test_id = key.id(with_dtype=len(plan.dtypes) > 1)
                         item = GradientCheck.from_parent(
                             self, name=f"test_gradient[{test_id}]", key=key, test_id=test_id)
                         if oracle in skipped:
@@ -265,15 +231,14 @@ class LayerChecks(pytest.Collector):
         return self._checks[key]
 
     def _compute(self) -> None:
-        from harness import engine, isolation, specs
-        from harness.errors import BackcheckError
-        from harness.target import Target
+        from dataclasses import replace
 
-        s = self.plugin.settings
+        from harness import engine, specs
+        from harness.errors import BackcheckError
+
+        plan = replace(self.plugin.plan, specs=tuple(specs.select([self.name])))
         try:
-            result = engine.check(Target(s.impl, s.adapter, s.adapter_file),
-                                  specs.select([self.name]), s.dtypes, list(s.oracles),
-                                  s.salt, executor=isolation.executor(s.isolation))
+            result = engine.run(plan.target(), plan.prepare(), executor=plan.executor())
         except BackcheckError as exc:
             self._error, self._checks = str(exc), {}
             return
@@ -318,5 +283,5 @@ class GradientCheck(pytest.Item):
 
     def reportinfo(self) -> tuple[str, int, str]:
         """The implementation's path (the root for a module name) for the progress line."""
-        impl = self.parent.plugin.settings.impl
+        impl = self.parent.plugin.plan.path
         return (impl if os.path.exists(impl) else str(self.config.rootpath)), 0, self.name

@@ -40,23 +40,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness import workers
-from harness.commands.grade import (
-    FILES,
-    Graded,
-    Plan,
-    add_grading,
-    checked_formats,
-    grade_one,
-    make_directory,
-    prepared,
-    write_reports,
-    write_text,
-)
+from harness.assessment import Graded, grade_one
+from harness.commands.options import add_grading, plan_of
 from harness.digest import DIGESTED, digest
 from harness.engine import Preparation
 from harness.errors import EXIT_INTERRUPTED, EXIT_OK, BackcheckError, HarnessError, UsageError
 from harness.grading import crashed
 from harness.lifetime import owner_gone
+from harness.plan import Plan
+from harness.reports import View, file_name, make_directory, write_reports, write_text
 from harness.reports.csv import NOT_GRADED
 
 SUBMISSIONS = "submissions"
@@ -99,10 +91,9 @@ def shard(text: str) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    formats = sorted(set(checked_formats(args.format)) - {"terminal"} | {"json"})
     if args.jobs < 1:
         raise UsageError(f"-j {args.jobs}: must be at least 1")
-    plan = Plan.from_args(args)
+    plan = plan_of("batch", args, path=args.folder)
     entries = select(discover(args.folder, args.out), *args.shard)
     make_directory(os.path.join(args.out, SUBMISSIONS))
     sweep(args.out)
@@ -116,7 +107,8 @@ def run(args: argparse.Namespace) -> int:
     with stop_on_signals():
         try:
             if todo:
-                work = Work(plan, prepared(plan), formats, args.out, args.students, made_from)
+                work = Work(plan, plan.prepare(), list(plan.formats), args.out, plan.students,
+                            made_from)
                 loading.join()
                 grade_all(work, todo, jobs, say)
         except KeyboardInterrupt:
@@ -243,7 +235,7 @@ def finished(out: str, entry: Entry, made_from: Inputs) -> bool:
     that could not be read whole, has no digest to match and is never finished:
     refusing again costs nothing, and notices a fix."""
     folder = report_dir(out, entry)
-    if not os.path.isfile(os.path.join(folder, FILES["json"])):
+    if not os.path.isfile(os.path.join(folder, file_name("json"))):
         return False
     inputs = made_from.of(entry)
     if not inputs["submission"].startswith(DIGESTED):
@@ -274,8 +266,7 @@ class Work:
                                   dir=os.path.join(self.out, SUBMISSIONS))
         try:
             os.chmod(folder, 0o755)
-            write_reports(graded, self.formats, folder, self.plan.settings(), self.students,
-                          self.plan.rubric.hidden_visibility)
+            write_reports(graded, self.formats, folder, View.of(self.plan))
             write_text(os.path.join(folder, INPUTS), json.dumps(inputs))
             publish(folder, report_dir(self.out, entry))
         finally:
@@ -394,8 +385,8 @@ def write_class(out: str, missing: Iterable[Mapping[str, Any]] = ()) -> None:
         if data["submission"] in replaced:
             continue
         grades.append(data)
-        if os.path.exists(os.path.join(out, SUBMISSIONS, name, FILES["html"])):
-            links[data["submission"]] = f"{SUBMISSIONS}/{name}/{FILES['html']}"
+        if os.path.exists(os.path.join(out, SUBMISSIONS, name, file_name("html"))):
+            links[data["submission"]] = f"{SUBMISSIONS}/{name}/{file_name('html')}"
     grades += replaced.values()
     with held_signals():
         write_text(os.path.join(out, GRADEBOOK), gradebook.render(grades))
@@ -407,7 +398,7 @@ def _grades(out: str) -> Iterator[tuple[str, dict]]:
     folder = os.path.join(out, SUBMISSIONS)
     names = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
     for name in (n for n in names if not n.startswith(".")):
-        path = os.path.join(folder, name, FILES["json"])
+        path = os.path.join(folder, name, file_name("json"))
         try:
             with open(path, encoding="utf-8") as handle:
                 yield name, json.load(handle)

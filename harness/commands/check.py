@@ -7,12 +7,8 @@ import contextlib
 import json
 import sys
 
-from harness import engine, isolation, specs
-from harness.commands.options import add_isolation, add_selection, dtypes, limits
+from harness.commands.options import add_isolation, add_selection, plan_of
 from harness.errors import EXIT_CHECKS_FAILED, EXIT_OK
-from harness.reports import json as json_report
-from harness.reports import terminal
-from harness.target import Target
 
 
 def register(sub) -> None:
@@ -26,13 +22,15 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check, then print; whatever the code under test prints goes to stderr, so it can
-    never mix into the table or the ``--json`` document on stdout."""
-    target = Target(args.impl, args.adapter, args.adapter_file)
+    """Validate, check, then print; whatever the code under test prints goes to stderr,
+    so it can never mix into the table or the ``--json`` document on stdout."""
+    plan = plan_of("check", args, path=args.impl)
+    from harness import engine
+    from harness.reports import json as json_report
+    from harness.reports import terminal
+
     with contextlib.redirect_stdout(sys.stderr):
-        result = engine.check(target, specs.select(args.layers), dtypes(args),
-                              args.oracles or None, args.salt,
-                              executor=isolation.executor(args.isolation, limits(args)))
+        result = engine.run(plan.target(), plan.prepare(), executor=plan.executor())
     if args.json:
         json.dump(json_report.to_dict(result), sys.stdout, indent=2)
         sys.stdout.write("\n")

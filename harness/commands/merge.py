@@ -19,8 +19,8 @@ import shutil
 import tempfile
 
 from harness.commands.batch import PARTIAL, SUBMISSIONS, publish, write_class
-from harness.commands.grade import FILES, make_directory
 from harness.errors import EXIT_OK, BackcheckError
+from harness.reports import file_name, make_directory
 from harness.reports.json import stable
 
 
@@ -69,7 +69,7 @@ def _collect(parts: list[str]) -> dict[str, tuple[str, dict]]:
         if not os.path.isdir(folder):
             raise BackcheckError("not a batch output (no submissions/ folder)", where=part)
         for name in sorted(n for n in os.listdir(folder) if not n.startswith(".")):
-            grade = _grade(os.path.join(folder, name, FILES["json"]))
+            grade = _grade(os.path.join(folder, name, file_name("json")))
             if grade is None:
                 continue
             if name in found and stable(found[name][1]) != stable(grade):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 from harness.case import DTYPES
 
@@ -37,46 +36,49 @@ def add_spec_file(parser: argparse.ArgumentParser) -> None:
                         help="a Python file defining SPECS (course layers); repeatable")
 
 
-def dtypes(args: argparse.Namespace) -> list[str]:
-    """The dtypes selected by ``--dtype``."""
-    return list(DTYPES) if args.dtype == "all" else [args.dtype]
-
-
 def add_isolation(parser: argparse.ArgumentParser, default: str) -> None:
     """``--isolation`` and the resource limits of the sandboxed child."""
-    from harness.isolation import LEVELS
+    from harness.plan import ISOLATION, MIN_MEMORY_MB
     from harness.sandbox.limits import Limits
 
     defaults = Limits()
-    parser.add_argument("--isolation", choices=LEVELS, default=default,
+    parser.add_argument("--isolation", choices=ISOLATION, default=default,
                         help=f"where submission code runs (default: {default})")
     parser.add_argument("--timeout", type=float, default=defaults.timeout,
-                        help="seconds allowed for one layer (default: %(default)s)")
+                        help="seconds allowed for one layer, > 0 (default: %(default)s)")
     parser.add_argument("--total-timeout", type=float, default=defaults.total_timeout,
-                        help="seconds allowed for one submission (default: %(default)s)")
+                        help="seconds allowed for one submission, > 0 (default: %(default)s)")
     parser.add_argument("--memory-mb", type=int, default=defaults.memory_mb,
-                        help="address-space limit of the child (default: %(default)s)")
+                        help=f"address-space limit of the child in MB, at least {MIN_MEMORY_MB} "
+                             "(default: %(default)s)")
     parser.add_argument("--hide", action="append", default=[], metavar="PATH",
                         help="a file or directory the submission must not see (hidden data, "
                              "solutions); repeatable. The output directory, a rubric file, "
                              "the reference and the expectations cache are always hidden")
 
 
-def limits(args: argparse.Namespace):
-    """The ``Limits`` given on the command line."""
-    from harness.sandbox.limits import Limits
+def add_grading(parser: argparse.ArgumentParser, formats: str) -> None:
+    """The options ``grade`` and ``batch`` share."""
+    from harness.reports import formats as known
 
-    return Limits(timeout=args.timeout, total_timeout=args.total_timeout,
-                  memory_mb=args.memory_mb, hidden=hidden_paths(args))
+    add_selection(parser)
+    add_isolation(parser, default="process")
+    parser.add_argument("--rubric", default=None,
+                        help="rubric TOML file (default: the built-in rubric)")
+    parser.add_argument("--format", type=csv_list, default=csv_list(formats),
+                        help=f"comma-separated: {','.join(known())} (default: {formats})")
+    parser.add_argument("--students", action="store_true",
+                        help="leave hidden checks' details out of terminal, HTML, Markdown")
 
 
-def hidden_paths(args: argparse.Namespace) -> tuple[str, ...]:
-    """``--hide`` paths, the output directory, a batch's folder of submissions (each
-    child sees only its own copy), the rubric file (when it is a file) and course
-    spec files (they hold the instructor's reference)."""
-    out, rubric = getattr(args, "out", None), getattr(args, "rubric", None)
-    folder = getattr(args, "folder", None)
-    paths = [*getattr(args, "hide", []), *(p for p in (out, folder) if p)]
-    paths += [rubric] if rubric and os.path.isfile(str(rubric)) else []
-    paths += getattr(args, "spec_file", [])
-    return tuple(str(p) for p in paths)
+COMMAND_ONLY = ("command", "run", "debug", "json", "impl", "submission", "folder",
+                "jobs", "shard", "regrade", "parts")
+"""Options a command reads itself; every other option goes into the ``Plan``."""
+
+
+def plan_of(command: str, args: argparse.Namespace, path: str, target: bool = True):
+    """The validated ``Plan`` of a command's parsed options (see ``harness.plan.make``)."""
+    from harness import plan
+
+    options = {k: v for k, v in vars(args).items() if k not in COMMAND_ONLY}
+    return plan.make(command, {**options, "path": path}, target)

@@ -40,7 +40,7 @@ REPLY_TIMEOUT = 10.0
 BUILD_LOG_BYTES = 64_000
 FIRST_ERROR = re.compile(r"(^|\W)(error|Error|ERROR)(\W|$)")
 LOCATION = re.compile(r"^\s*-->\s")
-TOOLCHAIN_ENV = {"CARGO_NET_OFFLINE": "true", "CARGO_TERM_COLOR": "never",
+TOOLCHAIN_ENV = {"CARGO_NET_OFFLINE": "true", "CARGO_TERM_COLOR": "never", "CARGO_BUILD_JOBS": "1",
                  "CARGO_TERM_PROGRESS_WHEN": "never"}
 
 
@@ -132,9 +132,13 @@ def build(manifest: Manifest, workdir: str, env: dict[str, str]) -> tuple[str, f
     started = time.monotonic()
     log_path = os.path.join(os.path.dirname(workdir), "build.log")
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(["/bin/sh", "-c", manifest.build], cwd=workdir, env=env,
-                                   stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                   start_new_session=True)
+        try:
+            process = subprocess.Popen(["/bin/sh", "-c", manifest.build], cwd=workdir,
+                                       env=env, stdin=subprocess.DEVNULL, stdout=log,
+                                       stderr=log, start_new_session=True)
+        except OSError as exc:
+            return (f"the build could not start: {exc.strerror or exc} (at the process "
+                    "limit?)", time.monotonic() - started)
         try:
             code = process.wait(manifest.build_timeout)
         except subprocess.TimeoutExpired:

@@ -88,3 +88,10 @@ def _output(test: Test) -> str:
     if len(failures) > MAX_ITEMS:
         lines.append(f"... and {len(failures) - MAX_ITEMS} more.")
     return "\n".join(lines)
+
+
+def report(graded, view) -> str:
+    """``results.json`` (the ``harness.reports`` signature)."""
+    from harness.reports.json import dumps
+
+    return dumps(to_dict(graded.grade, view.hidden))

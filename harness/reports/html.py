@@ -204,3 +204,8 @@ def _heatmap(label: str, expected: np.ndarray, actual: np.ndarray) -> str:
     figure.suptitle(label, fontsize=9)
     figure.tight_layout()
     return png(figure)
+
+
+def report(graded, view) -> str:
+    """``report.html`` (the ``harness.reports`` signature), with the failing arrays."""
+    return render(graded.grade, graded.arrays, view.students)

@@ -125,3 +125,8 @@ def _finite(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def report(graded, view) -> str:
+    """``grade.json`` (the ``harness.reports`` signature)."""
+    return dumps(grade_dict(graded.grade, view.settings))

@@ -51,3 +51,8 @@ def _case(suite: ET.Element, layer: str, test: Test, item: Item) -> str:
 
 def _first_line(text: str) -> str:
     return text.splitlines()[0][:300] if text else ""
+
+
+def report(graded, view) -> str:
+    """``junit.xml`` (the ``harness.reports`` signature)."""
+    return render(graded.grade)

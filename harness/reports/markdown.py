@@ -77,3 +77,8 @@ def _code(text: str) -> str:
     fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def report(graded, view) -> str:
+    """``report.md`` (the ``harness.reports`` signature)."""
+    return render(graded.grade, view.students)

@@ -78,10 +78,11 @@ def test_unknown_format_is_a_usage_error(cli, course):
     assert run.code == 2 and "'pdf'" in run.err and "gradescope" in run.err
 
 
-def test_missing_submission_still_gets_a_report(cli, course, tmp_path):
+def test_missing_submission_is_bad_input_and_still_gets_a_report(cli, course, tmp_path):
     run = cli("grade", tmp_path / "nobody.py", "--rubric", course / "rubric.toml",
                     *FAST, "--format", "gradescope", "--out", tmp_path)
-    assert run.code == 1
+    assert run.code == 3 and len(run.err.splitlines()) == 1, run.err
+    assert "nobody.py: no such file" in run.err and run.out == ""
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["score"] == 0 and "nobody.py" in results["output"]
 
@@ -94,3 +95,63 @@ def test_default_isolation_is_the_sandbox(backcheck, course, tmp_path):
     assert run.code == 0, run.err
     assert json.loads((tmp_path / "grade.json").read_text())["score"] == pytest.approx(
         14.142857)
+
+
+CONVENTIONS = ("classes:param_grads=per-sample,loss_grad=sum,activation_grad=local,"
+               "channels_last=true,accumulate=true")
+LIBRARY = ("--layers", "Linear,MSELoss", "--oracles", "fd", "--dtype", "float64")
+
+
+def _score(out) -> tuple[float, float]:
+    data = json.loads((out / "grade.json").read_text())
+    return data["score"], data["max_score"]
+
+
+def test_grade_reads_adapter_options_as_check_does(cli, fixtures, tmp_path):
+    library = fixtures / "submissions" / "conventions" / "mylib.py"
+    checked = cli("check", library, "--adapter", CONVENTIONS, *LIBRARY)
+    assert checked.code == 0, checked.out
+    graded = cli("grade", library, "--adapter", CONVENTIONS, *LIBRARY, "--isolation", "none",
+                 "--format", "json", "--out", tmp_path / "g")
+    assert graded.code == 0, graded.err
+    score, best = _score(tmp_path / "g")
+    assert score == best
+    plain = cli("grade", library, *LIBRARY, "--isolation", "none", "--format", "json",
+                "--out", tmp_path / "p")
+    assert plain.code == 0 and _score(tmp_path / "p")[0] < best
+
+
+@pytest.mark.slow
+def test_grade_and_batch_stage_the_adapter_file_into_the_sandbox(cli, fixtures, tmp_path):
+    folder = fixtures / "submissions" / "conventions"
+    adapter = ("--adapter-file", folder / "mylib_adapter.py", "--timeout", "60",
+               "--total-timeout", "300")
+    graded = cli("grade", folder / "mylib.py", *adapter, *LIBRARY, "--isolation", "process",
+                 "--format", "json", "--out", tmp_path / "g")
+    assert graded.code == 0, graded.err
+    score, best = _score(tmp_path / "g")
+    assert score == best, (tmp_path / "g" / "grade.json").read_text()[:2000]
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "mylib.py").write_text((folder / "mylib.py").read_text())
+    batch = cli("batch", tmp_path / "class", *adapter, *LIBRARY, "--isolation", "process",
+                "--out", tmp_path / "b")
+    assert batch.code == 0, batch.err
+    assert _score(tmp_path / "b" / "submissions" / "mylib.py") == (best, best)
+
+
+def test_empty_folder_is_one_line_and_exit_3(cli, course, tmp_path):
+    (tmp_path / "empty").mkdir()
+    run = cli("grade", tmp_path / "empty", "--rubric", course / "rubric.toml", *FAST)
+    assert run.code == 3 and run.out == ""
+    assert run.err.splitlines() == [run.err.strip()]
+    assert "no Python file or notebook" in run.err
+
+
+def test_a_corrupt_notebook_is_not_graded_and_says_why(cli, course, tmp_path):
+    (tmp_path / "alice.ipynb").write_text("{ this is not json")
+    run = cli("grade", tmp_path / "alice.ipynb", "--rubric", course / "rubric.toml", *FAST,
+              "--format", "json", "--out", tmp_path / "r")
+    assert run.code == 1, run.err
+    data = json.loads((tmp_path / "r" / "grade.json").read_text())
+    assert data["status"] != "graded" and data["score"] == 0
+    assert "not a readable notebook" in data["reason"]

@@ -52,6 +52,6 @@ def test_batch_grades_python_and_rust_side_by_side(klass, tmp_path, capsys):
         rows = {row["submission"]: row for row in csv.DictReader(handle)}
     assert set(rows) == {"alice.py", "bob", "carol"}
     assert float(rows["alice.py"]["Linear"]) > 0 and float(rows["alice.py"]["RegressionMLP"]) == 0
-    assert float(rows["bob"]["RegressionMLP"]) > float(rows["carol"]["RegressionMLP"])
+    assert float(rows["bob"]["RegressionMLP"]) > float(rows["carol"]["RegressionMLP"]), rows
     assert float(rows["bob"]["Linear"]) == 0
     assert all(row["status"] == "graded" for row in rows.values())

@@ -7,22 +7,24 @@ from pathlib import Path
 import pytest
 
 from harness import rubric, specs
-from harness.commands.grade import Plan, grade_one, prepared
+from harness.assessment import grade_one
+from harness.plan import Plan
 
 CLASS = Path(__file__).resolve().parents[1] / "fixtures" / "class"
 
 
 def plan() -> Plan:
     course = rubric.load(str(CLASS / "rubric.toml"))
-    return Plan(course, specs.select(course.layers), ["float32", "float64"], ["fd"],
-                course.salt, "none")
+    return Plan(str(CLASS / "submissions"), specs=tuple(specs.select(course.layers)),
+                dtypes=("float32", "float64"), oracles=("fd",), salt=course.salt,
+                isolation="none", rubric=course)
 
 
 @pytest.fixture(scope="session")
 def graded_class():
     """Name -> ``Graded`` for every submission of the class fixture (isolation none)."""
     chosen = plan()
-    preparation = prepared(chosen)
+    preparation = chosen.prepare()
     folder = CLASS / "submissions"
     return {p.name: grade_one(str(p), chosen, preparation) for p in sorted(folder.iterdir())
             if p.suffix == ".py"}
@@ -57,6 +59,7 @@ REFERENCE = Path(__file__).resolve().parents[2] / "reference"
 def reference_graded():
     """The reference graded with ``COURSE`` (isolation none, finite differences)."""
     course = rubric.parse(COURSE, "course.toml")
-    chosen = Plan(course, specs.select(course.layers), list(course.dtypes), ["fd"],
-                  course.salt, "none")
-    return grade_one(str(REFERENCE), chosen, prepared(chosen))
+    chosen = Plan(str(REFERENCE), specs=tuple(specs.select(course.layers)),
+                  dtypes=tuple(course.dtypes), oracles=("fd",), salt=course.salt,
+                  isolation="none", rubric=course)
+    return grade_one(str(REFERENCE), chosen, chosen.prepare())

@@ -17,8 +17,8 @@ import pytest
 from harness import engine
 from harness.cache import spec_fingerprint
 from harness.cli import main
-from harness.commands.options import hidden_paths
 from harness.errors import UsageError
+from harness.plan import hidden_paths
 from harness.specs import CATALOG, plugins
 from harness.target import Target
 
@@ -115,8 +115,7 @@ def test_the_child_receives_an_outline_of_a_file_spec_never_its_draw(catalog):
 
 
 def test_spec_files_are_hidden_from_the_sandboxed_child():
-    args = SimpleNamespace(spec_file=[str(SPEC_FILE)])
-    assert str(SPEC_FILE) in hidden_paths(args)
+    assert str(SPEC_FILE) in hidden_paths({"spec_file": [str(SPEC_FILE)]})
 
 
 @pytest.mark.parametrize("text, error", [

@@ -3,7 +3,7 @@
 //!
 //! W is stored (out, in), biases as columns (2, 1) and (1, 1), the batch as rows
 //! (N, 1): the handshake declares all three. Two things in `backward` are as the
-//! seed has them, and backcheck reports both (see README.md).
+//! seed has them, and backcheck reports both (backcheck's README, "Other languages").
 
 mod protocol;
 mod tensor;

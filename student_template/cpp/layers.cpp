@@ -1,0 +1,155 @@
+// Your backpropagation homework in C++17 (the standard library only): fill in every layer.
+//
+// backcheck compiles this file, starts the program and sends it cases through
+// backcheck-protocol (protocol.hpp does the reading and writing). Each layer gets a
+// Case with its arrays by name (c.array("x"), "target", "W", "b", ..., and "dout", the
+// gradient of the loss with respect to the output; hyper-parameters in c.config) and
+// returns "out" and one gradient per input and parameter ("dx", "dW", "db"), each
+// shaped exactly like the array it is the gradient of. Arrays are row-major.
+//
+// The handshake declares backcheck's own conventions (batch as rows, W as (in, out),
+// biases (M,)); to declare others, fill CONVENTIONS below (docs/protocol.md lists them).
+// Check your work:
+//
+//     backcheck check mywork/cpp --layers Linear,ReLU
+//
+// Print debugging output to std::cerr: stdout belongs to the protocol.
+#include "protocol.hpp"
+
+// out = x W + b. x (N, D), W (D, M) (in, out), b (M,), out (N, M). Reply out, dx (N, D), dW
+// (D, M), db (M,).
+static Arrays linear(const Case&) { throw NotImplemented("Linear"); }
+
+// out = max(x, 0), elementwise. Reply out and dx = dout where x > 0, else 0.
+static Arrays relu(const Case&) { throw NotImplemented("ReLU"); }
+
+// out = x where x > 0, else negative_slope * x (config negative_slope). Reply out, dx.
+static Arrays leaky_relu(const Case&) { throw NotImplemented("LeakyReLU"); }
+
+// out = 1 / (1 + exp(-x)), computed stably for large |x|. Reply out, dx.
+static Arrays sigmoid(const Case&) { throw NotImplemented("Sigmoid"); }
+
+// out = tanh(x). Reply out, dx.
+static Arrays tanh(const Case&) { throw NotImplemented("Tanh"); }
+
+// out = softmax of each row of x (N, C); subtract the row maximum first. Reply out, dx.
+static Arrays softmax(const Case&) { throw NotImplemented("Softmax"); }
+
+// out = x * Phi(x), Phi the exact Gaussian CDF 0.5 * (1 + erf(x / sqrt(2))). Reply out, dx.
+static Arrays gelu(const Case&) { throw NotImplemented("GELU"); }
+
+// out = x * sigmoid(x), elementwise. Reply out, dx.
+static Arrays silu(const Case&) { throw NotImplemented("SiLU"); }
+
+// out = x where x > 0, else alpha * (exp(x) - 1) (config alpha). Reply out, dx.
+static Arrays elu(const Case&) { throw NotImplemented("ELU"); }
+
+// out = log(1 + exp(x)), written so that large x cannot overflow. Reply out, dx.
+static Arrays softplus(const Case&) { throw NotImplemented("Softplus"); }
+
+// out = x; dx = dout. Reply out, dx.
+static Arrays identity(const Case&) { throw NotImplemented("Identity"); }
+
+// out = mean((x - target)^2) over every element, a scalar (ndim 0). Reply out, dx (times
+// dout).
+static Arrays mse_loss(const Case&) { throw NotImplemented("MSELoss"); }
+
+// out = mean binary cross-entropy of probabilities x against targets in [0, 1]. Reply out,
+// dx.
+static Arrays bce_loss(const Case&) { throw NotImplemented("BCELoss"); }
+
+// out = mean over the batch of -log softmax(x)[target]; x logits (N, C), target class
+// indices (N,). Reply out, dx.
+static Arrays cross_entropy(const Case&) { throw NotImplemented("CrossEntropy"); }
+
+// Multiclass hinge loss of scores x (N, C) against classes target (N,): mean over the batch
+// of sum over j != target of max(0, x_j - x_target + 1). Reply out, dx.
+static Arrays svm_loss(const Case&) { throw NotImplemented("SVMLoss"); }
+
+// Normalize each row of x (N, D) to mean 0, variance 1 (config eps), then * gamma (D,) +
+// beta (D,). Reply out, dx, dgamma, dbeta.
+static Arrays layer_norm(const Case&) { throw NotImplemented("LayerNorm"); }
+
+// Normalize each column of x (N, D) over the batch (training mode, config eps), then *
+// gamma + beta. Reply out, dx, dgamma, dbeta.
+static Arrays batch_norm(const Case&) { throw NotImplemented("BatchNorm"); }
+
+// BatchNorm over (N, H, W) for each channel of x (N, C, H, W) (config eps), then * gamma
+// (C,) + beta (C,). Reply out, dx, dgamma, dbeta.
+static Arrays spatial_batch_norm(const Case&) { throw NotImplemented("SpatialBatchNorm"); }
+
+// Normalize each sample's G groups of channels of x (N, C, H, W) over (C/G, H, W) (config
+// G, eps), then * gamma (C,) + beta (C,). Reply out, dx, dgamma, dbeta.
+static Arrays group_norm(const Case&) { throw NotImplemented("GroupNorm"); }
+
+// Cross-correlation of x (N, C, L) with W (F, C, K) plus b (F,); config stride, padding.
+// Reply out (N, F, L_out), dx, dW, db.
+static Arrays conv1d(const Case&) { throw NotImplemented("Conv1d"); }
+
+// Cross-correlation of x (N, C, H, W) with W (F, C, KH, KW) plus b (F,); config stride,
+// padding. Reply out, dx, dW, db.
+static Arrays conv2d(const Case&) { throw NotImplemented("Conv2d"); }
+
+// Maximum of each kernel_size x kernel_size window of x (N, C, H, W), moved by stride.
+// Reply out, dx.
+static Arrays max_pool2d(const Case&) { throw NotImplemented("MaxPool2d"); }
+
+// Mean of each kernel_size x kernel_size window of x (N, C, H, W), moved by stride. Reply
+// out, dx.
+static Arrays avg_pool2d(const Case&) { throw NotImplemented("AvgPool2d"); }
+
+// out = x * mask / (1 - p) with the given 0/1 mask (an input, not differentiated); config
+// p. Reply out, dx.
+static Arrays dropout(const Case&) { throw NotImplemented("Dropout"); }
+
+// (N, C, H, W) -> (N, C*H*W) in row-major order. Reply out, dx shaped like x.
+static Arrays flatten(const Case&) { throw NotImplemented("Flatten"); }
+
+// Linear 1 -> 1 under MSELoss: out is the scalar loss of x, target (N, 1) with W (1, 1), b
+// (1,). Reply out, dW, db.
+static Arrays linear_regression(const Case&) { throw NotImplemented("LinearRegression"); }
+
+// Linear 1 -> 2, ReLU, Linear 2 -> 1, MSELoss: out is the loss. W1 (1, 2), b1 (2,), W2 (2,
+// 1), b2 (1,). Reply out, dW1, db1, dW2, db2.
+static Arrays regression_mlp(const Case&) { throw NotImplemented("RegressionMLP"); }
+
+// Linear 2 -> 4, ReLU, Linear 4 -> 1, Sigmoid, BCELoss: out is the loss. Reply out, dW1,
+// db1, dW2, db2.
+static Arrays xor_net(const Case&) { throw NotImplemented("XORNet"); }
+
+// Every layer, by its catalog name.
+static const std::map<std::string, Arrays (*)(const Case&)> LAYERS = {
+    {"Linear", linear},
+    {"ReLU", relu},
+    {"LeakyReLU", leaky_relu},
+    {"Sigmoid", sigmoid},
+    {"Tanh", tanh},
+    {"Softmax", softmax},
+    {"GELU", gelu},
+    {"SiLU", silu},
+    {"ELU", elu},
+    {"Softplus", softplus},
+    {"Identity", identity},
+    {"MSELoss", mse_loss},
+    {"BCELoss", bce_loss},
+    {"CrossEntropy", cross_entropy},
+    {"SVMLoss", svm_loss},
+    {"LayerNorm", layer_norm},
+    {"BatchNorm", batch_norm},
+    {"SpatialBatchNorm", spatial_batch_norm},
+    {"GroupNorm", group_norm},
+    {"Conv1d", conv1d},
+    {"Conv2d", conv2d},
+    {"MaxPool2d", max_pool2d},
+    {"AvgPool2d", avg_pool2d},
+    {"Dropout", dropout},
+    {"Flatten", flatten},
+    {"LinearRegression", linear_regression},
+    {"RegressionMLP", regression_mlp},
+    {"XORNet", xor_net},
+};
+
+// Conventions that differ from backcheck's, by layer (e.g. {"Linear", "weight=out-in"}).
+static const std::map<std::string, std::string> CONVENTIONS = {};
+
+int main() { return serve(LAYERS, CONVENTIONS); }

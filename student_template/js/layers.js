@@ -1,0 +1,183 @@
+// Your backpropagation homework in JavaScript (Node, no packages): fill in every layer.
+//
+// backcheck starts `node layers.js` and sends it cases through backcheck-protocol
+// (protocol.js does the reading and writing). Each layer gets its arrays by name
+// (`a.x`, `a.target`, `a.W`, `a.b`, ..., and `a.dout`, the gradient of the loss with
+// respect to the output; hyper-parameters are in `a.config`) and returns `out` and one
+// gradient per input and parameter (`dx`, `dW`, `db`), each shaped exactly like the
+// array it is the gradient of. An array is {shape: [...], data: [...]} in row-major order.
+//
+// The handshake declares backcheck's own conventions (batch as rows, W as (in, out),
+// biases (M,)); to declare others, see CONVENTIONS below and docs/protocol.md.
+// Check your work:
+//
+//     backcheck check mywork/js --layers Linear,ReLU
+//
+// Print debugging output with console.error: stdout belongs to the protocol.
+"use strict";
+const { serve, notImplemented } = require("./protocol.js");
+
+const LAYERS = {
+  // out = x W + b. x (N, D), W (D, M) (in, out), b (M,), out (N, M). Reply out, dx (N, D),
+  // dW (D, M), db (M,).
+  Linear(a) {
+    throw notImplemented("Linear");
+  },
+
+  // out = max(x, 0), elementwise. Reply out and dx = dout where x > 0, else 0.
+  ReLU(a) {
+    throw notImplemented("ReLU");
+  },
+
+  // out = x where x > 0, else negative_slope * x (config negative_slope). Reply out, dx.
+  LeakyReLU(a) {
+    throw notImplemented("LeakyReLU");
+  },
+
+  // out = 1 / (1 + exp(-x)), computed stably for large |x|. Reply out, dx.
+  Sigmoid(a) {
+    throw notImplemented("Sigmoid");
+  },
+
+  // out = tanh(x). Reply out, dx.
+  Tanh(a) {
+    throw notImplemented("Tanh");
+  },
+
+  // out = softmax of each row of x (N, C); subtract the row maximum first. Reply out, dx.
+  Softmax(a) {
+    throw notImplemented("Softmax");
+  },
+
+  // out = x * Phi(x), Phi the exact Gaussian CDF 0.5 * (1 + erf(x / sqrt(2))). Reply out,
+  // dx.
+  GELU(a) {
+    throw notImplemented("GELU");
+  },
+
+  // out = x * sigmoid(x), elementwise. Reply out, dx.
+  SiLU(a) {
+    throw notImplemented("SiLU");
+  },
+
+  // out = x where x > 0, else alpha * (exp(x) - 1) (config alpha). Reply out, dx.
+  ELU(a) {
+    throw notImplemented("ELU");
+  },
+
+  // out = log(1 + exp(x)), written so that large x cannot overflow. Reply out, dx.
+  Softplus(a) {
+    throw notImplemented("Softplus");
+  },
+
+  // out = x; dx = dout. Reply out, dx.
+  Identity(a) {
+    throw notImplemented("Identity");
+  },
+
+  // out = mean((x - target)^2) over every element, a scalar (ndim 0). Reply out, dx (times
+  // dout).
+  MSELoss(a) {
+    throw notImplemented("MSELoss");
+  },
+
+  // out = mean binary cross-entropy of probabilities x against targets in [0, 1]. Reply
+  // out, dx.
+  BCELoss(a) {
+    throw notImplemented("BCELoss");
+  },
+
+  // out = mean over the batch of -log softmax(x)[target]; x logits (N, C), target class
+  // indices (N,). Reply out, dx.
+  CrossEntropy(a) {
+    throw notImplemented("CrossEntropy");
+  },
+
+  // Multiclass hinge loss of scores x (N, C) against classes target (N,): mean over the
+  // batch of sum over j != target of max(0, x_j - x_target + 1). Reply out, dx.
+  SVMLoss(a) {
+    throw notImplemented("SVMLoss");
+  },
+
+  // Normalize each row of x (N, D) to mean 0, variance 1 (config eps), then * gamma (D,) +
+  // beta (D,). Reply out, dx, dgamma, dbeta.
+  LayerNorm(a) {
+    throw notImplemented("LayerNorm");
+  },
+
+  // Normalize each column of x (N, D) over the batch (training mode, config eps), then *
+  // gamma + beta. Reply out, dx, dgamma, dbeta.
+  BatchNorm(a) {
+    throw notImplemented("BatchNorm");
+  },
+
+  // BatchNorm over (N, H, W) for each channel of x (N, C, H, W) (config eps), then * gamma
+  // (C,) + beta (C,). Reply out, dx, dgamma, dbeta.
+  SpatialBatchNorm(a) {
+    throw notImplemented("SpatialBatchNorm");
+  },
+
+  // Normalize each sample's G groups of channels of x (N, C, H, W) over (C/G, H, W) (config
+  // G, eps), then * gamma (C,) + beta (C,). Reply out, dx, dgamma, dbeta.
+  GroupNorm(a) {
+    throw notImplemented("GroupNorm");
+  },
+
+  // Cross-correlation of x (N, C, L) with W (F, C, K) plus b (F,); config stride, padding.
+  // Reply out (N, F, L_out), dx, dW, db.
+  Conv1d(a) {
+    throw notImplemented("Conv1d");
+  },
+
+  // Cross-correlation of x (N, C, H, W) with W (F, C, KH, KW) plus b (F,); config stride,
+  // padding. Reply out, dx, dW, db.
+  Conv2d(a) {
+    throw notImplemented("Conv2d");
+  },
+
+  // Maximum of each kernel_size x kernel_size window of x (N, C, H, W), moved by stride.
+  // Reply out, dx.
+  MaxPool2d(a) {
+    throw notImplemented("MaxPool2d");
+  },
+
+  // Mean of each kernel_size x kernel_size window of x (N, C, H, W), moved by stride. Reply
+  // out, dx.
+  AvgPool2d(a) {
+    throw notImplemented("AvgPool2d");
+  },
+
+  // out = x * mask / (1 - p) with the given 0/1 mask (an input, not differentiated); config
+  // p. Reply out, dx.
+  Dropout(a) {
+    throw notImplemented("Dropout");
+  },
+
+  // (N, C, H, W) -> (N, C*H*W) in row-major order. Reply out, dx shaped like x.
+  Flatten(a) {
+    throw notImplemented("Flatten");
+  },
+
+  // Linear 1 -> 1 under MSELoss: out is the scalar loss of x, target (N, 1) with W (1, 1),
+  // b (1,). Reply out, dW, db.
+  LinearRegression(a) {
+    throw notImplemented("LinearRegression");
+  },
+
+  // Linear 1 -> 2, ReLU, Linear 2 -> 1, MSELoss: out is the loss. W1 (1, 2), b1 (2,), W2
+  // (2, 1), b2 (1,). Reply out, dW1, db1, dW2, db2.
+  RegressionMLP(a) {
+    throw notImplemented("RegressionMLP");
+  },
+
+  // Linear 2 -> 4, ReLU, Linear 4 -> 1, Sigmoid, BCELoss: out is the loss. Reply out, dW1,
+  // db1, dW2, db2.
+  XORNet(a) {
+    throw notImplemented("XORNet");
+  },
+};
+
+// Conventions that differ from backcheck's, by layer (e.g. {Linear: "weight=out-in"}).
+const CONVENTIONS = {};
+
+serve(LAYERS, CONVENTIONS);
