@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from harness import catalog
 from harness.adapters import names
 from harness.adapters.calls import CallFailed
 from harness.adapters.contract import Detection, Runner
@@ -22,7 +23,6 @@ from harness.adapters.instance import LibraryLayer
 from harness.case import Case
 from harness.outcome import Outcome
 from harness.spec import Spec
-from harness.specs import CATALOG
 
 
 class ClassesAdapter:
@@ -45,7 +45,7 @@ class ClassesAdapter:
     def classes(self, namespace: Mapping[str, Any]) -> dict[str, type]:
         """Catalog layer name -> the class implementing it (networks excluded)."""
         found = {}
-        for layer, spec in CATALOG.items():
+        for layer, spec in catalog.specs().items():
             cls = names.find_class(namespace, layer) if spec.kind != "network" else None
             if cls is not None:
                 found[layer] = cls

@@ -10,12 +10,12 @@ import inspect
 from collections.abc import Mapping
 from typing import Any
 
+from harness import catalog
 from harness.adapters.calls import CallFailed, call, fresh, to_numpy
 from harness.adapters.contract import Detection, Runner
 from harness.case import Case
 from harness.outcome import Outcome, RunError
 from harness.spec import Spec
-from harness.specs import CATALOG
 
 
 class NativeAdapter:
@@ -24,7 +24,8 @@ class NativeAdapter:
     name = "native"
 
     def detect(self, namespace: Mapping[str, Any]) -> Detection:
-        found = tuple(n for n, s in CATALOG.items() if _layer_class(namespace, s) is not None)
+        found = tuple(n for n, s in catalog.specs().items()
+                      if _layer_class(namespace, s) is not None)
         return Detection(self.name, found, f"classes named {', '.join(found) or 'none'}")
 
     def runner(self, namespace: Mapping[str, Any], spec: Spec) -> Runner | None:

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from harness import catalog
 from harness.adapters import conventions as conv
 from harness.adapters import layout as lay
 from harness.adapters.contract import Detection, Runner
@@ -35,7 +36,6 @@ from harness.case import Case
 from harness.errors import UsageError
 from harness.outcome import Outcome, RunError
 from harness.spec import Spec
-from harness.specs import CATALOG
 
 VERSION = 1
 GREETING = "backcheck-protocol"
@@ -267,8 +267,9 @@ class ProtocolAdapter:
         if not isinstance(session, Session):
             return Detection(self.name, (), "no backcheck.toml program")
         declared = session.handshake.layers
-        found = tuple(n for n in CATALOG if n in declared)
-        unknown = [n for n in declared if n not in CATALOG]
+        layers = catalog.specs()
+        found = tuple(n for n in layers if n in declared)
+        unknown = [n for n in declared if n not in layers]
         described = ", ".join(_described(declared[n]) for n in found) or "no catalog layer"
         extra = f"; not in the catalog: {', '.join(unknown)}" if unknown else ""
         return Detection(self.name, found, f"{session.command.name} speaks {GREETING} "

@@ -17,17 +17,17 @@ import json
 import os
 import signal
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any, NoReturn
 
-from harness import autodiff
+from harness import autodiff, catalog
 from harness.case import Case
 from harness.errors import BackcheckError
 from harness.execution import execute
 from harness.loaders.guard import Snapshot
 from harness.outcome import Outcome, RunError
-from harness.sandbox import confinement, cores, wire
+from harness.sandbox import confinement, cores, seccomp, wire
 from harness.sandbox.codec import MAX_TEXT, pack_outcome
 from harness.sandbox.limits import Limits
 from harness.spec import Spec
@@ -41,11 +41,14 @@ class Request:
     """Everything a child needs, pickled by the (trusted) parent for the zygote."""
 
     target: Target
-    jobs: list[tuple[str | Spec, Case]]
+    jobs: list[tuple[Spec, Case]]
     limits: Limits
     hidden: tuple[str, ...]
     workdir: str
     cpu: int | None = None
+    layers: dict[str, Spec] = field(default_factory=dict)
+    """Outlines of the catalog's specs (``harness.catalog``): the child never sees
+    ``harness.specs``, so the adapters detect layers from these."""
 
 
 def monitor(request: Request, result_w: int, output_w: int, status_w: int) -> NoReturn:
@@ -53,7 +56,8 @@ def monitor(request: Request, result_w: int, output_w: int, status_w: int) -> No
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         walls = confinement.build(request.hidden, request.limits.network, request.workdir,
-                                  request.limits.file_mb)
+                                  request.limits.file_mb, request.limits.memory_mb)
+        seccomp.forbid(walls)
         pid = os.fork()
         if pid == 0:
             os.close(status_w)
@@ -63,6 +67,7 @@ def monitor(request: Request, result_w: int, output_w: int, status_w: int) -> No
         _status(status_w, {"pid": pid, "enforced": walls.enforced, "missing": walls.missing,
                            "pid_namespace": walls.pid_namespace})
         _, status, usage = os.wait4(pid, 0)
+        confinement.release(walls)
         _status(status_w, {"status": status, "cpu": usage.ru_utime + usage.ru_stime})
     finally:
         os._exit(0)
@@ -138,9 +143,8 @@ class Channel:
 
 def serve(request: Request, channel: Channel) -> None:
     """Run every job through ``execute``, streaming results over ``channel``."""
-    from harness.specs import CATALOG
-
-    jobs = [(CATALOG[s] if isinstance(s, str) else s, case) for s, case in request.jobs]
+    catalog.install(request.layers)
+    jobs = request.jobs
     layers = {case.id: spec.name for spec, case in jobs}
     sent: set[str] = set()
     snapshot = Snapshot()
@@ -178,6 +182,7 @@ def serve(request: Request, channel: Channel) -> None:
         if case_id not in sent:
             channel.outcome(case_id, outcome)
     notes = [*execution.notes[:40], *(_patched(layer, names) for layer, names in patched.items())]
+    _flush()  # what it printed reaches the parent before "done" ends the worker
     channel.send({"type": "done", "adapter": str(execution.adapter)[:MAX_TEXT],
                   "notes": [str(n)[:MAX_TEXT] for n in notes[:50]]})
 

@@ -1,13 +1,17 @@
 """The walls around a child: namespaces, hidden paths, resource limits, no privileges.
 
-As root (here and in CI) the monitor enters new mount, PID and network namespaces,
-makes every mount private, and covers each hidden path with an empty read-only
-tmpfs (a hidden package gets an ``__init__`` that refuses to import); the worker it
-forks is then PID 1 of its own namespace, so killing it kills every process it
-started. The worker sets its resource limits and becomes ``nobody`` (uid and gid
-65534, no groups, no new privileges), so it can undo none of this. Without root, or
-where namespaces are refused, only the limits and a session of its own are in force,
-and ``Walls.missing`` says so.
+As root (here and in CI) the monitor enters new mount, PID, IPC and network
+namespaces, makes every mount private and read-only, caps System V shared memory,
+gives the child private scratch space, and covers each hidden path with an empty
+read-only tmpfs (a hidden package gets an ``__init__`` that refuses to import; a
+hidden directory that holds Python's libraries keeps only those, bound back
+read-only). The monitor then installs ``seccomp``'s filter (no user namespaces, no
+``memfd_create``) and forks the worker, PID 1
+of its own namespace, so killing it kills every process it started; it sets its
+resource limits and becomes ``nobody`` (uid and gid 65534, no groups, no new
+privileges), so it can undo none of this. Without root, or where namespaces are
+refused, only the limits, the filter and a session of its own are in force, and
+``Walls.missing`` says so.
 """
 
 from __future__ import annotations
@@ -16,15 +20,19 @@ import contextlib
 import ctypes
 import importlib.abc
 import os
+import re
 import resource
 import shutil
 import signal
 import sys
 from dataclasses import dataclass, field
 
+from harness.sandbox import cgroup
 from harness.sandbox.limits import Limits
 
 CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
 MS_RDONLY = 0x1
@@ -32,15 +40,30 @@ MS_NOSUID = 0x2
 MS_NODEV = 0x4
 MS_NOEXEC = 0x8
 MS_REMOUNT = 0x20
+MS_NOATIME = 0x400
+MS_NODIRATIME = 0x800
 MS_BIND = 0x1000
 MS_REC = 0x4000
 MS_PRIVATE = 0x40000
+MS_RELATIME = 0x200000
+MS_STRICTATIME = 0x1000000
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
 NOBODY = 65534
 _SEALED = MS_NOSUID | MS_NODEV | MS_NOEXEC
 _REFUSE = "raise ImportError('this package is hidden from submissions by backcheck')\n"
+MODULES = ("reference", "harness.specs", "harness.oracles", "harness.expectations",
+           "harness.cache")
+"""Modules the child refuses to import wherever they are (``sandbox.secrets.MODULES``)."""
+KERNEL_FILESYSTEMS = frozenset({
+    "proc", "sysfs", "cgroup", "cgroup2", "devpts", "securityfs", "debugfs", "tracefs",
+    "bpf", "pstore", "configfs", "fusectl", "binfmt_misc", "efivarfs"})
+"""Mounts whose permissions the kernel enforces (nothing in them is writable by
+``nobody``): left as they are, so the monitor can still read its cgroup and /proc."""
+_MOUNT_FLAGS = {"nosuid": MS_NOSUID, "nodev": MS_NODEV, "noexec": MS_NOEXEC,
+                "noatime": MS_NOATIME, "nodiratime": MS_NODIRATIME,
+                "relatime": MS_RELATIME, "strictatime": MS_STRICTATIME}
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -54,6 +77,8 @@ class Walls:
     pid_namespace: bool = False
     hidden_modules: tuple[str, ...] = ()
     hidden_paths: tuple[str, ...] = ()
+    cgroup: str | None = None
+    """The child's memory cgroup, which the worker joins (``None``: there is none)."""
 
 
 def _check(result: int, what: str) -> None:
@@ -73,20 +98,23 @@ def mount(source: str | None, target: str, fstype: str | None, flags: int,
 SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")
 
 
-def build(hidden: tuple[str, ...], network: bool, workdir: str, scratch_mb: int = 64) -> Walls:
+def build(hidden: tuple[str, ...], network: bool, workdir: str, scratch_mb: int = 64,
+          memory_mb: int | None = None) -> Walls:
     """Enter new namespaces and hide ``hidden`` (in the monitor, before it forks).
 
     ``/tmp``, ``/var/tmp`` and ``/dev/shm`` become empty private tmpfs of
     ``scratch_mb`` each (``workdir`` recreated inside), so nothing another process left
     or will leave there is visible, and nothing written there outlives the child.
+    With ``memory_mb``, a memory cgroup caps the real memory of the whole child.
     """
-    walls = Walls(hidden_modules=tuple(_package_names(hidden)), hidden_paths=hidden)
+    names = dict.fromkeys((*MODULES, *_package_names(hidden)))
+    walls = Walls(hidden_modules=tuple(names), hidden_paths=hidden)
     if os.geteuid() != 0:
         walls.missing.append("not root: no namespaces, so the child can read every file "
                              "this user can (reference, output) and use the network")
         return walls
     walls.enforced.append("runs as nobody (uid 65534)")
-    flags = CLONE_NEWNS | CLONE_NEWPID | (0 if network else CLONE_NEWNET)
+    flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | (0 if network else CLONE_NEWNET)
     try:
         if not hasattr(_libc, "unshare"):
             raise OSError(0, "unshare(2) does not exist on this platform")
@@ -97,35 +125,112 @@ def build(hidden: tuple[str, ...], network: bool, workdir: str, scratch_mb: int 
                              "network reachable")
         return walls
     walls.pid_namespace = True
-    walls.enforced.append("own PID namespace")
+    walls.enforced.append("own PID and IPC namespaces")
     walls.enforced.append("network allowed" if network else "no network")
-    _reopen(_library_paths() + toolchain_paths(), walls)
-    _private_scratch(workdir, scratch_mb, walls)
-    for path in hidden:
-        _hide(path, walls)
+    _read_only_host(walls)
+    _cap_shared_memory(scratch_mb, walls)
+    if memory_mb is not None:
+        _cap_memory(memory_mb, walls)
+    libraries = _library_paths()
+    _reopen(libraries + toolchain_paths(), walls)
+    _private_scratch(workdir, scratch_mb, libraries, walls)
+    for path in sorted(hidden, key=len):
+        _hide(path, libraries, walls)
     return walls
 
 
-def _private_scratch(workdir: str, size_mb: int, walls: Walls) -> None:
+def _read_only_host(walls: Walls) -> None:
+    """Every mount of the host read-only in this namespace: no world-writable host
+    directory (``/run/lock``, ``/var/tmp``, ``/dev/mqueue``) can fill the disk or carry
+    a message to a later submission. Scratch space is mounted afresh afterwards."""
+    failed = []
+    for target, fstype, options in _mounts():
+        if fstype in KERNEL_FILESYSTEMS:
+            continue
+        flags = MS_REMOUNT | MS_BIND | MS_RDONLY
+        flags |= sum(_MOUNT_FLAGS.get(o, 0) for o in options)
+        try:
+            mount(None, target, None, flags)
+        except OSError as exc:
+            failed.append(f"{target} ({exc.strerror})")
+    if failed:
+        walls.missing.append("host directories may be writable: could not make "
+                             + ", ".join(failed[:5]) + " read-only")
+    else:
+        walls.enforced.append("host file systems read-only")
+
+
+def _cap_memory(memory_mb: int, walls: Walls) -> None:
+    walls.cgroup, why = cgroup.create(memory_mb)
+    if walls.cgroup is None:
+        walls.missing.append(why)
+    else:
+        walls.enforced.append(f"real memory capped at {memory_mb} MB (cgroup)")
+
+
+def release(walls: Walls) -> None:
+    """Undo what outlives the worker (its cgroup); the namespaces go with it."""
+    cgroup.release(walls.cgroup)
+
+
+def _mounts() -> list[tuple[str, str, list[str]]]:
+    """(mount point, file system type, per-mount options) of this namespace's mounts."""
+    with open("/proc/self/mountinfo") as info:
+        lines = info.read().splitlines()
+    mounts = []
+    for line in lines:
+        fields, _, tail = line.partition(" - ")
+        parts = fields.split()
+        if len(parts) < 6 or not tail:
+            continue
+        target = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), parts[4])
+        mounts.append((target, tail.split()[0], parts[5].split(",")))
+    return mounts
+
+
+def _cap_shared_memory(size_mb: int, walls: Walls) -> None:
+    """System V shared memory is not counted by ``RLIMIT_AS`` until attached, and a
+    segment outlives its process: in the child's own IPC namespace (gone with it) the
+    total is capped at ``size_mb``, like each scratch tmpfs."""
+    size = size_mb * 2**20
+    caps = {"shmmax": size, "shmall": size // os.sysconf("SC_PAGE_SIZE"), "shmmni": 64}
+    try:
+        for name, value in caps.items():
+            with open(f"/proc/sys/kernel/{name}", "w") as sysctl:
+                sysctl.write(str(value))
+    except OSError as exc:
+        walls.missing.append(f"System V shared memory not capped ({exc.strerror})")
+        return
+    walls.enforced.append(f"System V shared memory capped at {size_mb} MB")
+
+
+def _private_scratch(workdir: str, size_mb: int, libraries: list[str], walls: Walls) -> None:
     """Fresh tmpfs scratch space; the working directory becomes a writable tmpfs
     directory of the sandbox user, with only the staged copies bound back read-only
-    (so what the child writes is capped in size and gone when it ends)."""
+    (so what the child writes is capped in size and gone when it ends). Python's
+    libraries under scratch space (a virtualenv or a clone in ``/tmp``) are bound back
+    read-only too: hiding them would fail the student for the grader's set-up."""
     for scratch in (s for s in SCRATCH if os.path.isdir(s)):
         inside = workdir.startswith(scratch + "/")
         handles: dict[str, tuple[int, bool]] = {}
+        kept = _outermost([p for p in libraries if p.startswith(scratch + "/")])
+        shelves = {}
         try:
             for name in os.listdir(workdir) if inside else []:
                 path = os.path.join(workdir, name)
                 handles[path] = (os.open(path, os.O_PATH), os.path.isdir(path))
+            shelves = {p: os.open(p, os.O_PATH) for p in kept}
             mount("tmpfs", scratch, "tmpfs", MS_NOSUID | MS_NODEV,
                   f"size={size_mb}m,mode=1777")
             if inside:
                 _own_workdir(workdir, handles)
+            for path, fd in shelves.items():
+                _bind_back(path, fd)
         except OSError as exc:
             walls.missing.append(f"shared {scratch} visible ({exc})")
             continue
         finally:
-            for fd, _ in handles.values():
+            for fd in [*(fd for fd, _ in handles.values()), *shelves.values()]:
                 os.close(fd)
         walls.enforced.append(f"private {scratch} ({size_mb} MB)")
 
@@ -143,13 +248,40 @@ def _own_workdir(workdir: str, handles: dict[str, tuple[int, bool]]) -> None:
 
 
 def _library_paths() -> list[str]:
-    """The directories Python imports from.
+    """The directories Python imports from, and the ``harness`` package itself.
 
-    Directories in scratch space (a submission loaded in-process earlier put it on
-    ``sys.path``) are left out: the private scratch hides them, as it should.
+    Other directories in scratch space (a submission loaded in-process earlier put it
+    on ``sys.path``) are left out: the private scratch hides them, as it should.
     """
-    paths = sorted({os.path.realpath(p) for p in sys.path if p and os.path.isdir(p)})
-    return [p for p in paths if not any(p.startswith(s + "/") for s in SCRATCH)]
+    paths = {os.path.realpath(p) for p in sys.path if p and os.path.isdir(p)}
+    paths.add(_harness_dir())
+    return sorted(p for p in paths
+                  if installed(p) or not any(p.startswith(s + "/") for s in SCRATCH))
+
+
+def _harness_dir() -> str:
+    return os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+
+
+def installed(path: str) -> bool:
+    """Whether ``path`` is part of a Python installation (its standard library, a
+    ``site-packages``) or the ``harness`` package: what a child may need to import."""
+    prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    parts = path.split(os.sep)
+    return (path == _harness_dir() or "site-packages" in parts or "dist-packages" in parts
+            or _under(path, tuple(os.path.realpath(p) for p in prefixes if p != "/")))
+
+
+def _outermost(paths: list[str]) -> list[str]:
+    """``paths`` without those inside another one of them."""
+    return [p for p in paths if not any(p.startswith(q + "/") for q in paths)]
+
+
+def _bind_back(path: str, fd: int) -> None:
+    """Recreate the directory ``path`` and bind the one open as ``fd`` on it, read-only."""
+    os.makedirs(path, mode=0o755, exist_ok=True)
+    mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+    mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
 
 
 TOOLCHAINS = ("cargo", "rustc", "node", "g++", "gcc", "c++", "cc")
@@ -190,7 +322,7 @@ def reopen_plan(paths: list[str]) -> dict[str, list[str]]:
         ancestor = _private_ancestor(path)
         if ancestor:
             groups.setdefault(ancestor, []).append(path)
-    return {a: [p for p in group if not any(p.startswith(q + "/") for q in group)]
+    return {a: _outermost(group)
             for a, group in sorted(groups.items(), key=lambda item: len(item[0]))}
 
 
@@ -215,9 +347,7 @@ def _reopen(paths: list[str], walls: Walls) -> None:
         try:
             mount("tmpfs", ancestor, "tmpfs", _SEALED, "size=64k,mode=755")
             for path, fd in handles.items():
-                os.makedirs(path, mode=0o755, exist_ok=True)
-                mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
-                mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
+                _bind_back(path, fd)
         except OSError as exc:
             walls.missing.append(f"could not open libraries under {ancestor} ({exc})")
             continue
@@ -228,11 +358,19 @@ def _reopen(paths: list[str], walls: Walls) -> None:
 
 
 def _package_names(hidden: tuple[str, ...]) -> list[str]:
+    """Top-level packages among ``hidden`` (a subpackage's basename is not its name)."""
     return [os.path.basename(p.rstrip("/")) for p in hidden
-            if os.path.isfile(os.path.join(p, "__init__.py"))]
+            if os.path.isfile(os.path.join(p, "__init__.py"))
+            and not os.path.isfile(os.path.join(os.path.dirname(p.rstrip("/")), "__init__.py"))]
 
 
-def _hide(path: str, walls: Walls) -> None:
+def _hide(path: str, libraries: list[str], walls: Walls) -> None:
+    """Cover ``path``; a directory holding Python's libraries keeps only those."""
+    kept = _outermost([p for p in libraries if p.startswith(path.rstrip("/") + "/")
+                       and installed(p)])
+    if kept and os.path.isdir(path):
+        _cover(path, kept, walls)
+        return
     try:
         if os.path.isdir(path):
             package = os.path.isfile(os.path.join(path, "__init__.py"))
@@ -252,6 +390,24 @@ def _hide(path: str, walls: Walls) -> None:
     walls.enforced.append(f"hidden {path}")
 
 
+def _cover(folder: str, kept: list[str], walls: Walls) -> None:
+    """An empty read-only tmpfs over ``folder`` with only ``kept`` bound back."""
+    handles = {}
+    try:
+        handles = {p: os.open(p, os.O_PATH) for p in kept}
+        mount("tmpfs", folder, "tmpfs", _SEALED, "size=64k,mode=755")
+        for path, fd in handles.items():
+            _bind_back(path, fd)
+        mount(None, folder, None, MS_REMOUNT | MS_RDONLY | _SEALED)
+    except OSError as exc:
+        walls.missing.append(f"could not hide {folder} ({exc})")
+        return
+    finally:
+        for fd in handles.values():
+            os.close(fd)
+    walls.enforced.append(f"hidden {folder} (but Python's libraries in it)")
+
+
 def enter(limits: Limits, workdir: str, walls: Walls) -> None:
     """Confine the calling worker for good (it runs the code under test next)."""
     os.setsid()
@@ -259,7 +415,9 @@ def enter(limits: Limits, workdir: str, walls: Walls) -> None:
         _own_proc(walls)
     _set_limits(limits)
     os.chdir(workdir)
-    os.environ.update(HOME=workdir, TMPDIR=workdir, **toolchain_env())
+    os.environ.update(HOME=workdir, TMPDIR=workdir)
+    if walls.cgroup is not None:
+        cgroup.join(walls.cgroup)
     if os.geteuid() == 0:
         os.setgroups([])
         os.setgid(NOBODY)
@@ -294,25 +452,37 @@ def _set_limits(limits: Limits) -> None:
 
 
 class _HiddenFinder(importlib.abc.MetaPathFinder):
-    """Refuses to import hidden packages (a second wall behind the tmpfs)."""
+    """Refuses to import hidden modules and their submodules (a second wall behind the
+    tmpfs: ``harness.cache`` is covered by ``/dev/null``, which would import empty)."""
 
     def __init__(self, names: tuple[str, ...]):
         self.names = names
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname.partition(".")[0] in self.names:
+        if _hidden_module(fullname, self.names):
             raise ModuleNotFoundError(f"No module named {fullname!r} (hidden by backcheck)")
         return None
 
 
 def _block_imports(names: tuple[str, ...], paths: tuple[str, ...]) -> None:
     """Forget hidden modules, refuse to import them, and take hidden paths off
-    ``sys.path`` (the parent's path may name the reference's own directory)."""
-    for name in [m for m in sys.modules if m.partition(".")[0] in names]:
+    ``sys.path`` (the parent's path may name the reference's own directory). Python's
+    libraries inside a hidden directory (a virtualenv in a checkout) stay: they were
+    bound back (see ``_hide``)."""
+    for name in [m for m in sys.modules if _hidden_module(m, names)]:
         del sys.modules[name]
     sys.meta_path.insert(0, _HiddenFinder(names))
-    sys.path[:] = [p for p in sys.path if not _under(os.path.realpath(p or "."), paths)]
+    sys.path[:] = [p for p in sys.path if not _off_path(os.path.realpath(p or "."), paths)]
     importlib.invalidate_caches()
+
+
+def _off_path(path: str, hidden: tuple[str, ...]) -> bool:
+    """Whether ``path`` is hidden: one of ``hidden``, or not a library and inside one."""
+    return path in hidden or (_under(path, hidden) and not installed(path))
+
+
+def _hidden_module(name: str, hidden: tuple[str, ...]) -> bool:
+    return any(name == h or name.startswith(h + ".") for h in hidden)
 
 
 def _under(path: str, folders: tuple[str, ...]) -> bool:

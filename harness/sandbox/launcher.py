@@ -250,18 +250,23 @@ class Child:
             self._exited = True
 
     def _drain_after_exit(self) -> None:
-        """Read what the dead worker left in its pipes, then report the exit."""
+        """Read what the dead worker left in its pipes (results and printed output),
+        then report the exit."""
         self.kill()
         deadline = time.monotonic() + 0.5
-        result = [fd for fd, h in self._fds.items() if h == self._on_result]
-        while result and result[0] in self._fds and time.monotonic() < deadline:
-            ready, _, _ = select.select(result, [], [], 0.05)
+        pipes = {fd: h for fd, h in self._fds.items()
+                 if h in (self._on_result, self.output.add)}
+        while pipes and time.monotonic() < deadline:
+            ready, _, _ = select.select(list(pipes), [], [], 0.05)
             if not ready:
                 break
-            data = os.read(result[0], _CHUNK)
-            if not data:
-                self._close(result[0])
-            self._on_result(data)
+            for fd in ready:
+                data = os.read(fd, _CHUNK)
+                handler = pipes[fd]
+                if not data:
+                    self._close(fd)
+                    del pipes[fd]
+                handler(data)
         self._exited = True
 
     def probe(self, wait: float = 0.3) -> wire.Frame | None:

@@ -15,25 +15,22 @@ becomes an exit code of backcheck.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import sys
 import time
 from collections.abc import Callable
 
+from harness import catalog
 from harness.errors import UsageError
 from harness.execution import Execution, Job
 from harness.outcome import Outcome, RunError
-from harness.sandbox import cores, launcher, staging, wire
+from harness.sandbox import cores, launcher, secrets, staging, wire
 from harness.sandbox.child import Request
 from harness.sandbox.codec import MAX_TEXT, unpack_outcome
 from harness.sandbox.limits import Limits
-from harness.specs import CATALOG
-from harness.specs.plugins import from_file
 from harness.target import Target
 
-HIDDEN_PACKAGES = ("reference",)
 EXCERPT = 600
 MAX_NOTES = 64
 """Notes a child may send (it sends at most 50)."""
@@ -46,7 +43,7 @@ sets of gradients, in float64): far less than ``CASE_FACTOR`` times the case's o
 arrays, plus ``BYTES_PER_CASE`` for text, even when a wrong shape is returned."""
 LATE = 1.0
 """Seconds past its clock a frame is still taken (the parent may have been busy)."""
-_HARNESS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_HARNESS = secrets.HARNESS
 
 
 def executor(limits: Limits) -> Callable[[Target, list[Job]], Execution]:
@@ -62,18 +59,21 @@ def executor(limits: Limits) -> Callable[[Target, list[Job]], Execution]:
 
 
 def hidden_paths(limits: Limits) -> tuple[str, ...]:
-    """The reference package's directories, the cache and ``limits.hidden``.
+    """Every copy of the answer key (``secrets.paths``), the cache and ``limits.hidden``.
 
-    The reference is always hidden, even when it is on ``sys.path``. Other paths are
-    never backcheck's own directory or one Python imports from (or an ancestor of
-    either): hiding those would break the child, not protect anything.
+    The answer key is always hidden, even when it is on ``sys.path`` (a source tree
+    that holds Python's libraries or ``harness`` keeps only those, see
+    ``confinement``). Other paths are never backcheck's own directory or one Python
+    imports from (or an ancestor of either): hiding those would break the child, not
+    protect anything.
     """
-    packages = _package_paths()
-    paths = [os.path.abspath(p) for p in limits.hidden] + _cache_dir() + packages
+    keys = secrets.paths()
+    paths = [os.path.abspath(p) for p in limits.hidden] + _cache_dir()
     libraries = [os.path.realpath(p) for p in sys.path if p]
-    needed = [_HARNESS, *(p for p in libraries if not _inside(p, packages))]
-    return tuple(p for p in dict.fromkeys(os.path.realpath(p) for p in paths)
-                 if p in packages or not any(_inside(n, [p]) for n in needed))
+    needed = [_HARNESS, *(p for p in libraries if not _inside(p, keys))]
+    others = [p for p in dict.fromkeys(os.path.realpath(p) for p in paths)
+              if not any(_inside(n, [p]) for n in needed)]
+    return tuple(dict.fromkeys(keys + others))
 
 
 def _inside(path: str, folders: list[str]) -> bool:
@@ -89,18 +89,14 @@ def _refuse_reference(target: Target) -> None:
     path = os.path.realpath(target.path)
     module = not os.path.exists(target.path) and target.path.partition(".")[0]
     inside = _inside(path, _package_paths())
-    if module in HIDDEN_PACKAGES or inside:
+    if module in secrets.PACKAGES or inside:
         raise UsageError(f"{target.path} is hidden from sandboxed children",
                          hint="check it with --isolation none")
 
 
 def _package_paths() -> list[str]:
     """Where the hidden packages live (found without importing them)."""
-    paths = []
-    for name in HIDDEN_PACKAGES:
-        spec = importlib.util.find_spec(name)
-        paths += list(spec.submodule_search_locations or []) if spec else []
-    return [os.path.realpath(p) for p in paths]
+    return secrets.package_paths()
 
 
 def _cache_dir() -> list[str]:
@@ -141,10 +137,9 @@ class Supervisor:
         return Execution(outcomes, self.adapter, self._notes())
 
     def _request(self) -> Request:
-        jobs = [(spec.name if CATALOG.get(spec.name) is spec and not from_file(spec) else spec,
-                 case)
-                for spec, case in self.pending]
-        return Request(self.staged, jobs, self.limits, self.hidden, self.workdir, self.cpu)
+        jobs = [(catalog.outline(spec), case) for spec, case in self.pending]
+        return Request(self.staged, jobs, self.limits, self.hidden, self.workdir, self.cpu,
+                       catalog.outlines())
 
     def _child(self) -> bool:
         """Run one child; whether another should take the jobs still pending."""

@@ -2,8 +2,9 @@
 
 The parent starts this once (``python -I -c ...``, a clean interpreter with a minimal
 environment) and keeps a Unix socket to it. It imports only NumPy and backcheck's
-child side (``PRELOAD``): never the reference, an oracle, the engine or a framework,
-so nothing secret is in the memory a child inherits. Each request is a pickled
+child side (``PRELOAD``): never the reference, the spec catalog (adapters read outlines
+from ``harness.catalog``), an oracle, the engine or a framework, so nothing secret is in
+the memory a child inherits. Each request is a pickled
 ``child.Request`` from the trusted parent plus three pipe ends (results, output,
 status) passed as ``SCM_RIGHTS``; the zygote forks a monitor for it and goes back
 to waiting. It exits when the parent closes the socket (or dies: the kernel closes
@@ -25,7 +26,7 @@ import tempfile
 
 from harness.lifetime import die_with_parent
 
-PRELOAD = ("numpy", "nbformat", "harness.execution", "harness.specs",
+PRELOAD = ("numpy", "nbformat", "harness.execution", "harness.catalog",
            "harness.adapters.native", "harness.sandbox.child")
 """Imported once here, so no child pays for them (nbformat: notebook submissions)."""
 FDS_PER_REQUEST = 3
@@ -63,16 +64,22 @@ def main(fd: int) -> None:
 def warm_up() -> None:
     """Load and adapt a tiny submission once, so what loaders and adapters import lazily
     (``numpy.testing``, every registered adapter) is in memory before any fork."""
+    from harness import catalog
     from harness.execution import execute
+    from harness.spec import Spec
     from harness.target import Target
 
     modules, path = set(sys.modules), list(sys.path)
+    linear = Spec("Linear", "layer", ("x",), ("W", "b"), ("x", "W", "b"), (),
+                  catalog.undrawable, "")
+    catalog.install({"Linear": linear})
     with tempfile.TemporaryDirectory() as folder:
         source = os.path.join(folder, "warm_up.py")
         with open(source, "w") as out:
             out.write(WARM_UP)
         with contextlib.suppress(Exception):
             execute(Target(source), [])
+    catalog.install(None)
     for name in [m for m in sys.modules if m not in modules and m.startswith("backcheck_")]:
         del sys.modules[name]
     sys.path[:] = path

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from harness import catalog
 from harness.errors import HarnessError
 from harness.sandbox import launcher, supervisor, wire
 from harness.sandbox.child import Request
@@ -19,14 +20,19 @@ from harness.target import Target
 from tests.sandbox.conftest import HOSTILE, jobs, needs_fork
 
 pytestmark = needs_fork
-WARM_IMPORTS = "import numpy, harness.execution, harness.specs, harness.adapters.native"
+WARM_IMPORTS = "import numpy, harness.execution, harness.catalog, harness.adapters.native"
 
 
 def request(path, workdir: str, layers: str = "Linear") -> Request:
+    """A request for a copy of ``path`` in ``workdir`` (the source tree is hidden)."""
     limits = Limits(timeout=2.0)
-    return Request(Target(str(path), adapter="native"),
-                   [(spec.name, case) for spec, case in jobs(layers)], limits,
-                   supervisor.hidden_paths(limits), workdir)
+    copy = os.path.join(workdir, os.path.basename(path))
+    if os.path.realpath(path) != os.path.realpath(copy):
+        shutil.copyfile(path, copy)
+    os.chmod(copy, 0o644)
+    return Request(Target(copy, adapter="native"),
+                   [(catalog.outline(spec), case) for spec, case in jobs(layers)], limits,
+                   supervisor.hidden_paths(limits), workdir, layers=catalog.outlines())
 
 
 def run_to_end(child: launcher.Child, seconds: float = 5.0) -> list:

@@ -99,7 +99,8 @@ def test_the_cache_key_changes_with_the_file(catalog, tmp_path):
     assert spec_fingerprint(before) != spec_fingerprint(after)
 
 
-def test_the_child_receives_a_file_spec_whole_not_by_name(catalog):
+def test_the_child_receives_an_outline_of_a_file_spec_never_its_draw(catalog):
+    from harness import catalog as outlines
     from harness.sandbox.supervisor import Supervisor
 
     [spec] = plugins.load_file(str(SPEC_FILE), catalog)
@@ -109,7 +110,8 @@ def test_the_child_receives_a_file_spec_whole_not_by_name(catalog):
     supervisor.staged = supervisor.limits = supervisor.workdir = supervisor.cpu = None
     supervisor.hidden = ()
     jobs = supervisor._request().jobs
-    assert jobs[0][0] is spec and jobs[1][0] == "Linear"
+    assert jobs[0][0] == outlines.outline(spec) and jobs[1][0].name == "Linear"
+    assert not plugins.from_file(jobs[0][0])  # the file's draw function stays here
 
 
 def test_spec_files_are_hidden_from_the_sandboxed_child():
