@@ -44,14 +44,16 @@ class _Recorder:
 
 
 def grade_one(path: str, plan: Plan, preparation: engine.Preparation,
-              executor=None) -> Graded:
+              executor=None, shrink: bool = False) -> Graded:
     """Check and grade one submission; one that cannot be loaded gets a zero grade with
-    the reason (usage errors and broken oracles still raise)."""
+    the reason (usage errors and broken oracles still raise). ``shrink`` adds each
+    failing layer's smallest failing case (``grade`` asks for it; a batch does not)."""
     name = submission_name(path)
     recorder = _Recorder(executor or plan.executor())
     try:
         require_target(path)
-        result = engine.run(plan.target(path), preparation, executor=recorder)
+        result = engine.run(plan.target(path), preparation, executor=recorder,
+                            shrink=shrink)
     except (UsageError, HarnessError):
         raise
     except BackcheckError as exc:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from harness import autodiff, cache
 from harness import oracles as oracle_registry
@@ -16,6 +16,7 @@ from harness.execution import Execution, Job, execute
 from harness.expectations import Expectations, expect
 from harness.judging import judge
 from harness.result import Result
+from harness.shrink import minimal_failures
 from harness.spec import Spec
 from harness.target import Target
 
@@ -52,17 +53,24 @@ def prepare(specs: Sequence[Spec], dtypes: Sequence[str], oracle_names: list[str
     return Preparation(jobs, [o.name for o in usable], skipped, expectations)
 
 
-def run(target: Target, prepared: Preparation, executor: Executor = execute) -> Result:
-    """Run ``target`` on the prepared cases and judge every outcome."""
+def run(target: Target, prepared: Preparation, executor: Executor = execute,
+        shrink: bool = False) -> Result:
+    """Run ``target`` on the prepared cases and judge every outcome; with ``shrink``, find
+    each failing layer's smallest failing case too (``harness.shrink``: up to about a
+    second a layer, so one submission's commands ask for it and a batch does not)."""
     start = time.perf_counter()
     execution = executor(target, prepared.jobs)
     checks = [c for spec, case in prepared.jobs
               for c in judge(spec, case, execution.outcomes[case.id], prepared.oracles,
                              prepared.skipped, prepared.expectations)]
     found = autodiff.findings(target.path, prepared.jobs, execution.outcomes)
-    return Result(target.path, execution.adapter, checks, prepared.skipped,
-                  [*execution.notes, *autodiff.notes(found)], time.perf_counter() - start,
-                  found)
+    result = Result(target.path, execution.adapter, checks, prepared.skipped,
+                    [*execution.notes, *autodiff.notes(found)], 0.0, found)
+    if shrink and not result.passed:
+        specs = list({spec.name: spec for spec, _ in prepared.jobs}.values())
+        shrunk = minimal_failures(result, specs, target, executor)
+        result = replace(result, minimal={k: str(v) for k, v in shrunk.items()})
+    return replace(result, seconds=time.perf_counter() - start)
 
 
 def check(target: Target, specs: Sequence[Spec], dtypes: Sequence[str],

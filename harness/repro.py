@@ -144,15 +144,17 @@ def _report(quantity: str, dtype: str) -> list[str]:
     ]
 
 
-def command(submission: str, layer: str, index: int, dtype: str, quantity: str,
-            adapter: str | None = None) -> str:
-    """The one command a report prints for a failing check."""
-    how = f" --adapter {adapter}" if adapter else ""
-    check = Case.identify(layer, index, dtype, quantity)
-    return f"backcheck repro {_quoted(submission)} {check}{how}"
-
-
 def _quoted(path: str) -> str:
     import shlex
 
     return shlex.quote(path)
+
+
+def reproduce(result, layer: str, index: int, dtype: str, quantity: str) -> str:
+    """The line a report prints under a failing item: ``reproduce: backcheck repro ...``
+    (empty when there is no result to take the submission and adapter from)."""
+    if result is None or not result.target:
+        return ""
+    check_id = Case.identify(layer, index, dtype, quantity)
+    how = f" --adapter {result.adapter}" if result.adapter else ""
+    return f"reproduce: backcheck repro {_quoted(result.target)} {check_id}{how}"

@@ -72,6 +72,8 @@ class Result:
     seconds: float = 0.0
     autodiff: list = field(default_factory=list)
     """``harness.autodiff.Finding``s: where gradients came from an autodiff engine."""
+    minimal: dict[str, str] = field(default_factory=dict)
+    """Layer -> its smallest failing case and what the failure needs (``harness.shrink``)."""
 
     @property
     def passed(self) -> bool:

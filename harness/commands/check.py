@@ -30,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
     from harness.reports import terminal
 
     with contextlib.redirect_stdout(sys.stderr):
-        result = engine.run(plan.target(), plan.prepare(), executor=plan.executor())
+        result = engine.run(plan.target(), plan.prepare(), executor=plan.executor(),
+                            shrink=True)
     if args.json:
         json.dump(json_report.to_dict(result), sys.stdout, indent=2)
         sys.stdout.write("\n")

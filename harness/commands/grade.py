@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         threading.Thread(target=_warm_sandbox, daemon=True).start()
     preparation = plan.prepare()
     with _status(f"grading {plan.path}"):
-        graded = grade_one(plan.path, plan, preparation)
+        graded = grade_one(plan.path, plan, preparation, shrink=True)
     if set(plan.formats) - {reports.TERMINAL}:
         reports.write_reports(graded, plan.formats, plan.out, View.of(plan))
     if reports.TERMINAL in plan.formats:

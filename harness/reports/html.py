@@ -25,6 +25,7 @@ import numpy as np
 from harness.grading import Grade, LayerGrade
 from harness.points import amount, pair
 from harness.reports.untrusted import printable
+from harness.repro import reproduce
 from harness.tolerance import BY_DTYPE
 
 MAX_HEATMAPS = 8
@@ -75,7 +76,7 @@ def _render(grade: Grade, arrays: Arrays | None, students: bool) -> str:
                     "their results are shown when released.</p>")
     if grade.reason:
         body.append(f'<p class="fail">Not graded: {esc(grade.reason)}</p>')
-    body += [_layer(layer) for layer in grade.layers]
+    body += [_layer(layer, grade.result) for layer in grade.layers]
     body += _heatmaps(arrays or {}, grade)
     if grade.flags:
         body.append("<h2>For the instructor</h2><ul>" +
@@ -101,7 +102,7 @@ def png(figure) -> str:
     return f'<img alt="plot" src="data:image/png;base64,{data}">'
 
 
-def _layer(layer: LayerGrade) -> str:
+def _layer(layer: LayerGrade, result=None) -> str:
     rows = []
     for test in layer.tests:
         verdict, label = test.status
@@ -110,6 +111,8 @@ def _layer(layer: LayerGrade) -> str:
         if test.failures:
             item = test.failures[0]
             detail = f"case {item.case} {item.dtype}: {esc(item.detail)}"
+            how = reproduce(result, layer.layer, item.case, item.dtype, test.quantity)
+            detail += f"<br><code>{esc(how)}</code>" if how else ""
         rows.append(f"<tr><td>{esc(test.name)}</td><td>{pair(test.points, test.max_points)}"
                     f"</td><td>{status}</td><td>{detail}</td></tr>")
     table = ("<table><tr><th>check</th><th>points</th><th>status</th><th>first failure"

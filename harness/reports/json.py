@@ -35,6 +35,7 @@ def to_dict(result: Result) -> dict[str, Any]:
         "passed": result.passed,
         "skipped_oracles": dict(result.skipped_oracles),
         "notes": list(result.notes),
+        "minimal": dict(result.minimal),
         "checks": [check_dict(c) for c in result.checks],
     }
 

@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 from harness.case import Case
 from harness.grading import ERROR, MISSING, Grade, Item, Test
 from harness.reports.untrusted import printable
+from harness.repro import reproduce
 
 
 def render(grade: Grade) -> str:
@@ -23,7 +24,8 @@ def render(grade: Grade) -> str:
     suites = ET.Element("testsuites", name=f"backcheck {printable(grade.submission)}")
     for layer in grade.layers:
         suite = ET.SubElement(suites, "testsuite", name=layer.layer)
-        cases = [_case(suite, layer.layer, t, i) for t in layer.tests for i in t.items]
+        cases = [_case(suite, layer.layer, t, i, grade.result) for t in layer.tests
+                 for i in t.items]
         suite.set("tests", str(len(cases)))
         for kind in ("failures", "errors", "skipped"):
             suite.set(kind, str(sum(c == kind for c in cases)))
@@ -35,7 +37,7 @@ def render(grade: Grade) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
 
 
-def _case(suite: ET.Element, layer: str, test: Test, item: Item) -> str:
+def _case(suite: ET.Element, layer: str, test: Test, item: Item, result=None) -> str:
     name = Case.identify(layer, item.case, test.quantity, item.dtype)
     case = ET.SubElement(suite, "testcase", classname=f"backcheck.{layer}", name=name)
     if item.flag:
@@ -46,7 +48,8 @@ def _case(suite: ET.Element, layer: str, test: Test, item: Item) -> str:
     tag = "error" if item.verdict in (ERROR, MISSING) else "failure"
     detail = printable(item.detail)
     element = ET.SubElement(case, tag, message=_first_line(detail), type=item.verdict)
-    element.text = detail
+    how = reproduce(result, layer, item.case, item.dtype, test.quantity)
+    element.text = f"{detail}\n{printable(how)}" if how else detail
     return "errors" if tag == "error" else "failures"
 
 

@@ -16,6 +16,7 @@ import re
 from harness.grading import Grade, Test
 from harness.points import amount, pair
 from harness.reports.untrusted import one_line
+from harness.repro import reproduce
 
 MAX_FAILURES = 20
 SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$])")
@@ -44,7 +45,7 @@ def render(grade: Grade, students: bool = False) -> str:
             lines.append(f"| {layer.layer} | {pair(layer.points, layer.max_points)} | "
                          f"{passed} / {len(layer.tests)} |")
         lines.append("")
-    lines += _failures([t for t in grade.tests if not t.passed])
+    lines += _failures([t for t in grade.tests if not t.passed], grade.result)
     if grade.flags:
         lines += ["", "<details><summary>For the instructor</summary>", ""]
         lines += [f"- {_escape(flag)}" for flag in grade.flags]
@@ -52,7 +53,7 @@ def render(grade: Grade, students: bool = False) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _failures(failed: list[Test]) -> list[str]:
+def _failures(failed: list[Test], result=None) -> list[str]:
     if not failed:
         return []
     lines = ["### What to fix", ""]
@@ -61,8 +62,17 @@ def _failures(failed: list[Test]) -> list[str]:
         lines.append(f"- **{test.name}** (case {item.case}, {item.dtype}, "
                      f"{len(test.failures)} of {len(test.items)} cases wrong): "
                      f"{_escape(item.detail)}")
+        how = reproduce(result, test.layer, item.case, item.dtype, test.quantity)
+        if how:
+            lines.append(f"  {_code(how)}")
     if len(failed) > MAX_FAILURES:
         lines.append(f"- ... and {len(failed) - MAX_FAILURES} more")
+    shown = {test.layer for test in failed}
+    smallest = [text for layer, text in (result.minimal if result else {}).items()
+                if layer in shown]
+    if smallest:
+        lines += ["", "### Smallest failing cases", ""]
+        lines += [f"- {_escape(text)}" for text in smallest]
     return lines
 
 

@@ -19,6 +19,7 @@ from harness.grading import Grade
 from harness.judging import tally
 from harness.points import amount, pair
 from harness.reports.untrusted import printable
+from harness.repro import reproduce
 from harness.result import FAIL, HARNESS_ERROR, MISSING, PASS, SKIP, Check, Result
 
 STYLE = {PASS: "green", FAIL: "red", "error": "red", MISSING: "yellow", SKIP: "dim",
@@ -35,6 +36,7 @@ def render(result: Result, console: Console | None = None) -> None:
     for note in result.notes:
         console.print(f"[yellow]note:[/yellow] {_safe(note)}", emoji=False)
     _details(result, console)
+    _minimal(result, console)
     passed = sum(c.verdict == PASS for c in result.checks)
     judged = sum(c.verdict not in (SKIP,) for c in result.checks)
     color = "green" if result.passed else "red"
@@ -85,6 +87,8 @@ def _details(result: Result, console: Console) -> None:
         shown += 1
         console.print(f"[{STYLE[check.verdict]}]{check.id}[/] ({check.dtype}; "
                       f"{_safe(check.shapes)}): {_safe(check.explain())}", emoji=False)
+        how = reproduce(result, check.layer, check.case, check.dtype, check.quantity)
+        console.print(f"  [dim]{_safe(how)}[/dim]", emoji=False)
 
 
 def render_grade(grade: Grade, console: Console | None = None, students: bool = False) -> None:
@@ -108,6 +112,8 @@ def render_grade(grade: Grade, console: Console | None = None, students: bool = 
     if grade.reason:
         console.print(f"[red]not graded:[/red] {_safe(grade.reason)}", emoji=False)
     _grade_details(grade, console)
+    if grade.result is not None:
+        _minimal(grade.result, console, {t.layer for t in grade.tests if not t.passed})
     for flag in grade.flags:
         console.print(f"[magenta]for the instructor:[/magenta] {_safe(flag)}", emoji=False)
     color = "green" if grade.perfect else "red"
@@ -138,3 +144,14 @@ def _grade_details(grade: Grade, console: Console) -> None:
         more = f" (and {len(failures) - 1} more cases)" if len(failures) > 1 else ""
         console.print(f"[{STYLE[first.verdict]}]{test.name}[/] case {first.case} "
                       f"{first.dtype}{more}: {_safe(first.detail)}", emoji=False)
+        how = reproduce(grade.result, test.layer, first.case, first.dtype, test.quantity)
+        if how:
+            console.print(f"  [dim]{_safe(how)}[/dim]", emoji=False)
+
+
+def _minimal(result: Result, console: Console, layers: set[str] | None = None) -> None:
+    """Each failing layer's smallest failing case (``harness.shrink``); in a grade, only
+    for the layers with a failing test shown (a student view never hints at hidden ones)."""
+    for layer, text in result.minimal.items():
+        if layers is None or layer in layers:
+            console.print(f"[cyan]smallest:[/cyan] {_safe(text)}", emoji=False)

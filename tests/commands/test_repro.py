@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +88,32 @@ def test_bad_input_is_one_line(backcheck, args, code, words):
     run = backcheck("repro", *args)
     assert run.code == code
     assert words in run.err and len(run.err.strip().splitlines()) == 1
+
+
+def test_check_prints_the_command_and_the_smallest_case(backcheck):
+    run = backcheck("check", MUTANT, "--layers", "Softmax", "--oracles", "fd")
+    assert run.code == 1
+    assert "reproduce: backcheck repro" in run.out and "--adapter native" in run.out
+    assert "smallest: Softmax dx" in " ".join(run.out.split())
+
+
+def test_every_report_format_carries_the_reproducer(backcheck, tmp_path):
+    stride_bug = HERE / "diagnosis" / "mutants" / "conv_dw_stride.py"
+    out = tmp_path / "out"
+    run = backcheck("grade", stride_bug, "--layers", "Conv2d", "--oracles", "fd",
+                    "--out", out, "--format", "terminal,markdown,junit,html,json")
+    assert run.code == 0, run.err
+    command = f"backcheck repro {stride_bug} Conv2d-case1-float32-dW --adapter native"
+    flat = " ".join(run.out.split())
+    assert command in flat and "fails only when stride=2" in flat
+    for name in ("report.md", "junit.xml", "report.html"):
+        assert command in (out / name).read_text(), name
+    assert "fails only when stride=2" in (out / "report.md").read_text()
+
+
+def test_the_printed_command_reproduces_the_failure(backcheck, tmp_path):
+    run = backcheck("check", MUTANT, "--layers", "Softmax", "--oracles", "fd")
+    flat = " ".join(run.out.split())
+    words = re.search(r"backcheck repro (\S+) (\S+) --adapter (\S+)", flat).groups()
+    ran = _run(tmp_path, words[0], words[1], "--adapter", words[2])
+    assert ran.stdout.rstrip().endswith("False")

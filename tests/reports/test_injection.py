@@ -99,7 +99,7 @@ class Tags(HTMLParser):
 
 
 PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "b",
-             "table", "tr", "th", "td", "span", "img", "ul", "li", "script", "a"}
+             "table", "tr", "th", "td", "span", "img", "ul", "li", "script", "a", "br", "code"}
 
 
 def parsed(page: str) -> Tags:
