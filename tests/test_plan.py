@@ -60,7 +60,7 @@ def recorded(monkeypatch, tmp_path, catalog):
         seen.update(isolation=level, limits=limits)
         return lambda target, jobs: None
 
-    def run(target, prepared, executor=None):
+    def run(target, prepared, executor=None, shrink=False):
         seen["target"] = target
         raise Stop
 
