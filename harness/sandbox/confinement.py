@@ -415,7 +415,7 @@ def enter(limits: Limits, workdir: str, walls: Walls) -> None:
         _own_proc(walls)
     _set_limits(limits)
     os.chdir(workdir)
-    os.environ.update(HOME=workdir, TMPDIR=workdir)
+    os.environ.update(HOME=workdir, TMPDIR=workdir, **toolchain_env())
     if walls.cgroup is not None:
         cgroup.join(walls.cgroup)
     if os.geteuid() == 0:
