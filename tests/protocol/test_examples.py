@@ -6,6 +6,7 @@ slow (a release build of the Rust network takes a few seconds).
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 
 import pytest
@@ -41,6 +42,9 @@ def test_the_seed_network_as_written_is_graded_and_its_mistakes_named(backcheck)
     pytest.param("cpp/layers", ["Linear", "ReLU", "MSELoss"], marks=needs("g++")),
 ])
 def test_each_corrected_example_passes_every_layer_with_every_oracle(folder, layers):
+    missing = [m for m in ORACLES[1:] if importlib.util.find_spec(m) is None]
+    if missing:
+        pytest.skip(f"{', '.join(missing)} not installed: every oracle is needed here")
     result = check(EXAMPLES / folder, layers, ORACLES)
     assert {c.oracle for c in result.checks} == set(ORACLES)
     assert {c.layer for c in result.checks} == set(layers)
