@@ -429,6 +429,129 @@ class Embedding:
         raise NotImplementedError("Embedding.backward")
 
 
+class RNNCell:
+    """One vanilla RNN step: ``next_h = tanh(x @ Wx + prev_h @ Wh + b)``.
+
+    ``x`` (N, D), ``prev_h`` (N, H), ``Wx`` (D, H), ``Wh`` (H, H), ``b`` (H,).
+    backward returns ``{"x", "prev_h", "Wx", "Wh", "b"}``.
+    """
+
+    def __init__(self, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray):
+        self.Wx, self.Wh, self.b = Wx, Wh, b
+
+    def forward(self, x: np.ndarray, prev_h: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("RNNCell.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("RNNCell.backward")
+
+
+class RNN:
+    """A vanilla RNN over a sequence: ``x`` (N, T, D) from ``h0`` (N, H) to every hidden
+    state ``h`` (N, T, H), the RNNCell step at each t.
+
+    backward takes ``dout`` (N, T, H) and returns ``{"x", "h0", "Wx", "Wh", "b"}``:
+    backprop through time, adding at each step the gradient that comes back from the next.
+    """
+
+    def __init__(self, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray):
+        self.Wx, self.Wh, self.b = Wx, Wh, b
+
+    def forward(self, x: np.ndarray, h0: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("RNN.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("RNN.backward")
+
+
+class LSTMCell:
+    """One LSTM step, gates in the order i, f, o, g: ``a = x @ Wx + prev_h @ Wh + b``
+    split into four (N, H) blocks; ``next_c = σ(f)·prev_c + σ(i)·tanh(g)``,
+    ``next_h = σ(o)·tanh(next_c)``. ``Wx`` (D, 4H), ``Wh`` (H, 4H), ``b`` (4H,).
+
+    forward returns ``np.stack([next_h, next_c])`` (2, N, H); backward gets ``dout``
+    stacked the same way and returns ``{"x", "prev_h", "prev_c", "Wx", "Wh", "b"}``.
+    """
+
+    def __init__(self, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray):
+        self.Wx, self.Wh, self.b = Wx, Wh, b
+
+    def forward(self, x: np.ndarray, prev_h: np.ndarray, prev_c: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("LSTMCell.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("LSTMCell.backward")
+
+
+class LSTM:
+    """An LSTM over a sequence: ``x`` (N, T, D) from ``h0`` (N, H) and a *zero* cell
+    state, to every hidden state ``h`` (N, T, H) (the cell state is not an output).
+
+    backward takes ``dout`` (N, T, H) and returns ``{"x", "h0", "Wx", "Wh", "b"}``.
+    """
+
+    def __init__(self, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray):
+        self.Wx, self.Wh, self.b = Wx, Wh, b
+
+    def forward(self, x: np.ndarray, h0: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("LSTM.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("LSTM.backward")
+
+
+class GRUCell:
+    """One GRU step as PyTorch's ``GRUCell``, gates in the order r, z, n, with ``Wx``
+    (D, 3H), ``Wh`` (H, 3H) and two biases ``bx``, ``bh`` (3H,)::
+
+        r = σ(x Wx_r + bx_r + h Wh_r + bh_r)    z = σ(x Wx_z + bx_z + h Wh_z + bh_z)
+        n = tanh(x Wx_n + bx_n + r * (h Wh_n + bh_n))
+        next_h = (1 - z) * n + z * h
+
+    backward returns ``{"x", "prev_h", "Wx", "Wh", "bx", "bh"}``.
+    """
+
+    def __init__(self, Wx: np.ndarray, Wh: np.ndarray, bx: np.ndarray, bh: np.ndarray):
+        self.Wx, self.Wh, self.bx, self.bh = Wx, Wh, bx, bh
+
+    def forward(self, x: np.ndarray, prev_h: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("GRUCell.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("GRUCell.backward")
+
+
+class TemporalAffine:
+    """``x @ W + b`` at every time step: ``x`` (N, T, D), ``W`` (D, M), ``b`` (M,).
+
+    backward returns ``{"x", "W", "b"}``; ``dW`` and ``db`` sum over the batch and time.
+    """
+
+    def __init__(self, W: np.ndarray, b: np.ndarray):
+        self.W, self.b = W, b
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("TemporalAffine.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("TemporalAffine.backward")
+
+
+class TemporalSoftmaxLoss:
+    """Softmax cross-entropy at every step of scores ``x`` (N, T, V) against integer
+    ``target`` (N, T), counted only where the boolean ``mask`` (N, T) is true.
+
+    The losses are *summed over time and divided by N* (not by the number of unmasked
+    steps). ``backward(dout=1.0)`` returns ``{"x": dx}`` (N, T, V), zero where masked.
+    """
+
+    def forward(self, x: np.ndarray, target: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("TemporalSoftmaxLoss.forward")
+
+    def backward(self, dout: np.ndarray = 1.0) -> dict[str, np.ndarray]:
+        raise NotImplementedError("TemporalSoftmaxLoss.backward")
+
+
 class LinearRegression:
     """One Linear 1 -> 1 under MSELoss: ``forward(x, target)`` returns the scalar loss.
 

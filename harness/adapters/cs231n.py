@@ -33,6 +33,10 @@ class Pair:
     forward: tuple[str, ...]
     backward: tuple[str, ...]
     args: Args
+    outputs: int = 1
+    """Arrays forward returns before its cache: 2 for ``lstm_step_forward`` (next_h,
+    next_c), stacked into backcheck's one output; backward then takes the upstream
+    gradient split the same way, ``(dnext_h, dnext_c, cache)``."""
 
 
 def _x(case: Case) -> tuple[list[Any], dict[str, Any]]:
@@ -68,6 +72,15 @@ def _dropout(case: Case) -> tuple[list[Any], dict[str, Any]]:
     return [case.inputs["x"], {"p": keep, "mode": "train", "seed": 0}], {}
 
 
+def _named(*names: str) -> Args:
+    """Inputs then parameters in the order given (the recurrent layers' signatures)."""
+
+    def args(case: Case) -> tuple[list[Any], dict[str, Any]]:
+        return [case.arrays()[n] for n in names], {}
+
+    return args
+
+
 LAYERS: dict[str, Pair] = {
     "Linear": Pair(("affine_forward",), ("affine_backward",), _affine),
     "ReLU": Pair(("relu_forward",), ("relu_backward",), _x),
@@ -86,8 +99,20 @@ LAYERS: dict[str, Pair] = {
     "Dropout": Pair(("dropout_forward",), ("dropout_backward",), _dropout),
     "SpatialBatchNorm": Pair(("spatial_batchnorm_forward",), ("spatial_batchnorm_backward",),
                              _norm("train")),
+    # sequences (CS231n assignment 3, rnn_layers.py); gru_step_* in the same style
+    "RNNCell": Pair(("rnn_step_forward",), ("rnn_step_backward",),
+                    _named("x", "prev_h", "Wx", "Wh", "b")),
+    "RNN": Pair(("rnn_forward",), ("rnn_backward",), _named("x", "h0", "Wx", "Wh", "b")),
+    "LSTMCell": Pair(("lstm_step_forward",), ("lstm_step_backward",),
+                     _named("x", "prev_h", "prev_c", "Wx", "Wh", "b"), outputs=2),
+    "LSTM": Pair(("lstm_forward",), ("lstm_backward",), _named("x", "h0", "Wx", "Wh", "b")),
+    "GRUCell": Pair(("gru_step_forward",), ("gru_step_backward",),
+                    _named("x", "prev_h", "Wx", "Wh", "bx", "bh")),
+    "TemporalAffine": Pair(("temporal_affine_forward",), ("temporal_affine_backward",),
+                           _affine),
 }
-LOSSES = {"CrossEntropy": ("softmax_loss",), "SVMLoss": ("svm_loss",)}
+LOSSES = {"CrossEntropy": ("softmax_loss",), "SVMLoss": ("svm_loss",),
+          "TemporalSoftmaxLoss": ("temporal_softmax_loss",)}
 UNCHECKED: tuple[str, ...] = ()
 
 
@@ -136,20 +161,22 @@ def run_pair(forward: Callable, backward: Callable, pair: Pair, spec: Spec,
     try:
         with _mask(case):
             result = call(forward.__name__, forward, *[fresh(a) for a in args], **kwargs)
-        out, cache = _pair(forward.__name__, result)
+        out, cache = _results(forward.__name__, result, pair.outputs)
     except CallFailed as failed:
         return Outcome(output=None, error=failed.error)
+    upstream = [case.upstream] if pair.outputs == 1 else list(case.upstream)
     try:
-        grads = call(backward.__name__, backward, fresh(case.upstream), cache)
+        grads = call(backward.__name__, backward, *[fresh(u) for u in upstream], cache)
     except CallFailed as failed:
         return Outcome.forward_only(to_numpy(out), spec.wrt, failed.error)
     return _outcome(spec, to_numpy(out), grads, backward.__name__)
 
 
 def run_loss(loss: Callable, spec: Spec, case: Case) -> Outcome:
-    """``loss, dx = softmax_loss(x, y)``, scaled by the (scalar) upstream gradient."""
+    """``loss, dx = softmax_loss(x, y)`` (every input in the spec's order:
+    ``temporal_softmax_loss(x, y, mask)``), scaled by the (scalar) upstream gradient."""
     try:
-        result = call(loss.__name__, loss, fresh(case.inputs["x"]), fresh(case.inputs["target"]))
+        result = call(loss.__name__, loss, *[fresh(case.inputs[n]) for n in spec.inputs])
         value, dx = _pair(loss.__name__, result)
     except CallFailed as failed:
         return Outcome(output=None, error=failed.error)
@@ -157,6 +184,21 @@ def run_loss(loss: Callable, spec: Spec, case: Case) -> Outcome:
     if isinstance(dx, np.ndarray):
         dx = dx * float(case.upstream)
     return Outcome(output=to_numpy(value), grads={"x": dx})
+
+
+def _results(name: str, result: Any, outputs: int) -> tuple[Any, Any]:
+    """``(out, cache)``; with several outputs, ``(*outs, cache)`` with the outs stacked."""
+    if outputs == 1:
+        return _pair(name, result)
+    if not (isinstance(result, tuple) and len(result) == outputs + 1):
+        raise CallFailed(RunError("bad-return", f"{name} returned {type(result).__name__}, "
+                                  f"expected {outputs} arrays and a cache"))
+    outs = [to_numpy(o) for o in result[:-1]]
+    shapes = [str(getattr(o, "shape", type(o).__name__)) for o in outs]
+    if len(set(shapes)) != 1 or not all(isinstance(o, np.ndarray) for o in outs):
+        raise CallFailed(RunError("bad-return", f"{name} returned outputs shaped "
+                                  f"{', '.join(shapes)}, expected arrays of one shape"))
+    return np.stack(outs), result[-1]
 
 
 def _pair(name: str, result: Any) -> tuple[Any, Any]:

@@ -300,8 +300,19 @@ def _from_mapping(spec: Spec, returned: Mapping) -> dict[str, Any]:
         if key in INPUT_KEYS:
             found["x"] = value
             continue
+        state = _state_input(spec, key)
+        if state:
+            found[state] = value
+            continue
         for param in spec.params:
             aliases = names.PARAMS.get(param, (param,))
             if key in aliases or key in names.grad_names(aliases):
                 found.setdefault(param, value)
     return found
+
+
+def _state_input(spec: Spec, key: str) -> str | None:
+    """The differentiated input other than ``x`` (a recurrent layer's ``prev_h``, ``h0``)
+    that a returned key names: the input's own name, ``d<name>`` or ``grad_<name>``."""
+    return next((n for n in spec.inputs[1:] if n in spec.wrt
+                 and key in (n, f"d{n}", f"grad_{n}")), None)

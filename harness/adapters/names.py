@@ -40,6 +40,16 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "SpatialBatchNorm": ("spatialbatchnorm", "batchnorm2d", "spatialbatchnormalization"),
     "GroupNorm": ("groupnorm", "spatialgroupnorm", "groupnormalization"),
     "Embedding": ("embedding", "wordembedding"),
+    # sequences: recurrent steps and layers, per-time-step layers
+    "RNNCell": ("rnncell", "vanillarnncell", "rnnstep"),
+    "RNN": ("rnn", "vanillarnn"),
+    "LSTMCell": ("lstmcell", "lstmstep"),
+    "LSTM": ("lstm",),
+    "GRUCell": ("grucell", "grustep", "gru"),
+    "TemporalAffine": ("temporalaffine", "temporallinear", "timedistributeddense",
+                       "timedistributedlinear"),
+    "TemporalSoftmaxLoss": ("temporalsoftmaxloss", "temporalcrossentropy",
+                            "temporalcrossentropyloss", "sequencecrossentropy"),
 }
 
 PARAMS: dict[str, tuple[str, ...]] = {
@@ -47,6 +57,11 @@ PARAMS: dict[str, tuple[str, ...]] = {
     "b": ("b", "bias", "biases"),
     "gamma": ("gamma", "weight", "scale", "g", "weights"),
     "beta": ("beta", "bias", "shift"),
+    # sequences: input-to-hidden and hidden-to-hidden weights, GRU's two biases
+    "Wx": ("Wx", "W_x", "Wxh", "W_xh", "wx"),
+    "Wh": ("Wh", "W_h", "Whh", "W_hh", "wh"),
+    "bx": ("bx", "b_x", "b_ih", "bias_ih"),
+    "bh": ("bh", "b_h", "b_hh", "bias_hh"),
 }
 
 GRAD_FORMS = ("grad_{}", "d{}", "{}_grad", "grad{}", "dL_d{}", "dLd{}", "d_{}", "{}grad",

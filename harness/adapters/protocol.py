@@ -358,8 +358,11 @@ def request(spec: Spec, case: Case, layout: lay.Layout) -> bytes:
 
 
 def array_line(name: str, array: np.ndarray) -> str:
-    """``array NAME NDIM D1 .. Dn V1 .. Vk``: row-major values, printed to round-trip."""
+    """``array NAME NDIM D1 .. Dn V1 .. Vk``: row-major values, printed to round-trip
+    (a boolean mask as 0 and 1, so every value is a number)."""
     array = np.asarray(array)
+    if array.dtype == bool:
+        array = array.astype(np.int64)
     values = array.ravel().tolist()
     return " ".join(["array", name, str(array.ndim), *map(str, array.shape), *map(repr, values)])
 

@@ -61,6 +61,7 @@ def _forwards() -> dict[str, Callable]:
         "SpatialBatchNorm": _spatial_batch_norm,
         "GroupNorm": _group_norm,
         "Embedding": lambda x, W: tf.gather(W, x),
+        **_sequence_layers(),
     }
 
 
@@ -144,6 +145,67 @@ def _group_norm(x, gamma, beta, G, eps):
     mean, variance = tf.nn.moments(grouped, axes=[2, 3, 4], keepdims=True)
     xhat = tf.reshape((grouped - mean) * tf.math.rsqrt(variance + eps), (n, c, h, w))
     return gamma[:, None, None] * xhat + beta[:, None, None]
+
+
+def _sequence_layers() -> dict[str, Callable]:
+    """Recurrent and per-time-step layers, written out gate by gate with ``tf`` ops."""
+    tf = _tf()
+    return {
+        "RNNCell": _rnn_cell,
+        "RNN": lambda x, h0, Wx, Wh, b: _unrolled(x, h0, lambda xt, h: _rnn_cell(
+            xt, h, Wx, Wh, b)),
+        "LSTMCell": lambda x, h, c, Wx, Wh, b: tf.stack(_lstm_cell(x, h, c, Wx, Wh, b)),
+        "LSTM": _lstm,
+        "GRUCell": _gru_cell,
+        "TemporalAffine": lambda x, W, b: tf.einsum("ntd,dm->ntm", x, W) + b,
+        "TemporalSoftmaxLoss": _temporal_softmax_loss,
+    }
+
+
+def _rnn_cell(x, h, Wx, Wh, b):
+    return _tf().tanh(x @ Wx + h @ Wh + b)
+
+
+def _lstm_cell(x, h, c, Wx, Wh, b):
+    """Gates i, f, o, g (CS231n's order); returns (next_h, next_c)."""
+    tf = _tf()
+    i, f, o, g = tf.split(x @ Wx + h @ Wh + b, 4, axis=1)
+    c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(g)
+    return tf.sigmoid(o) * tf.tanh(c), c
+
+
+def _lstm(x, h0, Wx, Wh, b):
+    """The LSTM over time from h0 and a zero cell state; every hidden state out."""
+    tf = _tf()
+    h, c, states = h0, tf.zeros_like(h0), []
+    for t in range(x.shape[1]):
+        h, c = _lstm_cell(x[:, t], h, c, Wx, Wh, b)
+        states.append(h)
+    return tf.stack(states, axis=1)
+
+
+def _unrolled(x, h, step):
+    states = []
+    for t in range(x.shape[1]):
+        h = step(x[:, t], h)
+        states.append(h)
+    return _tf().stack(states, axis=1)
+
+
+def _gru_cell(x, h, Wx, Wh, bx, bh):
+    """torch's GRUCell: gates r, z, n; the reset gate scales the recurrent part and its bias."""
+    tf = _tf()
+    xr, xz, xn = tf.split(x @ Wx + bx, 3, axis=1)
+    hr, hz, hn = tf.split(h @ Wh + bh, 3, axis=1)
+    r, z = tf.sigmoid(xr + hr), tf.sigmoid(xz + hz)
+    return (1 - z) * tf.tanh(xn + r * hn) + z * h
+
+
+def _temporal_softmax_loss(x, target, mask):
+    """Cross-entropy at every unmasked step, summed, divided by the batch size."""
+    tf = _tf()
+    losses = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=target, logits=x)
+    return tf.reduce_sum(losses * tf.cast(mask, x.dtype)) / tf.cast(tf.shape(x)[0], x.dtype)
 
 
 class TensorFlowOracle:

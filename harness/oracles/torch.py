@@ -48,6 +48,7 @@ def _forwards() -> dict[str, Callable]:
         "Flatten": lambda x: torch.flatten(x, 1),
         **_networks(torch, F),
         **_course_layers(torch, F),
+        **_sequence_layers(torch, F),
     }
 
 
@@ -93,6 +94,50 @@ def _course_layers(torch, F) -> dict[str, Callable]:
         ),
         "GroupNorm": lambda x, gamma, beta, G, eps: F.group_norm(x, G, gamma, beta, eps),
         "Embedding": lambda x, W: F.embedding(x, W),
+    }
+
+
+def _sequence_layers(torch, F) -> dict[str, Callable]:
+    """Recurrent and per-time-step layers, through torch's own fused cells: weights
+    transposed to its (gates·H, in) layout, CS231n's LSTM gates i, f, o, g reordered to
+    torch's i, f, g, o, so a convention slip on either side shows as a disagreement."""
+
+    def lstm_cell(x, h, c, Wx, Wh, b):
+        i, f, o, g = (torch.arange(4 * h.shape[1]).reshape(4, -1))
+        order = torch.cat([i, f, g, o])
+        return torch.lstm_cell(x, (h, c), Wx[:, order].T, Wh[:, order].T, b[order], None)
+
+    def rnn(x, h0, Wx, Wh, b):
+        return _unrolled(x, h0, lambda xt, h: torch.rnn_tanh_cell(xt, h, Wx.T, Wh.T, b, None))
+
+    def lstm(x, h0, Wx, Wh, b):
+        state = [h0, torch.zeros_like(h0)]
+
+        def step(xt, h):
+            state[:] = lstm_cell(xt, h, state[1], Wx, Wh, b)
+            return state[0]
+
+        return _unrolled(x, h0, step)
+
+    def _unrolled(x, h, step):
+        states = []
+        for t in range(x.shape[1]):
+            h = step(x[:, t], h)
+            states.append(h)
+        return torch.stack(states, dim=1)
+
+    def temporal_softmax_loss(x, target, mask):
+        losses = F.cross_entropy(x.reshape(-1, x.shape[2]), target.reshape(-1), reduction="none")
+        return torch.sum(losses * mask.reshape(-1).to(x.dtype)) / x.shape[0]
+
+    return {
+        "RNNCell": lambda x, h, Wx, Wh, b: torch.rnn_tanh_cell(x, h, Wx.T, Wh.T, b, None),
+        "RNN": rnn,
+        "LSTMCell": lambda x, h, c, Wx, Wh, b: torch.stack(lstm_cell(x, h, c, Wx, Wh, b)),
+        "LSTM": lstm,
+        "GRUCell": lambda x, h, Wx, Wh, bx, bh: torch.gru_cell(x, h, Wx.T, Wh.T, bx, bh),
+        "TemporalAffine": lambda x, W, b: x @ W + b,
+        "TemporalSoftmaxLoss": temporal_softmax_loss,
     }
 
 

@@ -23,13 +23,15 @@ from harness.specs import (
     normalization,
     plugins,
     pooling,
+    recurrent,
+    temporal,
 )
 
 CATALOG: dict[str, Spec] = {
     spec.name: spec
     for module in (
         linear, activations, losses, normalization, conv, pooling, dropout, flatten,
-        embedding, networks
+        embedding, recurrent, temporal, networks
     )
     for spec in module.SPECS
 }

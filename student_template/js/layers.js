@@ -182,6 +182,48 @@ const LAYERS = {
     throw notImplemented("Embedding");
   },
 
+  // next_h = tanh(x Wx + prev_h Wh + b): x (N, D), prev_h (N, H), Wx (D, H), Wh (H, H),
+  // b (H,). Reply out, dx, dprev_h, dWx, dWh, db.
+  RNNCell(a) {
+    throw notImplemented("RNNCell");
+  },
+
+  // The RNN step over x (N, T, D) from h0 (N, H); out is every state (N, T, H). Reply
+  // out, dx, dh0, dWx, dWh, db (backprop through time).
+  RNN(a) {
+    throw notImplemented("RNN");
+  },
+
+  // One LSTM step, gates i, f, o, g in Wx (D, 4H), Wh (H, 4H), b (4H,); out is next_h
+  // and next_c stacked (2, N, H), dout likewise. Reply out, dx, dprev_h, dprev_c, dWx, dWh, db.
+  LSTMCell(a) {
+    throw notImplemented("LSTMCell");
+  },
+
+  // The LSTM step over x (N, T, D) from h0 (N, H) and a zero cell state; out is every
+  // h (N, T, H). Reply out, dx, dh0, dWx, dWh, db.
+  LSTM(a) {
+    throw notImplemented("LSTM");
+  },
+
+  // One GRU step as torch's GRUCell: gates r, z, n in Wx (D, 3H), Wh (H, 3H), biases bx,
+  // bh (3H,); next_h = (1 - z) n + z h. Reply out, dx, dprev_h, dWx, dWh, dbx, dbh.
+  GRUCell(a) {
+    throw notImplemented("GRUCell");
+  },
+
+  // x W + b at every step: x (N, T, D), W (D, M), b (M,), out (N, T, M). Reply out, dx,
+  // dW, db (summed over the batch and time).
+  TemporalAffine(a) {
+    throw notImplemented("TemporalAffine");
+  },
+
+  // Softmax cross-entropy of x (N, T, V) against target (N, T) where mask (N, T) is 1,
+  // summed over time, divided by N: out is the loss. Reply out, dx.
+  TemporalSoftmaxLoss(a) {
+    throw notImplemented("TemporalSoftmaxLoss");
+  },
+
   // Linear, ReLU, Linear, softmax cross-entropy (batch mean) plus 0.5 * reg * (|W1|² +
   // |W2|²): out is the loss. Reply out, dW1, db1, dW2, db2.
   TwoLayerNet(a) {

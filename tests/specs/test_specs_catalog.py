@@ -27,8 +27,9 @@ def test_catalog_order():
         "Linear", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "GELU", "SiLU", "ELU",
         "Softplus", "Identity", "MSELoss", "BCELoss", "CrossEntropy", "SVMLoss", "LayerNorm",
         "BatchNorm", "SpatialBatchNorm", "GroupNorm", "Conv1d", "Conv2d", "MaxPool2d",
-        "AvgPool2d", "Dropout", "Flatten", "Embedding", "LinearRegression", "RegressionMLP",
-        "XORNet", "TwoLayerNet", "SigmoidNet",
+        "AvgPool2d", "Dropout", "Flatten", "Embedding", "RNNCell", "RNN", "LSTMCell", "LSTM",
+        "GRUCell", "TemporalAffine", "TemporalSoftmaxLoss", "LinearRegression",
+        "RegressionMLP", "XORNet", "TwoLayerNet", "SigmoidNet",
     ]
 
 
@@ -151,3 +152,39 @@ def test_xor_targets_are_xor_of_the_nearest_corner():
         corner = np.round(case.inputs["x"])
         assert np.isin(corner, XOR_CORNERS).all()
         assert_array_equal(case.inputs["target"][:, 0], corner[:, 0] != corner[:, 1])
+
+
+# --- sequences: RNN, LSTM, GRU, temporal affine and softmax loss ----------------------
+
+RECURRENT = ["RNNCell", "RNN", "LSTMCell", "LSTM", "GRUCell"]
+
+
+@pytest.mark.parametrize(("name", "dtype"), list(product(RECURRENT, DTYPES)))
+def test_recurrent_pre_activations_stay_out_of_saturation(name, dtype):
+    from harness.specs.recurrent import SATURATION, STEP_FUNCTIONS, pre_activations
+
+    for case in salted_cases(name, dtype):
+        arrays = {k: np.asarray(v, np.float64) for k, v in case.arrays().items()}
+        seen = pre_activations(STEP_FUNCTIONS[name], arrays, arrays)
+        assert np.abs(seen).max() <= SATURATION * (1 + 1e-6), case.id
+
+
+@pytest.mark.parametrize("name", ["RNN", "LSTM"])
+def test_the_gradient_reaching_the_first_step_neither_vanishes_nor_explodes(name):
+    """Only the last state gets an upstream gradient: what reaches h0 keeps a fair share
+    of its size, so a backprop-through-time bug cannot hide below the tolerance."""
+    spec = CATALOG[name]
+    for case in salted_cases(name, "float64"):
+        layer = spec.reference_class()(**case.params)
+        out = layer.forward(case.inputs["x"], case.inputs["h0"])
+        dout = np.zeros_like(out)
+        dout[:, -1] = case.upstream[:, -1]
+        ratio = np.abs(layer.backward(dout)["h0"]).max() / np.abs(dout).max()
+        assert 1e-3 < ratio < 1.0, (case.id, ratio)
+
+
+def test_temporal_masks_keep_and_drop_a_step_and_targets_are_in_range():
+    for case in salted_cases("TemporalSoftmaxLoss", "float64"):
+        mask, target, x = (case.inputs[k] for k in ("mask", "target", "x"))
+        assert mask.dtype == bool and mask.any() and not mask.all(), case.id
+        assert target.min() >= 0 and target.max() < x.shape[2], case.id

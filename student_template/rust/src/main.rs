@@ -183,6 +183,48 @@ fn embedding(_case: &Case) -> Reply {
     Err(Failure::not_implemented("Embedding"))
 }
 
+/// next_h = tanh(x Wx + prev_h Wh + b): x (N, D), prev_h (N, H), Wx (D, H), Wh (H, H),
+/// b (H,). Reply out, dx, dprev_h, dWx, dWh, db.
+fn rnn_cell(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("RNNCell"))
+}
+
+/// The RNN step over x (N, T, D) from h0 (N, H); out is every state (N, T, H). Reply
+/// out, dx, dh0, dWx, dWh, db (backprop through time).
+fn rnn(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("RNN"))
+}
+
+/// One LSTM step, gates i, f, o, g in Wx (D, 4H), Wh (H, 4H), b (4H,); out is next_h
+/// and next_c stacked (2, N, H), dout likewise. Reply out, dx, dprev_h, dprev_c, dWx, dWh, db.
+fn lstm_cell(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("LSTMCell"))
+}
+
+/// The LSTM step over x (N, T, D) from h0 (N, H) and a zero cell state; out is every
+/// h (N, T, H). Reply out, dx, dh0, dWx, dWh, db.
+fn lstm(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("LSTM"))
+}
+
+/// One GRU step as torch's GRUCell: gates r, z, n in Wx (D, 3H), Wh (H, 3H), biases bx,
+/// bh (3H,); next_h = (1 - z) n + z h. Reply out, dx, dprev_h, dWx, dWh, dbx, dbh.
+fn gru_cell(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("GRUCell"))
+}
+
+/// x W + b at every step: x (N, T, D), W (D, M), b (M,), out (N, T, M). Reply out, dx,
+/// dW, db (summed over the batch and time).
+fn temporal_affine(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("TemporalAffine"))
+}
+
+/// Softmax cross-entropy of x (N, T, V) against target (N, T) where mask (N, T) is 1,
+/// summed over time, divided by N: out is the loss. Reply out, dx.
+fn temporal_softmax_loss(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("TemporalSoftmaxLoss"))
+}
+
 /// Linear, ReLU, Linear, softmax cross-entropy (batch mean) plus 0.5 * reg * (|W1|² +
 /// |W2|²): out is the loss. Reply out, dW1, db1, dW2, db2.
 fn two_layer_net(_case: &Case) -> Reply {
@@ -226,6 +268,13 @@ const LAYERS: &[(&str, fn(&Case) -> Reply)] = &[
     ("RegressionMLP", regression_mlp),
     ("XORNet", xor_net),
     ("Embedding", embedding),
+    ("RNNCell", rnn_cell),
+    ("RNN", rnn),
+    ("LSTMCell", lstm_cell),
+    ("LSTM", lstm),
+    ("GRUCell", gru_cell),
+    ("TemporalAffine", temporal_affine),
+    ("TemporalSoftmaxLoss", temporal_softmax_loss),
     ("TwoLayerNet", two_layer_net),
     ("SigmoidNet", sigmoid_net),
 ];
