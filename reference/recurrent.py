@@ -38,13 +38,16 @@ class RNN:
     """A vanilla RNN over a sequence (CS231n ``rnn_forward``): ``x`` (N, T, D) and the
     initial state ``h0`` (N, H) to every hidden state ``h`` (N, T, H)."""
 
+    cell: type = RNNCell
+    """The step it unrolls."""
+
     def __init__(self, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray):
         self.Wx, self.Wh, self.b = Wx, Wh, b
 
     def forward(self, x: np.ndarray, h0: np.ndarray) -> np.ndarray:
         self.steps, h, states = [], h0, []
         for t in range(x.shape[1]):
-            step = RNNCell(self.Wx, self.Wh, self.b)
+            step = self.cell(self.Wx, self.Wh, self.b)
             h = step.forward(x[:, t], h)
             self.steps.append(step)
             states.append(h)
@@ -100,13 +103,16 @@ class LSTM:
     output: only ``h`` is, so ``dout`` is (N, T, H) and the cell state's gradient is
     carried back through time inside backward."""
 
+    cell: type = LSTMCell
+    """The step it unrolls."""
+
     def __init__(self, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray):
         self.Wx, self.Wh, self.b = Wx, Wh, b
 
     def forward(self, x: np.ndarray, h0: np.ndarray) -> np.ndarray:
         self.steps, h, c, states = [], h0, np.zeros_like(h0), []
         for t in range(x.shape[1]):
-            step = LSTMCell(self.Wx, self.Wh, self.b)
+            step = self.cell(self.Wx, self.Wh, self.b)
             h, c = step.forward(x[:, t], h, c)
             self.steps.append(step)
             states.append(h)

@@ -18,10 +18,13 @@ from reference.mistakes import (
     losses,
     normalization,
     pooling,
+    recurrent,
+    temporal,
 )
 from reference.mistakes.model import Mistake, Probe
 
-FAMILIES = (activations, losses, normalization, linear, conv, pooling, dropout)
+FAMILIES = (activations, losses, normalization, linear, conv, pooling, dropout, recurrent,
+            temporal)
 
 MISTAKES: dict[str, tuple[Mistake, ...]] = {}
 for _family in FAMILIES:
