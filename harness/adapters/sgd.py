@@ -75,7 +75,7 @@ class SteppingLayer(LibraryLayer):
         return Outcome(output=None, grads=grads, problems=problems)
 
     def _params(self) -> dict[str, np.ndarray]:
-        return {p: np.array(to_numpy(getattr(self.obj, a))) for p, a in self.attrs.items()}
+        return {p: np.array(to_numpy(self.param_value(p))) for p in self.attrs}
 
     def _no_rate(self) -> str:
         return (f"{self.cls.__name__} applies its own update but backcheck found no learning "
@@ -101,7 +101,7 @@ class SGDAdapter(ClassesAdapter):
 
 def _takes_a_step(cls: type) -> bool:
     """Whether a class has a learning rate (constructor, backward argument or attribute)."""
-    for fn in (cls, cls.backward):
+    for fn in (cls, names.method(cls, "backward")):
         try:
             if any(names.role(p) == "lr" for p in inspect.signature(fn).parameters):
                 return True
