@@ -190,12 +190,37 @@ class LibraryLayer:
     def forward(self) -> Any:
         """The forward output in backcheck's layout."""
         inputs = [self.array(n, self.case.inputs[n]) for n in self.spec.inputs]
+        self.probabilities = None
+        if self.spec.name in PROBABILITY_LOSSES and self._takes_probabilities():
+            self.probabilities = _softmax(self.case.inputs["x"])
+            inputs[0] = self.library("x", self.probabilities)
         self.passed_inputs = inputs
-        out = to_numpy(self._forward_call(inputs))
+        out = self._loss_value(to_numpy(self._forward_call(inputs)))
+        return self.layout.ours("out", out)
+
+    def _loss_value(self, out: Any) -> Any:
+        """A loss's per-sample vector averaged when the class has ``calculate()`` (the
+        library's own mean of what forward returns, as in nnfs)."""
         if self.spec.kind == "loss" and _per_sample(out, self.case) and callable(
                 getattr(self.obj, "calculate", None)):
-            out = out.mean(dtype=np.float64).astype(out.dtype)
-        return self.layout.ours("out", out)
+            return out.mean(dtype=np.float64).astype(out.dtype)
+        return out
+
+    def _takes_probabilities(self) -> bool:
+        """Whether a cross-entropy class takes probabilities (``Loss_CategoricalCrossentropy``
+        after a softmax) rather than logits: a loss of logits does not change when every
+        input of a row moves by the same amount, a loss of probabilities does."""
+        p = _softmax(self.case.inputs["x"])
+        target = self.library("target", self.case.inputs["target"])
+        try:
+            values = [self._loss_value(to_numpy(self._forward_call(
+                [self.library("x", q), target]))) for q in (p, p + 1)]
+        except CallFailed:
+            return False
+        a, b = (np.asarray(v, dtype=np.float64) for v in values)
+        if a.shape != b.shape or not np.all(np.isfinite(a)):
+            return False
+        return bool(np.max(np.abs(a - b)) > 1e-2 * max(float(np.max(np.abs(a))), 1e-3))
 
     def _forward_call(self, inputs: list[Any]) -> Any:
         """Call forward (under any of its names) with ``training=True`` where it asks for
@@ -227,6 +252,8 @@ class LibraryLayer:
         self.flush()
         before = self._stored() if self.conventions.accumulate else {}
         found = self._gradients(self._call_backward(), before)
+        if getattr(self, "probabilities", None) is not None and found.get("x") is not None:
+            found["x"] = _through_softmax(self.probabilities, to_numpy(found["x"]))
         grads, problems = {}, {}
         for name in self.spec.wrt:
             value = found.get(name)
@@ -337,6 +364,23 @@ def _positional_count(fn: Any) -> int:
              inspect.Parameter.VAR_POSITIONAL)
     return sum(p.kind in kinds and p.default is inspect.Parameter.empty for p in params) or (
         1 if any(p.kind in kinds for p in params) else 0)
+
+
+PROBABILITY_LOSSES = ("CrossEntropy",)
+"""Catalog losses of logits that a library may write as a loss of probabilities: the
+adapter then applies the softmax before it and the softmax's backward after it."""
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    shifted = np.exp(x - x.max(axis=-1, keepdims=True))
+    return (shifted / shifted.sum(axis=-1, keepdims=True)).astype(x.dtype)
+
+
+def _through_softmax(p: np.ndarray, grad: Any) -> Any:
+    """The gradient of the logits from the gradient of the probabilities ``p``."""
+    if not isinstance(grad, np.ndarray) or grad.shape != p.shape:
+        return grad
+    return (p * (grad - np.sum(grad * p, axis=-1, keepdims=True))).astype(grad.dtype)
 
 
 def _parameter_names(fn: Any) -> list[str]:

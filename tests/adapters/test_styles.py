@@ -85,3 +85,12 @@ def test_accumulated_gradients_are_flushed_before_the_backward_that_is_read():
     np.testing.assert_allclose(outcome.grads["b"], case.upstream.sum(0))
 
 
+
+
+def test_a_cross_entropy_of_probabilities_is_checked_after_a_softmax():
+    """nnfs's Loss_CategoricalCrossentropy takes probabilities: read by behaviour (its
+    value moves when a whole row does), never by its name."""
+    good = run_check(STYLES / "nnfs_early.py", ["CrossEntropy", "Softmax"])
+    assert good.passed, [c.explain() for c in good.checks if not c.passed][:3]
+    bad = run_check(STYLES / "nnfs_early_buggy.py", ["CrossEntropy"])
+    assert _failing(bad) == {"CrossEntropy.dx"}

@@ -10,7 +10,8 @@ import pytest
 
 FAST = ("--oracles", "fd")
 LAYERS = {"nnfs": "Linear,ReLU,Sigmoid,Identity,Softmax,MSELoss,BCELoss,CrossEntropy",
-          "dicts": "Linear,ReLU,Sigmoid,MSELoss", "lazy": "Linear"}
+          "nnfs_early": "Linear,Softmax,CrossEntropy", "dicts": "Linear,ReLU,Sigmoid,MSELoss",
+          "lazy": "Linear"}
 
 
 @pytest.mark.parametrize("name", sorted(LAYERS))
