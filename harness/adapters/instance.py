@@ -80,7 +80,7 @@ class LibraryLayer:
             return int(W.shape[1] if conv else W.shape[0])
         if role == "out" and W is not None:
             return int(W.shape[0] if conv else W.shape[1])
-        if role == "features" and "gamma" in params:
+        if role in ("features", "in", "out") and "gamma" in params:
             return int(params["gamma"].shape[0])
         if role == "kernel_size":
             if conv:
@@ -147,7 +147,7 @@ class LibraryLayer:
             kind = (self._probe_weight() if ours.shape[0] == ours.shape[1]
                     else layout.weight_kind(shape, ours.shape))
             layout.weight(self.layout, ours.shape, kind)
-        if param.startswith("b") and ours.ndim == 1 and self.conventions.bias == "auto":
+        if ours.ndim == 1 and (self.conventions.bias == "auto" or not param.startswith("b")):
             layout.bias(self.layout, param, ours.size, layout.bias_kind(shape))
 
     def _probe_weight(self) -> str:

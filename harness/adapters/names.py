@@ -46,8 +46,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
 PARAMS: dict[str, tuple[str, ...]] = {
     "W": ("W", "w", "weight", "weights", "kernel", "kernels", "filters"),
     "b": ("b", "bias", "biases"),
-    "gamma": ("gamma", "weight", "scale", "g", "weights"),
-    "beta": ("beta", "bias", "shift"),
+    "gamma": ("gamma", "weight", "scale", "g", "weights", "BW"),
+    "beta": ("beta", "bias", "shift", "Bb"),
 }
 
 GRAD_FORMS = ("grad_{}", "d{}", "{}_grad", "grad{}", "dL_d{}", "dLd{}", "d_{}", "{}grad",
@@ -82,11 +82,12 @@ PREFIXES = ("layer", "activation", "loss")
 (``Layer_Dense``, ``Activation_ReLU``, ``Loss_MeanSquaredError``)."""
 
 CONSTRUCTOR: dict[str, tuple[str, ...]] = {
-    "in": ("in_features", "in_feature", "in_ch", "c_in", "input_dim", "in_dim", "n_in",
+    "in": ("in_features", "in_feature", "in_ch", "c_in", "in_channel", "input_dim", "in_dim",
+           "n_in",
            "input_size", "fan_in", "n_inputs", "num_inputs", "in_size", "nin",
            "input_features", "in_channels", "input_channels",
            "inputs", "n_input", "num_in", "dim_in"),
-    "out": ("out_features", "out_feature", "out_ch", "c_out", "n_neurons", "neurons",
+    "out": ("out_features", "out_feature", "out_ch", "c_out", "out_channel", "n_neurons", "neurons",
             "num_neurons", "n_units", "num_units", "output_dim", "out_dim", "n_out",
             "output_size", "fan_out",
             "n_outputs", "num_outputs", "out_size", "nout", "output_features", "units",

@@ -94,3 +94,10 @@ def test_a_cross_entropy_of_probabilities_is_checked_after_a_softmax():
     assert good.passed, [c.explain() for c in good.checks if not c.passed][:3]
     bad = run_check(STYLES / "nnfs_early_buggy.py", ["CrossEntropy"])
     assert _failing(bad) == {"CrossEntropy.dx"}
+
+
+def test_mytorch_names_bw_bb_and_in_feature_pass_and_a_mean_shift_gradient_is_caught():
+    good = run_check(STYLES / "mytorch.py", ["Linear", "BatchNorm"])
+    assert good.passed, [c.explain() for c in good.checks if not c.passed][:3]
+    bad = run_check(STYLES / "mytorch_buggy.py", ["Linear", "BatchNorm"])
+    assert _failing(bad) == {"BatchNorm.dbeta"}

@@ -11,7 +11,7 @@ import pytest
 FAST = ("--oracles", "fd")
 LAYERS = {"nnfs": "Linear,ReLU,Sigmoid,Identity,Softmax,MSELoss,BCELoss,CrossEntropy",
           "nnfs_early": "Linear,Softmax,CrossEntropy", "dicts": "Linear,ReLU,Sigmoid,MSELoss",
-          "lazy": "Linear"}
+          "lazy": "Linear", "mytorch": "Linear,BatchNorm"}
 
 
 @pytest.mark.parametrize("name", sorted(LAYERS))
