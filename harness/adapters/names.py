@@ -77,6 +77,9 @@ INPUT_GRADS = ("dinputs", "dinput", "dx", "grad_input", "dX", "grad_x", "dL_dx",
 TRAINING = ("training", "train", "is_training", "training_mode", "is_train")
 """A forward argument that says training mode (``forward(inputs, training)``): ``True``."""
 
+OPTIMIZERS = ("optimizer", "optimiser", "optim", "opt", "solver", "updater")
+"""A backward argument that receives an optimizer object to apply the update with."""
+
 PREFIXES = ("layer", "activation", "loss")
 """Dropped from the front of a class name when the whole name is no layer's
 (``Layer_Dense``, ``Activation_ReLU``, ``Loss_MeanSquaredError``)."""

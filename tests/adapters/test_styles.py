@@ -101,3 +101,21 @@ def test_mytorch_names_bw_bb_and_in_feature_pass_and_a_mean_shift_gradient_is_ca
     assert good.passed, [c.explain() for c in good.checks if not c.passed][:3]
     bad = run_check(STYLES / "mytorch_buggy.py", ["Linear", "BatchNorm"])
     assert _failing(bad) == {"BatchNorm.dbeta"}
+
+
+def test_an_optimizer_object_given_to_backward_receives_the_gradients():
+    good = run_check(STYLES / "optimizer.py", ["Linear", "Sigmoid"])
+    assert good.adapter == "sgd"
+    assert good.passed, [c.explain() for c in good.checks if not c.passed][:3]
+    bad = run_check(STYLES / "optimizer_buggy.py", ["Linear", "Sigmoid"])
+    assert _failing(bad) == {"Linear.dx"}
+
+
+def test_the_recording_optimizer_reads_parameter_and_gradient_dicts():
+    from harness.adapters.sgd import RecordingOptimizer
+
+    W, dW = np.ones((2, 3)), np.full((2, 3), 0.25)
+    optimizer = RecordingOptimizer()
+    assert optimizer.step({"W": W}, {"W": dW}) is None
+    np.testing.assert_allclose(W, 0.75)
+    np.testing.assert_allclose(optimizer.gradients({"W": W})["W"], dW)
