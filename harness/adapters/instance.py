@@ -38,8 +38,9 @@ class LibraryLayer:
         self.layout = layout.for_conventions(spec, case, conventions)
         self.passed: dict[str, str] = {}
         self.roles: set[str] = set()
+        self.tables: dict[str, str] = {}
         self.obj = self._construct()
-        self.attrs = {p: self._install(p) for p in spec.params}
+        self.attrs = self._install_all()
         self._configure()
 
     # construction -------------------------------------------------------------------
@@ -79,7 +80,7 @@ class LibraryLayer:
             return int(W.shape[1] if conv else W.shape[0])
         if role == "out" and W is not None:
             return int(W.shape[0] if conv else W.shape[1])
-        if role == "features" and "gamma" in params:
+        if role in ("features", "in", "out") and "gamma" in params:
             return int(params["gamma"].shape[0])
         if role == "kernel_size":
             if conv:
@@ -90,19 +91,55 @@ class LibraryLayer:
             return 1.0 - config["p"]
         return config.get(role, MISSING) if role else MISSING
 
+    def _install_all(self) -> dict[str, str]:
+        """Install every parameter; a layer that creates its parameters in its first
+        forward (from the input's shape) is run forward once first, then installed."""
+        if all(self._location(p) is not None for p in self.spec.params):
+            return {p: self._install(p) for p in self.spec.params}
+        inputs = [self.library(n, self.case.inputs[n]) for n in self.spec.inputs]
+        self._forward_call(inputs)
+        return {p: self._install(p) for p in self.spec.params}
+
+    def _location(self, param: str) -> str | None:
+        """The attribute (or key of a parameter dict) holding ``param``, or ``None``."""
+        aliases = names.PARAMS.get(param, (param,))
+        attr = next((a for a in aliases if _has_array(self.obj, a)), None)
+        if attr is not None:
+            return attr
+        for holder in names.PARAM_DICTS:
+            table = getattr(self.obj, holder, None)
+            if isinstance(table, Mapping):
+                key = next((a for a in aliases if hasattr(table.get(a), "shape")), None)
+                if key is not None:
+                    self.tables[param] = holder
+                    return key
+        return self.passed.get(param)
+
+    def param_value(self, param: str) -> Any:
+        """The library's current value of ``param`` (an attribute or a dict entry)."""
+        holder = self.tables.get(param)
+        where = getattr(self.obj, holder) if holder else None
+        attr = self.attrs[param]
+        return where[attr] if where is not None else getattr(self.obj, attr)
+
     def _install(self, param: str) -> str:
         """Put the case's ``param`` on the object; the attribute name it lives under."""
         ours = self.case.params[param]
-        attr = next((a for a in names.PARAMS.get(param, (param,)) if _has_array(self.obj, a)),
-                    self.passed.get(param))
+        attr = self._location(param)
         if attr is None:
             raise CallFailed(RunError(
                 "exception", f"{self.cls.__name__} has no parameter attribute for {param} "
-                f"(looked for {', '.join(names.PARAMS.get(param, (param,)))})"))
-        existing = getattr(self.obj, attr, None)
+                f"(looked for {', '.join(names.PARAMS.get(param, (param,)))}, also in "
+                f"{', '.join(f'self.{d}' for d in names.PARAM_DICTS)}, after one forward)"))
+        holder = self.tables.get(param)
+        table = getattr(self.obj, holder) if holder else None
+        existing = table[attr] if table is not None else getattr(self.obj, attr, None)
         if param not in self.passed and existing is not None:
             self._read_layout(param, tuple(getattr(existing, "shape", ())), ours)
-        setattr(self.obj, attr, self.array(param, ours))
+        if table is not None:
+            table[attr] = self.array(param, ours)
+        else:
+            setattr(self.obj, attr, self.array(param, ours))
         return attr
 
     def _read_layout(self, param: str, shape: tuple[int, ...], ours: np.ndarray) -> None:
@@ -110,7 +147,7 @@ class LibraryLayer:
             kind = (self._probe_weight() if ours.shape[0] == ours.shape[1]
                     else layout.weight_kind(shape, ours.shape))
             layout.weight(self.layout, ours.shape, kind)
-        if param.startswith("b") and ours.ndim == 1 and self.conventions.bias == "auto":
+        if ours.ndim == 1 and (self.conventions.bias == "auto" or not param.startswith("b")):
             layout.bias(self.layout, param, ours.size, layout.bias_kind(shape))
 
     def _probe_weight(self) -> str:
@@ -153,13 +190,70 @@ class LibraryLayer:
     def forward(self) -> Any:
         """The forward output in backcheck's layout."""
         inputs = [self.array(n, self.case.inputs[n]) for n in self.spec.inputs]
-        out = call(f"{self.cls.__name__}.forward", self.obj.forward, *inputs)
-        return self.layout.ours("out", to_numpy(out))
+        self.probabilities = None
+        if self.spec.name in PROBABILITY_LOSSES and self._takes_probabilities():
+            self.probabilities = _softmax(self.case.inputs["x"])
+            inputs[0] = self.library("x", self.probabilities)
+        self.passed_inputs = inputs
+        out = self._loss_value(to_numpy(self._forward_call(inputs)))
+        return self.layout.ours("out", out)
+
+    def _loss_value(self, out: Any) -> Any:
+        """A loss's per-sample vector averaged when the class has ``calculate()`` (the
+        library's own mean of what forward returns, as in nnfs)."""
+        if self.spec.kind == "loss" and _per_sample(out, self.case) and callable(
+                getattr(self.obj, "calculate", None)):
+            return out.mean(dtype=np.float64).astype(out.dtype)
+        return out
+
+    def _takes_probabilities(self) -> bool:
+        """Whether a cross-entropy class takes probabilities (``Loss_CategoricalCrossentropy``
+        after a softmax) rather than logits: a loss of logits does not change when every
+        input of a row moves by the same amount, a loss of probabilities does."""
+        p = _softmax(self.case.inputs["x"])
+        target = self.library("target", self.case.inputs["target"])
+        try:
+            values = [self._loss_value(to_numpy(self._forward_call(
+                [self.library("x", q), target]))) for q in (p, p + 1)]
+        except CallFailed:
+            return False
+        a, b = (np.asarray(v, dtype=np.float64) for v in values)
+        if a.shape != b.shape or not np.all(np.isfinite(a)):
+            return False
+        return bool(np.max(np.abs(a - b)) > 1e-2 * max(float(np.max(np.abs(a))), 1e-3))
+
+    def _forward_call(self, inputs: list[Any]) -> Any:
+        """Call forward (under any of its names) with ``training=True`` where it asks for
+        a mode; a forward that returns ``None`` is read from ``self.output``."""
+        forward = names.method(self.obj, "forward")
+        modes = {p: True for p in _parameter_names(forward) if p in names.TRAINING}
+        out = call(f"{self.cls.__name__}.{_name(forward)}", forward, *inputs, **modes)
+        if out is None:
+            out = next((getattr(self.obj, a) for a in names.OUTPUTS
+                        if _is_data(getattr(self.obj, a, None))), None)
+        return out
+
+    def flush(self) -> None:
+        """Zero the gradients a library accumulates, before the backward that is read:
+        ``zero_grad()`` when it has one, else every stored gradient set to 0 in place."""
+        zero = getattr(self.obj, "zero_grad", None)
+        if callable(zero):
+            call(f"{self.cls.__name__}.zero_grad", zero)
+            return
+        for value in self._stored(copy=False).values():
+            if value is not None and hasattr(value, "shape"):
+                try:
+                    value[...] = 0
+                except (TypeError, ValueError):
+                    continue
 
     def backward(self) -> Outcome:
         """Run backward and collect every gradient of ``spec.wrt``."""
+        self.flush()
         before = self._stored() if self.conventions.accumulate else {}
         found = self._gradients(self._call_backward(), before)
+        if getattr(self, "probabilities", None) is not None and found.get("x") is not None:
+            found["x"] = _through_softmax(self.probabilities, to_numpy(found["x"]))
         grads, problems = {}, {}
         for name in self.spec.wrt:
             value = found.get(name)
@@ -170,10 +264,12 @@ class LibraryLayer:
         return Outcome(output=None, grads=grads, problems=problems)
 
     def _call_backward(self) -> Any:
-        backward = self.obj.backward
+        backward = names.method(self.obj, "backward")
         upstream = self.case.upstream
         kwargs = self.backward_kwargs(backward)
-        who = f"{self.cls.__name__}.backward"
+        who = f"{self.cls.__name__}.{_name(backward)}"
+        if self.spec.kind == "loss" and _positional_count(backward) >= 2:
+            return _times(call(who, backward, *self._predictions()), float(np.sum(upstream)))
         if is_local_activation(self.spec, self.conventions):
             args = [self.array("out", upstream)] if _positional_count(backward) else []
             local = to_numpy(call(who, backward, *args, **kwargs))
@@ -182,6 +278,16 @@ class LibraryLayer:
             result = call(who, backward, **kwargs)
             return _times(result, float(np.sum(upstream))) if upstream.ndim == 0 else result
         return call(who, backward, self.array("out", upstream), **kwargs)
+
+    def _predictions(self) -> list[Any]:
+        """What a loss's ``backward(y_pred, y_true)`` compares with the target: the
+        array of x's shape its forward kept in ``self.output`` (a softmax-loss keeps its
+        probabilities there), else the forward's own inputs."""
+        inputs = list(self.passed_inputs)
+        kept = getattr(self.obj, "output", None)
+        if _is_data(kept) and np.shape(kept) == np.shape(inputs[0]):
+            inputs[0] = kept
+        return inputs
 
     def backward_kwargs(self, backward: Any) -> dict[str, Any]:
         """Extra keyword arguments for backward (the SGD adapter passes a learning rate)."""
@@ -198,6 +304,10 @@ class LibraryLayer:
         """Returned gradients, then stored ones; with ``accumulate``, a stored gradient
         counts only by what this backward added to it."""
         found = _returned(self.spec, returned)
+        if returned is None:
+            kept = next((getattr(self.obj, a) for a in names.INPUT_GRADS
+                         if _is_data(getattr(self.obj, a, None))), None)
+            found.update({"x": kept} if kept is not None else {})
         for param, value in self._stored().items():
             if param in found or value is None:
                 continue
@@ -205,14 +315,16 @@ class LibraryLayer:
             found[param] = value - previous if _same_shape(value, previous) else value
         return found
 
-    def _stored(self) -> dict[str, Any]:
-        """Parameter gradients the object keeps as attributes (or in a dict attribute)."""
+    def _stored(self, copy: bool = True) -> dict[str, Any]:
+        """Parameter gradients the object keeps as attributes (or in a dict attribute),
+        as copies unless ``copy`` is false."""
         stored = {}
         for param, attr in self.attrs.items():
             spellings = names.grad_names([attr, *names.PARAMS.get(param, (param,))])
             value = next((getattr(self.obj, s) for s in spellings
                           if _is_data(getattr(self.obj, s, None))), None)
-            stored[param] = _copy(value if value is not None else self._in_dict(attr))
+            value = value if value is not None else self._in_dict(attr)
+            stored[param] = _copy(value) if copy else value
         return stored
 
     def _in_dict(self, attr: str) -> Any:
@@ -227,7 +339,8 @@ class LibraryLayer:
     def _missing(self, name: str) -> str:
         who = f"{self.cls.__name__}.backward"
         if name not in self.spec.params:
-            return f"{who} returned no gradient for the input {name!r}"
+            return (f"{who} returned no gradient for the input {name!r} and set none of "
+                    f"{', '.join(names.INPUT_GRADS[:4])}...")
         attr = self.attrs.get(name, name)
         return (f"{who} gave no gradient for {attr!r}: not returned, and no attribute "
                 f"{', '.join(names.grad_names([attr])[:4])}... was set")
@@ -251,6 +364,41 @@ def _positional_count(fn: Any) -> int:
              inspect.Parameter.VAR_POSITIONAL)
     return sum(p.kind in kinds and p.default is inspect.Parameter.empty for p in params) or (
         1 if any(p.kind in kinds for p in params) else 0)
+
+
+PROBABILITY_LOSSES = ("CrossEntropy",)
+"""Catalog losses of logits that a library may write as a loss of probabilities: the
+adapter then applies the softmax before it and the softmax's backward after it."""
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    shifted = np.exp(x - x.max(axis=-1, keepdims=True))
+    return (shifted / shifted.sum(axis=-1, keepdims=True)).astype(x.dtype)
+
+
+def _through_softmax(p: np.ndarray, grad: Any) -> Any:
+    """The gradient of the logits from the gradient of the probabilities ``p``."""
+    if not isinstance(grad, np.ndarray) or grad.shape != p.shape:
+        return grad
+    return (p * (grad - np.sum(grad * p, axis=-1, keepdims=True))).astype(grad.dtype)
+
+
+def _parameter_names(fn: Any) -> list[str]:
+    try:
+        return list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return []
+
+
+def _name(fn: Any) -> str:
+    return getattr(fn, "__name__", "forward")
+
+
+def _per_sample(out: Any, case: Case) -> bool:
+    """A vector of one loss per sample (N,), where backcheck's loss is a scalar."""
+    x = next(iter(case.inputs.values()))
+    return isinstance(out, np.ndarray) and out.ndim == 1 and np.ndim(x) >= 1 and (
+        out.shape[0] == np.shape(x)[0])
 
 
 def _has_array(obj: Any, attr: str) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from harness.adapters import names
 from harness.adapters.conventions import Conventions
 from harness.case import Case
 from harness.spec import Spec
@@ -116,7 +117,7 @@ def uses_torch(obj: Any, conventions: Conventions) -> bool:
     """Whether a library's code computes on torch tensors (declared, or imports torch)."""
     if conventions.arrays != "auto":
         return conventions.arrays == "torch"
-    scope = getattr(getattr(obj, "forward", None), "__globals__", {})
+    scope = getattr(names.method(obj, "forward"), "__globals__", {})
     return any(isinstance(v, ModuleType) and v.__name__.partition(".")[0] == "torch"
                for v in scope.values())
 

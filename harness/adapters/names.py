@@ -21,7 +21,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "MSELoss": ("mseloss", "mse", "meansquarederror", "meansquarederrorloss", "l2loss"),
     "BCELoss": ("bceloss", "bce", "binarycrossentropy", "binarycrossentropyloss"),
     "CrossEntropy": ("crossentropy", "crossentropyloss", "softmaxcrossentropy",
-                     "softmaxcrossentropyloss", "categoricalcrossentropy"),
+                     "softmaxcrossentropyloss", "softmaxlosscategoricalcrossentropy",
+                     "softmaxcategoricalcrossentropy", "categoricalcrossentropy"),
     "LayerNorm": ("layernorm", "layernormalization"),
     "BatchNorm": ("batchnorm", "batchnorm1d", "batchnormalization"),
     "Conv1d": ("conv1d", "convolution1d"),
@@ -34,7 +35,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "SiLU": ("silu", "swish"),
     "ELU": ("elu",),
     "Softplus": ("softplus",),
-    "Identity": ("identity",),
+    "Identity": ("identity", "activationlinear", "linearactivation"),
     "SVMLoss": ("svmloss", "svm", "hingeloss", "multiclasshingeloss", "multiclasssvmloss",
                 "multimarginloss"),
     "SpatialBatchNorm": ("spatialbatchnorm", "batchnorm2d", "spatialbatchnormalization"),
@@ -55,8 +56,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
 PARAMS: dict[str, tuple[str, ...]] = {
     "W": ("W", "w", "weight", "weights", "kernel", "kernels", "filters"),
     "b": ("b", "bias", "biases"),
-    "gamma": ("gamma", "weight", "scale", "g", "weights"),
-    "beta": ("beta", "bias", "shift"),
+    "gamma": ("gamma", "weight", "scale", "g", "weights", "BW"),
+    "beta": ("beta", "bias", "shift", "Bb"),
     # sequences: input-to-hidden and hidden-to-hidden weights, GRU's two biases
     "Wx": ("Wx", "W_x", "Wxh", "W_xh", "wx"),
     "Wh": ("Wh", "W_h", "Whh", "W_hh", "wh"),
@@ -70,11 +71,43 @@ GRAD_FORMS = ("grad_{}", "d{}", "{}_grad", "grad{}", "dL_d{}", "dLd{}", "d_{}", 
 
 GRAD_DICTS = ("grads", "gradients", "grad", "param_grads", "params_grads")
 
+PARAM_DICTS = ("params", "parameters", "param", "weights_dict")
+"""Dict attributes some libraries keep their parameters in (``self.params["W"]``)."""
+
+METHODS: dict[str, tuple[str, ...]] = {
+    "forward": ("forward", "forward_pass", "fprop", "forward_propagation", "feed_forward",
+                "feedforward", "__call__"),
+    "backward": ("backward", "backward_pass", "bprop", "backprop", "backward_propagation",
+                 "backpropagation"),
+}
+"""What libraries call a layer's forward and backward, in order of preference."""
+
+OUTPUTS = ("output", "out", "outputs", "y_hat", "A")
+"""Where a forward that returns ``None`` leaves its result (``self.output``)."""
+
+INPUT_GRADS = ("dinputs", "dinput", "dx", "grad_input", "dX", "grad_x", "dL_dx", "dLdx",
+               "input_grad", "grad_inputs", "d_input", "dLdA")
+"""Where a backward that returns ``None`` leaves the input gradient (``self.dinputs``)."""
+
+TRAINING = ("training", "train", "is_training", "training_mode", "is_train")
+"""A forward argument that says training mode (``forward(inputs, training)``): ``True``."""
+
+OPTIMIZERS = ("optimizer", "optimiser", "optim", "opt", "solver", "updater")
+"""A backward argument that receives an optimizer object to apply the update with."""
+
+PREFIXES = ("layer", "activation", "loss")
+"""Dropped from the front of a class name when the whole name is no layer's
+(``Layer_Dense``, ``Activation_ReLU``, ``Loss_MeanSquaredError``)."""
+
 CONSTRUCTOR: dict[str, tuple[str, ...]] = {
-    "in": ("in_features", "input_dim", "in_dim", "n_in", "input_size", "fan_in", "n_inputs",
-           "num_inputs", "in_size", "nin", "input_features", "in_channels", "input_channels",
+    "in": ("in_features", "in_feature", "in_ch", "c_in", "in_channel", "input_dim", "in_dim",
+           "n_in",
+           "input_size", "fan_in", "n_inputs", "num_inputs", "in_size", "nin",
+           "input_features", "in_channels", "input_channels",
            "inputs", "n_input", "num_in", "dim_in"),
-    "out": ("out_features", "output_dim", "out_dim", "n_out", "output_size", "fan_out",
+    "out": ("out_features", "out_feature", "out_ch", "c_out", "out_channel", "n_neurons", "neurons",
+            "num_neurons", "n_units", "num_units", "output_dim", "out_dim", "n_out",
+            "output_size", "fan_out",
             "n_outputs", "num_outputs", "out_size", "nout", "output_features", "units",
             "out_channels", "output_channels", "num_filters", "n_filters", "outputs",
             "n_output", "num_out", "dim_out"),
@@ -99,19 +132,59 @@ def normalize(name: str) -> str:
     return flat[: -len("layer")] if flat.endswith("layer") and flat != "layer" else flat
 
 
+def spellings(name: str) -> list[str]:
+    """The normalized forms of a class name to look up, most specific first: the whole
+    name, then without one of ``PREFIXES`` (``Activation_Linear`` stays ``Identity``
+    because its whole name is listed)."""
+    flat = normalize(name)
+    stripped = [flat[len(p):] for p in PREFIXES if flat.startswith(p) and flat != p]
+    return [flat, *stripped]
+
+
+def layer_of(name: str) -> str | None:
+    """The catalog layer a class name means, or ``None``."""
+    for spelling in spellings(name):
+        for layer, known in LAYERS.items():
+            if spelling in known:
+                return layer
+    return None
+
+
 def find_class(namespace: Mapping[str, Any], layer: str) -> type | None:
-    """The class in ``namespace`` that implements catalog ``layer``, by any known name."""
-    wanted = set(LAYERS.get(layer, (normalize(layer),)))
-    exact = [layer] if layer in namespace else []
-    for name in [*exact, *namespace]:
-        value = namespace[name]
-        if inspect.isclass(value) and normalize(name) in wanted and _has_api(value):
+    """The class in ``namespace`` that implements catalog ``layer``, by any known name.
+
+    The catalog's own name wins; among other matches, the spelling listed first in
+    ``LAYERS`` (``Activation_Softmax_Loss_CategoricalCrossentropy``, which takes logits,
+    before ``Loss_CategoricalCrossentropy``), then the first defined.
+    """
+    known = LAYERS.get(layer, (normalize(layer),))
+    ranked = []
+    for order, (name, value) in enumerate(namespace.items()):
+        if not (inspect.isclass(value) and _has_api(value)):
+            continue
+        if name == layer:
             return value
+        if layer_of(name) == layer or (layer not in LAYERS and normalize(name) in known):
+            rank = min(known.index(s) for s in spellings(name) if s in known)
+            ranked.append((rank, order, value))
+    return min(ranked, key=lambda r: r[:2])[2] if ranked else None
+
+
+def method(obj: Any, kind: str) -> Any:
+    """The object's (or class's) ``forward`` or ``backward`` under any name in
+    ``METHODS``, or ``None``; ``__call__`` counts only when the class defines it."""
+    cls = obj if inspect.isclass(obj) else type(obj)
+    for name in METHODS[kind]:
+        if name == "__call__" and not any("__call__" in vars(c) for c in cls.__mro__[:-1]):
+            continue
+        found = getattr(obj, name, None)
+        if callable(found):
+            return found
     return None
 
 
 def _has_api(cls: type) -> bool:
-    return all(callable(getattr(cls, m, None)) for m in ("forward", "backward"))
+    return method(cls, "forward") is not None and method(cls, "backward") is not None
 
 
 def grad_names(attrs: Iterable[str]) -> list[str]:
