@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from harness.adapters import conventions as declared_as
 from harness.adapters import layout, names
 from harness.adapters.calls import UPSTREAM, CallFailed, call, to_numpy, watch
 from harness.adapters.conventions import Conventions, grad_scale, is_local_activation
@@ -86,8 +87,9 @@ class LibraryLayer:
                 kernel = tuple(int(k) for k in W.shape[2:])
                 return kernel[0] if len(set(kernel)) == 1 else kernel
             return config.get("kernel_size", MISSING)
-        if role == "keep" and "p" in config:
-            return 1.0 - config["p"]
+        if role in ("keep", "p") and "p" in config:
+            keeps = role == "keep" or declared_as.dropout_keeps(self.conventions, "drop")
+            return 1.0 - config["p"] if keeps else config["p"]
         return config.get(role, MISSING) if role else MISSING
 
     def _install(self, param: str) -> str:
@@ -153,8 +155,10 @@ class LibraryLayer:
     def forward(self) -> Any:
         """The forward output in backcheck's layout."""
         inputs = [self.array(n, self.case.inputs[n]) for n in self.spec.inputs]
-        out = call(f"{self.cls.__name__}.forward", self.obj.forward, *inputs)
-        return self.layout.ours("out", to_numpy(out))
+        out = to_numpy(call(f"{self.cls.__name__}.forward", self.obj.forward, *inputs))
+        self.out_shape = np.shape(out)
+        ours = self.layout.ours("out", out)
+        return declared_as.output(self.spec, self.case, self.conventions, ours)
 
     def backward(self) -> Outcome:
         """Run backward and collect every gradient of ``spec.wrt``."""
@@ -170,10 +174,11 @@ class LibraryLayer:
         return Outcome(output=None, grads=grads, problems=problems)
 
     def _call_backward(self) -> Any:
-        backward = self.obj.backward
-        upstream = self.case.upstream
+        backward = self._backward_method()
+        upstream = declared_as.upstream(self.spec, self.conventions, self.case.upstream,
+                                 getattr(self, "out_shape", ()))
         kwargs = self.backward_kwargs(backward)
-        who = f"{self.cls.__name__}.backward"
+        who = f"{self.cls.__name__}.{backward.__name__}"
         if is_local_activation(self.spec, self.conventions):
             args = [self.array("out", upstream)] if _positional_count(backward) else []
             local = to_numpy(call(who, backward, *args, **kwargs))
@@ -182,6 +187,23 @@ class LibraryLayer:
             result = call(who, backward, **kwargs)
             return _times(result, float(np.sum(upstream))) if upstream.ndim == 0 else result
         return call(who, backward, self.array("out", upstream), **kwargs)
+
+    def _backward_method(self) -> Any:
+        """``backward``, or ``derivative()`` where declared; an activation whose
+        backward takes no ``dout`` (or that has only ``derivative``) must declare it."""
+        backward = getattr(self.obj, "backward", None)
+        derivative = getattr(self.obj, "derivative", None)
+        name = self.cls.__name__
+        if self.conventions.activation_grad == "derivative" and callable(derivative):
+            return derivative
+        local = self.spec.name in declared_as.ACTIVATIONS and not is_local_activation(
+            self.spec, self.conventions)
+        if local and (not callable(backward) or _positional_count(backward) == 0):
+            what = "has no backward" if not callable(backward) else "takes no dout in backward"
+            raise CallFailed(RunError(
+                "bad-return", f"{name} {what}: if its backward() or derivative() returns "
+                f"f'(x), declare --adapter classes:{self.spec.name}.activation_grad=derivative"))
+        return backward
 
     def backward_kwargs(self, backward: Any) -> dict[str, Any]:
         """Extra keyword arguments for backward (the SGD adapter passes a learning rate)."""

@@ -96,7 +96,9 @@ def find_class(namespace: Mapping[str, Any], layer: str) -> type | None:
 
 
 def _has_api(cls: type) -> bool:
-    return all(callable(getattr(cls, m, None)) for m in ("forward", "backward"))
+    """``forward`` and ``backward`` (or an activation's ``derivative()``)."""
+    return callable(getattr(cls, "forward", None)) and any(
+        callable(getattr(cls, m, None)) for m in ("backward", "derivative"))
 
 
 def grad_names(attrs: Iterable[str]) -> list[str]:
