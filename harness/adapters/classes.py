@@ -65,6 +65,13 @@ class ClassesAdapter:
         declared = self.conventions.of(spec.name)
         if spec.name == "Dropout" and not _takes_mask(cls):
             return self.run_dropout(cls, spec, case, declared)
+        outcome = self.run_declared(cls, spec, case, declared)
+        return conv.with_target_hint(spec, declared, outcome,
+                                     lambda other: self.run_declared(cls, spec, case, other),
+                                     self.name)
+
+    def run_declared(self, cls: type, spec: Spec, case: Case, declared: Conventions) -> Outcome:
+        """``run`` under the conventions ``declared`` for this layer."""
         try:
             layer = self.layer_type(cls, spec, conv.library_case(spec, case, declared), declared)
             output = layer.forward()

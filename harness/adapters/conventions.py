@@ -296,3 +296,17 @@ def dropout_keeps(conventions: Conventions, adapter_default: str) -> bool:
 def _numeric(value: Any) -> bool:
     return isinstance(value, np.ndarray | np.generic | float | int) and (
         np.asarray(value).dtype.kind in "fiu")
+
+
+def with_target_hint(spec: Spec, declared: Conventions, outcome: Any,
+                     retry: Callable[[Conventions], Any], adapter: str) -> Any:
+    """A class-target loss that raised on integer labels but runs on one-hot targets:
+    its error says which option declares that (nothing is converted without it)."""
+    error = getattr(outcome, "error", None)
+    if error is None or spec.name not in CLASS_TARGETS or declared.targets != "labels":
+        return outcome
+    if getattr(retry(replace(declared, targets="onehot")), "error", None) is not None:
+        return outcome
+    hint = (f"; it runs with one-hot (N, C) targets: if it takes those, declare "
+            f"--adapter {adapter}:{spec.name}.targets=onehot")
+    return replace(outcome, error=replace(error, message=error.message + hint))

@@ -120,7 +120,9 @@ class CS231nAdapter:
             return None
         declared = self.conventions.of(spec.name)
         if spec.name in LOSSES:
-            return lambda case: run_loss(functions[0], spec, case, declared)
+            return lambda case: conv.with_target_hint(
+                spec, declared, run_loss(functions[0], spec, case, declared),
+                lambda other: run_loss(functions[0], spec, case, other), self.name)
         if spec.name == "Dropout":
             return lambda case: run_dropout(*functions, case, declared)
         return lambda case: run_pair(*functions, LAYERS[spec.name], spec, case)

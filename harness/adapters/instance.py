@@ -64,7 +64,7 @@ class LibraryLayer:
             if name in names.PARAMS.get(param, (param,)):
                 self.passed[param] = name
                 return self.array(param, self.case.params[param])
-        if name in self.case.config:
+        if name in self.case.config and names.role(name) not in ("p", "keep"):
             self.roles.add(name)
             return self.case.config[name]
         role = names.role(name)

@@ -101,7 +101,7 @@ class SGDAdapter(ClassesAdapter):
 
 def _takes_a_step(cls: type) -> bool:
     """Whether a class has a learning rate (constructor, backward argument or attribute)."""
-    for fn in (cls, cls.backward):
+    for fn in (cls, getattr(cls, "backward", None)):
         try:
             if any(names.role(p) == "lr" for p in inspect.signature(fn).parameters):
                 return True
