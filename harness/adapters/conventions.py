@@ -310,3 +310,55 @@ def with_target_hint(spec: Spec, declared: Conventions, outcome: Any,
     hint = (f"; it runs with one-hot (N, C) targets: if it takes those, declare "
             f"--adapter {adapter}:{spec.name}.targets=onehot")
     return replace(outcome, error=replace(error, message=error.message + hint))
+
+
+TAKES_OPTIONS = ("classes", "sgd", "cs231n", "columnar")
+
+
+def advice(spec: Spec, case: Case, quantity: str, actual: Any, expected: Any,
+           adapter: str) -> str:
+    """For a failed check that is off by exactly what a convention converts, the option
+    that declares it to ``adapter`` (``""`` when none explains it, or the adapter takes
+    no options: no advice beats a wrong one)."""
+    if adapter not in TAKES_OPTIONS or not (_numeric(actual) and _numeric(expected)):
+        return ""
+    got, want = np.asarray(actual, np.float64), np.asarray(expected, np.float64)
+    option = next((o for o, hypothesis in _hypotheses(spec, case, quantity, want)
+                   if _fits(got, hypothesis) and not _fits(want, hypothesis)), "")
+    return (f"if that is the library's convention, declare it: "
+            f"--adapter {adapter}:{option}") if option else ""
+
+
+def _hypotheses(spec: Spec, case: Case, quantity: str, want: np.ndarray):
+    """(option, what the library's value would be under it) pairs for this quantity."""
+    name, n = quantity[1:], batch_size(case)
+    if (spec.kind in ("loss", "network") and quantity in ("out", "dx")) or spec.kind == "network":
+        for reduction in CHOICES["reduction"][1:]:
+            if reduction == "per-sample":
+                continue
+            option = f"{spec.name}.reduction={reduction}"
+            if quantity == "dx" and reduction in ("sum", "half-sum"):
+                only = "sum" if reduction == "sum" else "half-sse"
+                option += f" (or {spec.name}.loss_grad={only} if only its backward does so)"
+            yield option, want * reduction_factor(spec, case, reduction)
+    if name in spec.params and n > 1 and spec.kind != "network":
+        yield f"{spec.name}.param_grads=per-sample", want / n
+    if spec.name == "Dropout" and quantity == "out" and "p" in case.config:
+        keep = 1.0 - float(case.config["p"])
+        yield "Dropout.inverted=false", want * keep
+        if 0 < keep < 1:
+            yield "Dropout.p=keep", want * keep / (1.0 - keep)
+    if spec.name in ACTIVATIONS and quantity == "dx":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            yield f"{spec.name}.activation_grad=local", want / np.asarray(case.upstream)
+
+
+def _fits(got: np.ndarray, hypothesis: np.ndarray) -> bool:
+    """Equal up to float32-level noise (a scalar and a one-element array compare)."""
+    hypothesis = np.asarray(hypothesis)
+    if got.size == hypothesis.size == 1:
+        got, hypothesis = got.reshape(()), hypothesis.reshape(())
+    if got.shape != np.shape(hypothesis) or not np.all(np.isfinite(hypothesis)):
+        return False
+    scale = max(float(np.max(np.abs(hypothesis), initial=0.0)), 1e-12)
+    return bool(np.all(np.abs(got - hypothesis) <= 2e-3 * scale + 1e-12))

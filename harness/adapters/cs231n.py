@@ -163,7 +163,10 @@ def run_loss(loss: Callable, spec: Spec, case: Case,
     if isinstance(dx, np.ndarray):
         scale = float(case.upstream) * conv.grad_scale(spec, case, "x", declared)
         dx = (dx * scale).astype(dx.dtype)
-    return Outcome(output=conv.output(spec, case, declared, to_numpy(value)), grads={"x": dx})
+    value = to_numpy(value)
+    if isinstance(value, float | int):
+        value = np.asarray(value, dtype=case.inputs["x"].dtype)
+    return Outcome(output=conv.output(spec, case, declared, value), grads={"x": dx})
 
 
 def run_dropout(forward: Callable, backward: Callable, case: Case,

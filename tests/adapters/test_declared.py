@@ -231,3 +231,36 @@ def test_dropout_class_one_bug_is_caught(tmp_path):
     path = variant(tmp_path, "classes_dropout.py", BUG="no-scale")
     found = verdicts(run_check(path, ["Dropout"], "classes", dtypes=F64))
     assert found["Dropout.out"] == {"pass"} and "fail" in found["Dropout.dx"]
+
+
+# --- a failure off by exactly a convention names the option ----------------------------
+
+
+def hints(result, layer: str) -> str:
+    return " ".join(c.hint for c in result.checks if c.layer == layer and c.hint)
+
+
+@pytest.mark.parametrize("reduction", ["sum", "half-sum", "half-mean", "batch-mean"])
+def test_an_undeclared_reduction_fails_with_the_option_named(tmp_path, reduction):
+    value, grad = REDUCTIONS[reduction]
+    path = tmp_path / "mse.py"
+    path.write_text(MSE.format(value=value, grad=grad))
+    found = hints(run_check(path, ["MSELoss"], "classes", dtypes=F64), "MSELoss")
+    assert f"--adapter classes:MSELoss.reduction={reduction}" in found
+
+
+def test_undeclared_per_sample_gradients_fail_with_the_option_named():
+    result = run_check(FOLDER / "mixed_param_grads.py", ["Linear"], "classes", dtypes=F64)
+    assert "--adapter classes:Linear.param_grads=per-sample" in hints(result, "Linear")
+
+
+def test_undeclared_non_inverted_dropout_fails_with_the_option_named(tmp_path):
+    path = variant(tmp_path, "classes_dropout.py", INVERTED=False)
+    found = hints(run_check(path, ["Dropout"], "classes", dtypes=F64), "Dropout")
+    assert "--adapter classes:Dropout.inverted=false" in found
+
+
+def test_no_option_is_advised_for_a_plain_bug(tmp_path):
+    path = variant(tmp_path, "classes_dropout.py", BUG="no-scale")
+    assert "declare it" not in hints(run_check(path, ["Dropout"], "classes", dtypes=F64),
+                                     "Dropout")
