@@ -212,6 +212,11 @@ def test_a_dropout_class_with_its_own_generator_passes():
     assert passed(result), [c.explain() for c in result.checks if not c.passed][:2]
 
 
+def test_a_dropout_class_that_draws_its_own_mask_is_read_by_classes_not_native():
+    result = run_check(FOLDER / "classes_dropout.py", ["Dropout"], dtypes=F64)
+    assert result.adapter == "classes" and passed(result)
+
+
 def test_non_inverted_dropout_passes_only_when_declared(tmp_path):
     path = variant(tmp_path, "classes_dropout.py", INVERTED=False)
     assert passed(run_check(path, ["Dropout"], "classes:Dropout.inverted=false"))
