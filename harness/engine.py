@@ -62,7 +62,7 @@ def run(target: Target, prepared: Preparation, executor: Executor = execute,
     execution = executor(target, prepared.jobs)
     checks = [c for spec, case in prepared.jobs
               for c in judge(spec, case, execution.outcomes[case.id], prepared.oracles,
-                             prepared.skipped, prepared.expectations)]
+                             prepared.skipped, prepared.expectations, execution.adapter)]
     found = autodiff.findings(target.path, prepared.jobs, execution.outcomes)
     result = Result(target.path, execution.adapter, checks, prepared.skipped,
                     [*execution.notes, *autodiff.notes(found)], 0.0, found,

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
+from harness.adapters import conventions
 from harness.case import Case
 from harness.comparison import Comparison, compare
 from harness.diagnosis import Diagnosis, diagnose, violation
@@ -44,12 +45,14 @@ LABELS = {FAIL: "wrong"}
 
 
 def judge(spec: Spec, case: Case, outcome: Outcome, oracles: list[str],
-          skipped: Mapping[str, str], expectations: Expectations) -> list[Check]:
-    """Every check of one case: each quantity against each oracle (and the skips)."""
+          skipped: Mapping[str, str], expectations: Expectations,
+          adapter: str = "") -> list[Check]:
+    """Every check of one case: each quantity against each oracle (and the skips).
+    ``adapter`` (its name) lets a failure name the option that would declare it."""
     checks = []
     for quantity in spec.quantities:
         row = [verdict(spec, case, outcome, quantity, o, expectations) for o in oracles]
-        checks += contract(spec, case, quantity, outcome, row, expectations)
+        checks += contract(spec, case, quantity, outcome, row, expectations, adapter)
         checks += [make(case, quantity, name, SKIP, reason) for name, reason in skipped.items()]
     return checks
 
@@ -73,7 +76,7 @@ def verdict(spec: Spec, case: Case, outcome: Outcome, quantity: str, oracle: str
 
 
 def contract(spec: Spec, case: Case, quantity: str, outcome: Outcome, row: list[Check],
-             expectations: Expectations) -> list[Check]:
+             expectations: Expectations, adapter: str = "") -> list[Check]:
     """One quantity's checks with the diagnosis's hint where they failed; where they
     passed but the probes show a broken contract, failed (or advised, if ``ADVISORY``)."""
     failed = next((c for c in row if c.verdict == FAIL), None)
@@ -81,6 +84,9 @@ def contract(spec: Spec, case: Case, quantity: str, outcome: Outcome, row: list[
         expected = expectations.get(failed.oracle, case.id).value(quantity)
         hint = diagnose(spec, case, quantity, outcome.value(quantity), expected,
                         outcome.observations)
+        declare = conventions.advice(spec, case, quantity, outcome.value(quantity), expected,
+                                     adapter)
+        hint = "; ".join(filter(None, (hint.rstrip("."), declare))) if declare else hint
         return [replace(c, hint=hint) if c.verdict == FAIL else c for c in row]
     broken = broken_contract(spec, case, quantity, outcome)
     if broken is None:

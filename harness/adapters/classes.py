@@ -11,12 +11,15 @@ wherever the class puts them. Scale conventions are never guessed: declare them 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from harness import catalog
-from harness.adapters import names
-from harness.adapters.calls import CallFailed
+from harness.adapters import conventions as conv
+from harness.adapters import dropout, names
+from harness.adapters.calls import CallFailed, call, to_numpy
 from harness.adapters.contract import Detection, Runner
 from harness.adapters.conventions import Conventions
 from harness.adapters.instance import LibraryLayer
@@ -59,8 +62,18 @@ class ClassesAdapter:
 
     def run(self, cls: type, spec: Spec, case: Case) -> Outcome:
         """Build, forward and backward one object of ``cls`` on ``case``."""
+        declared = self.conventions.of(spec.name)
+        if spec.name == "Dropout" and not _takes_mask(cls):
+            return self.run_dropout(cls, spec, case, declared)
+        outcome = self.run_declared(cls, spec, case, declared)
+        return conv.with_target_hint(spec, declared, outcome,
+                                     lambda other: self.run_declared(cls, spec, case, other),
+                                     self.name)
+
+    def run_declared(self, cls: type, spec: Spec, case: Case, declared: Conventions) -> Outcome:
+        """``run`` under the conventions ``declared`` for this layer."""
         try:
-            layer = self.layer_type(cls, spec, case, self.conventions)
+            layer = self.layer_type(cls, spec, conv.library_case(spec, case, declared), declared)
             output = layer.forward()
         except CallFailed as failed:
             return Outcome(output=None, error=failed.error)
@@ -69,3 +82,44 @@ class ClassesAdapter:
         except CallFailed as failed:
             return Outcome.forward_only(output, spec.wrt, failed.error)
         return Outcome(output=output, grads=outcome.grads, problems=outcome.problems)
+
+    def run_dropout(self, cls: type, spec: Spec, case: Case, declared: Conventions) -> Outcome:
+        """A dropout class that draws its own mask, judged by that mask
+        (``harness.adapters.dropout``)."""
+        try:
+            layer = self.layer_type(cls, spec, case, declared)
+        except CallFailed as failed:
+            return Outcome(output=None, error=failed.error)
+        who = f"{cls.__name__}.forward"
+
+        def attempt() -> Outcome:
+            try:
+                out = call(who, layer.obj.forward, layer.array("x", case.inputs["x"]))
+                output = layer.layout.ours("out", to_numpy(out))
+            except CallFailed as failed:
+                return Outcome(output=None, error=failed.error)
+            try:
+                return replace(layer.backward(), output=output)
+            except CallFailed as failed:
+                return Outcome.forward_only(output, spec.wrt, failed.error)
+
+        def draw() -> Any:
+            out = call(who, layer.obj.forward, layer.library("x", case.inputs["x"]))
+            return layer.layout.ours("out", to_numpy(out))
+
+        keep = 1.0 - float(case.config["p"])
+        keeps = conv.dropout_keeps(declared, "drop")
+        meaning, other = ("keep", "drop") if keeps else ("drop", "keep")
+        given = keep if keeps else 1.0 - keep
+        library = dropout.Library(who, attempt, draw, keep, declared.inverted,
+                                  f"p={given:g} as the {meaning} probability",
+                                  f"--adapter {self.name}:Dropout.p={other}")
+        return dropout.run(library, case)
+
+
+def _takes_mask(cls: type) -> bool:
+    """Whether ``forward`` takes the mask as an argument (backcheck's own API)."""
+    try:
+        return "mask" in inspect.signature(cls.forward).parameters
+    except (TypeError, ValueError):
+        return False

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from harness.adapters import conventions as conv
 from harness.adapters.calls import CallFailed, call, to_numpy, watch
 from harness.adapters.contract import Detection, Runner
 from harness.adapters.conventions import Conventions
@@ -62,7 +63,8 @@ class ColumnarAdapter:
 
     def runner(self, namespace: Mapping[str, Any], spec: Spec) -> Runner | None:
         cls = self.networks(namespace).get(spec.name)
-        return None if cls is None else (lambda case: run_network(cls, spec, case))
+        declared = self.conventions.of(spec.name)
+        return None if cls is None else (lambda case: run_network(cls, spec, case, declared))
 
 
 def _is_columnar(cls: type) -> bool:
@@ -113,8 +115,11 @@ def _output(result: Any) -> Any:
     return result[0] if isinstance(result, tuple) else result
 
 
-def run_network(cls: type, spec: Spec, case: Case) -> Outcome:
-    """Check one column-major network on a batch-first network case."""
+def run_network(cls: type, spec: Spec, case: Case,
+                declared: Conventions | None = None) -> Outcome:
+    """Check one column-major network on a batch-first network case, its loss and
+    gradients converted from the declared ``reduction`` and ``param_grads``."""
+    declared = declared or Conventions()
     x, target = case.inputs["x"], case.inputs["target"]
     W1 = case.params.get("W1", case.params.get("W"))
     hidden = case.params["W2"].shape[0] if "W2" in case.params else 1
@@ -126,7 +131,8 @@ def run_network(cls: type, spec: Spec, case: Case) -> Outcome:
         forward = call(f"{cls.__name__}.forward", net.forward, X)
         A = _output(forward)
         cache = forward[1] if isinstance(forward, tuple) and len(forward) > 1 else None
-        loss = to_numpy(call(f"{cls.__name__}.{_loss_method(cls)}", _loss(net, cls), Y, A))
+        loss = conv.output(spec, case, declared, to_numpy(
+            call(f"{cls.__name__}.{_loss_method(cls)}", _loss(net, cls), Y, A)))
     except CallFailed as failed:
         return Outcome(output=None, error=failed.error)
     try:
@@ -134,7 +140,7 @@ def run_network(cls: type, spec: Spec, case: Case) -> Outcome:
                      *_backward_args(net.backward, X, Y, A, cache))
     except CallFailed as failed:
         return Outcome.forward_only(loss, spec.wrt, failed.error)
-    return _outcome(spec, case, loss, grads, layouts, attrs)
+    return _outcome(spec, case, loss, grads, layouts, attrs, declared)
 
 
 def _columns(name: str, ours: np.ndarray) -> np.ndarray:
@@ -182,7 +188,8 @@ def _backward_args(backward: Any, X: Any, Y: Any, A: Any, cache: Any) -> list[An
 
 
 def _outcome(spec: Spec, case: Case, loss: Any, grads: Any,
-             layouts: dict[str, tuple[int, ...]], attrs: dict[str, str]) -> Outcome:
+             layouts: dict[str, tuple[int, ...]], attrs: dict[str, str],
+             declared: Conventions) -> Outcome:
     if not isinstance(grads, Mapping):
         error = RunError("bad-return", f"backward returned {type(grads).__name__}, expected a "
                          f"dict with {', '.join('d' + p for p in spec.params)}")
@@ -196,7 +203,9 @@ def _outcome(spec: Spec, case: Case, loss: Any, grads: Any,
             problems[param] = RunError("bad-return", f"backward returned no 'd{attr}'")
             continue
         value = _back(value, layouts[param], case.params[param].shape)
-        found[param] = value * upstream if isinstance(value, np.ndarray) else value
+        scale = upstream * conv.grad_scale(spec, case, param, declared)
+        found[param] = (value * scale).astype(value.dtype) if isinstance(
+            value, np.ndarray) else value
     return Outcome(output=loss, grads=found, problems=problems)
 
 

@@ -9,13 +9,15 @@ functions ``softmax_loss(x, y) -> (loss, dx)`` and ``svm_loss(x, y) -> (loss, dx
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import count
 from typing import Any
 
 import numpy as np
 
+from harness.adapters import conventions as conv
+from harness.adapters import dropout
 from harness.adapters.calls import CallFailed, call, fresh, to_numpy
 from harness.adapters.contract import Detection, Runner
 from harness.adapters.conventions import Conventions
@@ -67,11 +69,6 @@ def _pool(case: Case) -> tuple[list[Any], dict[str, Any]]:
     return [case.inputs["x"], pool_param], {}
 
 
-def _dropout(case: Case) -> tuple[list[Any], dict[str, Any]]:
-    keep = 1.0 - case.config["p"]
-    return [case.inputs["x"], {"p": keep, "mode": "train", "seed": 0}], {}
-
-
 def _named(*names: str) -> Args:
     """Inputs then parameters in the order given (the recurrent layers' signatures)."""
 
@@ -96,7 +93,7 @@ LAYERS: dict[str, Pair] = {
                       ("max_pool_backward_naive", "max_pool_backward"), _pool),
     "AvgPool2d": Pair(("avg_pool_forward_naive", "avg_pool_forward"),
                       ("avg_pool_backward_naive", "avg_pool_backward"), _pool),
-    "Dropout": Pair(("dropout_forward",), ("dropout_backward",), _dropout),
+    "Dropout": Pair(("dropout_forward",), ("dropout_backward",), _x),
     "SpatialBatchNorm": Pair(("spatial_batchnorm_forward",), ("spatial_batchnorm_backward",),
                              _norm("train")),
     # sequences (CS231n assignment 3, rnn_layers.py); gru_step_* in the same style
@@ -114,6 +111,7 @@ LAYERS: dict[str, Pair] = {
 LOSSES = {"CrossEntropy": ("softmax_loss",), "SVMLoss": ("svm_loss",),
           "TemporalSoftmaxLoss": ("temporal_softmax_loss",)}
 UNCHECKED: tuple[str, ...] = ()
+DROPOUT_WRT = ("x",)
 
 
 class CS231nAdapter:
@@ -145,8 +143,13 @@ class CS231nAdapter:
             *LAYERS, *LOSSES) else None
         if functions is None:
             return None
+        declared = self.conventions.of(spec.name)
         if spec.name in LOSSES:
-            return lambda case: run_loss(functions[0], spec, case)
+            return lambda case: conv.with_target_hint(
+                spec, declared, run_loss(functions[0], spec, case, declared),
+                lambda other: run_loss(functions[0], spec, case, other), self.name)
+        if spec.name == "Dropout":
+            return lambda case: run_dropout(*functions, case, declared)
         return lambda case: run_pair(*functions, LAYERS[spec.name], spec, case)
 
 
@@ -159,8 +162,7 @@ def run_pair(forward: Callable, backward: Callable, pair: Pair, spec: Spec,
     """``out, cache = forward(...)``; ``backward(dout, cache)`` gives ``spec.wrt`` in order."""
     args, kwargs = pair.args(case)
     try:
-        with _mask(case):
-            result = call(forward.__name__, forward, *[fresh(a) for a in args], **kwargs)
+        result = call(forward.__name__, forward, *[fresh(a) for a in args], **kwargs)
         out, cache = _results(forward.__name__, result, pair.outputs)
     except CallFailed as failed:
         return Outcome(output=None, error=failed.error)
@@ -172,18 +174,62 @@ def run_pair(forward: Callable, backward: Callable, pair: Pair, spec: Spec,
     return _outcome(spec, to_numpy(out), grads, backward.__name__)
 
 
-def run_loss(loss: Callable, spec: Spec, case: Case) -> Outcome:
+def run_loss(loss: Callable, spec: Spec, case: Case,
+             declared: Conventions | None = None) -> Outcome:
     """``loss, dx = softmax_loss(x, y)`` (every input in the spec's order:
-    ``temporal_softmax_loss(x, y, mask)``), scaled by the (scalar) upstream gradient."""
+    ``temporal_softmax_loss(x, y, mask)``), scaled by the (scalar) upstream gradient and
+    converted from the declared reduction and target form."""
+    declared = declared or Conventions()
+    theirs = conv.library_case(spec, case, declared)
     try:
-        result = call(loss.__name__, loss, *[fresh(case.inputs[n]) for n in spec.inputs])
+        args = [fresh(case.inputs["x"]), *(fresh(theirs.inputs[n]) for n in spec.inputs[1:])]
+        result = call(loss.__name__, loss, *args)
         value, dx = _pair(loss.__name__, result)
     except CallFailed as failed:
         return Outcome(output=None, error=failed.error)
     dx = to_numpy(dx)
     if isinstance(dx, np.ndarray):
-        dx = dx * float(case.upstream)
-    return Outcome(output=to_numpy(value), grads={"x": dx})
+        scale = float(case.upstream) * conv.grad_scale(spec, case, "x", declared)
+        dx = (dx * scale).astype(dx.dtype)
+    value = to_numpy(value)
+    if isinstance(value, float | int):
+        value = np.asarray(value, dtype=case.inputs["x"].dtype)
+    return Outcome(output=conv.output(spec, case, declared, value), grads={"x": dx})
+
+
+def run_dropout(forward: Callable, backward: Callable, case: Case,
+                declared: Conventions) -> Outcome:
+    """``dropout_forward(x, {"p", "mode": "train", "seed"})`` judged by the mask it drew
+    (``harness.adapters.dropout``): nothing about how it draws is assumed."""
+    keep = 1.0 - float(case.config["p"])
+    keeps = conv.dropout_keeps(declared, "keep")
+    given = keep if keeps else 1.0 - keep
+    seeds = count()
+
+    def param() -> dict[str, Any]:
+        return {"p": given, "mode": "train", "seed": next(seeds)}
+
+    def attempt() -> Outcome:
+        try:
+            out, cache = _pair(forward.__name__, call(forward.__name__, forward,
+                                                      fresh(case.inputs["x"]), param()))
+        except CallFailed as failed:
+            return Outcome(output=None, error=failed.error)
+        try:
+            grads = call(backward.__name__, backward, fresh(case.upstream), cache)
+        except CallFailed as failed:
+            return Outcome.forward_only(to_numpy(out), ("x",), failed.error)
+        return _outcome(DROPOUT_WRT, to_numpy(out), grads, backward.__name__)
+
+    def draw() -> Any:
+        result = call(forward.__name__, forward, np.copy(case.inputs["x"]), param())
+        return to_numpy(_pair(forward.__name__, result)[0])
+
+    meaning, other = ("keep", "drop") if keeps else ("drop", "keep")
+    library = dropout.Library(forward.__name__, attempt, draw, keep, declared.inverted,
+                              f"p={given:g} as the {meaning} probability",
+                              f"--adapter cs231n:Dropout.p={other}")
+    return dropout.run(library, case)
 
 
 def _results(name: str, result: Any, outputs: int) -> tuple[Any, Any]:
@@ -208,31 +254,11 @@ def _pair(name: str, result: Any) -> tuple[Any, Any]:
                               "expected a pair (out, cache)"))
 
 
-def _outcome(spec: Spec, out: Any, grads: Any, name: str) -> Outcome:
+def _outcome(spec: Spec | tuple[str, ...], out: Any, grads: Any, name: str) -> Outcome:
+    wrt = spec if isinstance(spec, tuple) else spec.wrt
     values = grads if isinstance(grads, tuple) else (grads,)
-    if len(values) != len(spec.wrt):
+    if len(values) != len(wrt):
         error = RunError("bad-return", f"{name} returned {len(values)} values, expected "
-                         f"{len(spec.wrt)}: {', '.join('d' + w for w in spec.wrt)}")
-        return Outcome(output=out, problems={w: error for w in spec.wrt})
-    return Outcome(output=out, grads={w: to_numpy(v) for w, v in
-                                      zip(spec.wrt, values, strict=True)})
-
-
-@contextlib.contextmanager
-def _mask(case: Case) -> Iterator[None]:
-    """During dropout, ``np.random.rand`` returns values that reproduce the case's mask.
-
-    CS231n's dropout draws ``np.random.rand(*x.shape) < p`` (``p`` the keep probability);
-    returning 0 where the case keeps a unit and 1 where it drops one makes that draw equal
-    to the case's mask, so the output is comparable.
-    """
-    mask = case.inputs.get("mask")
-    if mask is None:
-        yield
-        return
-    original = np.random.rand
-    np.random.rand = lambda *shape: np.where(mask.reshape(shape) > 0, 0.0, 1.0)
-    try:
-        yield
-    finally:
-        np.random.rand = original
+                         f"{len(wrt)}: {', '.join('d' + w for w in wrt)}")
+        return Outcome(output=out, problems={w: error for w in wrt})
+    return Outcome(output=out, grads={w: to_numpy(v) for w, v in zip(wrt, values, strict=True)})

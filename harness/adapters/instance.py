@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from harness.adapters import conventions as declared_as
 from harness.adapters import layout, names
 from harness.adapters.calls import UPSTREAM, CallFailed, call, to_numpy, watch
 from harness.adapters.conventions import Conventions, grad_scale, is_local_activation
@@ -64,7 +65,7 @@ class LibraryLayer:
             if name in names.PARAMS.get(param, (param,)):
                 self.passed[param] = name
                 return self.array(param, self.case.params[param])
-        if name in self.case.config:
+        if name in self.case.config and names.role(name) not in ("p", "keep"):
             self.roles.add(name)
             return self.case.config[name]
         role = names.role(name)
@@ -87,8 +88,9 @@ class LibraryLayer:
                 kernel = tuple(int(k) for k in W.shape[2:])
                 return kernel[0] if len(set(kernel)) == 1 else kernel
             return config.get("kernel_size", MISSING)
-        if role == "keep" and "p" in config:
-            return 1.0 - config["p"]
+        if role in ("keep", "p") and "p" in config:
+            keeps = role == "keep" or declared_as.dropout_keeps(self.conventions, "drop")
+            return 1.0 - config["p"] if keeps else config["p"]
         return config.get(role, MISSING) if role else MISSING
 
     def _install_all(self) -> dict[str, str]:
@@ -195,8 +197,10 @@ class LibraryLayer:
             self.probabilities = _softmax(self.case.inputs["x"])
             inputs[0] = self.library("x", self.probabilities)
         self.passed_inputs = inputs
-        out = self._loss_value(to_numpy(self._forward_call(inputs)))
-        return self.layout.ours("out", out)
+        out = to_numpy(self._forward_call(inputs))
+        self.out_shape = np.shape(out)
+        ours = self.layout.ours("out", self._loss_value(out))
+        return declared_as.output(self.spec, self.case, self.conventions, ours)
 
     def _loss_value(self, out: Any) -> Any:
         """A loss's per-sample vector averaged when the class has ``calculate()`` (the
@@ -264,8 +268,9 @@ class LibraryLayer:
         return Outcome(output=None, grads=grads, problems=problems)
 
     def _call_backward(self) -> Any:
-        backward = names.method(self.obj, "backward")
-        upstream = self.case.upstream
+        backward = self._backward_method()
+        upstream = declared_as.upstream(self.spec, self.conventions, self.case.upstream,
+                                        getattr(self, "out_shape", ()))
         kwargs = self.backward_kwargs(backward)
         who = f"{self.cls.__name__}.{_name(backward)}"
         if self.spec.kind == "loss" and _positional_count(backward) >= 2:
@@ -288,6 +293,23 @@ class LibraryLayer:
         if _is_data(kept) and np.shape(kept) == np.shape(inputs[0]):
             inputs[0] = kept
         return inputs
+
+    def _backward_method(self) -> Any:
+        """``backward``, or ``derivative()`` where declared; an activation whose
+        backward takes no ``dout`` (or that has only ``derivative``) must declare it."""
+        backward = names.method(self.obj, "backward")
+        derivative = getattr(self.obj, "derivative", None)
+        name = self.cls.__name__
+        if self.conventions.activation_grad == "derivative" and callable(derivative):
+            return derivative
+        local = self.spec.name in declared_as.ACTIVATIONS and not is_local_activation(
+            self.spec, self.conventions)
+        if local and (not callable(backward) or _positional_count(backward) == 0):
+            what = "has no backward" if not callable(backward) else "takes no dout in backward"
+            raise CallFailed(RunError(
+                "bad-return", f"{name} {what}: if its backward() or derivative() returns "
+                f"f'(x), declare --adapter classes:{self.spec.name}.activation_grad=derivative"))
+        return backward
 
     def backward_kwargs(self, backward: Any) -> dict[str, Any]:
         """Extra keyword arguments for backward (the SGD adapter passes a learning rate)."""

@@ -184,7 +184,10 @@ def method(obj: Any, kind: str) -> Any:
 
 
 def _has_api(cls: type) -> bool:
-    return method(cls, "forward") is not None and method(cls, "backward") is not None
+    """``forward`` and ``backward`` (under any of their names), or an activation's
+    ``derivative()``."""
+    return method(cls, "forward") is not None and (
+        method(cls, "backward") is not None or callable(getattr(cls, "derivative", None)))
 
 
 def grad_names(attrs: Iterable[str]) -> list[str]:

@@ -51,11 +51,24 @@ def _takes_params(cls: type, spec: Spec) -> bool:
         accepted = inspect.signature(cls).parameters
     except (TypeError, ValueError):
         return True
-    if not _takes_dout(cls.backward):
+    if not _takes_dout(cls.backward) or not _takes_inputs(cls.forward, spec):
         return False
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values()):
         return True
     return all(name in accepted for name in spec.params)
+
+
+def _takes_inputs(forward: Any, spec: Spec) -> bool:
+    """Whether ``forward`` takes every input of the spec: a ``Dropout.forward(x)`` that
+    draws its own mask is not backcheck's ``forward(x, mask)`` (``classes`` reads it)."""
+    try:
+        params = list(inspect.signature(forward).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return True
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return True
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(positional) >= len(spec.inputs)
 
 
 def _takes_dout(backward: Any) -> bool:
