@@ -10,12 +10,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from harness import autodiff, cache
+from harness import autodiff, cache, selection
 from harness import oracles as oracle_registry
 from harness.execution import Execution, Job, execute
 from harness.expectations import Expectations, expect
 from harness.judging import judge
 from harness.result import Result
+from harness.selection import Selector
 from harness.shrink import minimal_failures
 from harness.spec import Spec
 from harness.target import Target
@@ -23,10 +24,12 @@ from harness.target import Target
 Executor = Callable[[Target, list[Job]], Execution]
 
 
-def jobs_for(specs: Sequence[Spec], dtypes: Sequence[str], salt: str = "") -> list[Job]:
-    """Every (spec, case) pair for the given layers and dtypes."""
+def jobs_for(specs: Sequence[Spec], dtypes: Sequence[str], salt: str = "",
+             cases: tuple[Selector, ...] = ()) -> list[Job]:
+    """Every (spec, case) pair for the given layers and dtypes, as ``cases`` selects
+    (``harness.selection``: ``--cases``)."""
     return [(spec, case) for spec in specs for dtype in dtypes
-            for case in spec.cases(dtype, salt)]
+            for case in spec.cases(dtype, salt) if selection.keep(cases, spec, case.index)]
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,11 @@ class Preparation:
 
 
 def prepare(specs: Sequence[Spec], dtypes: Sequence[str], oracle_names: list[str] | None = None,
-            salt: str = "", expectations: Expectations | None = None) -> Preparation:
-    """Draw the cases, pick the available oracles, and compute (or reuse) expectations."""
-    jobs = jobs_for(specs, dtypes, salt)
+            salt: str = "", expectations: Expectations | None = None,
+            cases: tuple[Selector, ...] = ()) -> Preparation:
+    """Draw the cases (those ``cases`` selects), pick the available oracles, and compute
+    (or reuse) expectations."""
+    jobs = jobs_for(specs, dtypes, salt, cases)
     usable, skipped = oracle_registry.available(oracle_registry.load(oracle_names))
     if expectations is None:
         expectations = expect(jobs, usable, cache.from_environment())
@@ -59,7 +64,9 @@ def run(target: Target, prepared: Preparation, executor: Executor = execute,
     each failing layer's smallest failing case too (``harness.shrink``: up to about a
     second a layer, so one submission's commands ask for it and a batch does not)."""
     start = time.perf_counter()
-    execution = executor(target, prepared.jobs)
+    runnable, unsupported = selection.split(target, prepared.jobs)
+    execution = executor(target, runnable)
+    execution.outcomes.update(unsupported)
     checks = [c for spec, case in prepared.jobs
               for c in judge(spec, case, execution.outcomes[case.id], prepared.oracles,
                              prepared.skipped, prepared.expectations, execution.adapter)]

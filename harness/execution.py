@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from harness import adapters, loaders
 from harness.adapters import probes
 from harness.case import Case
+from harness.loaders.file import on_path
 from harness.outcome import Outcome, RunError
 from harness.spec import Spec
 from harness.target import Target
@@ -39,6 +40,8 @@ def execute(target: Target, jobs: list[Job], progress: Progress | None = None) -
     a timeout loses only the layer that was running.
     """
     report = progress or _ignore
+    for folder in reversed(target.import_paths):
+        on_path(folder)
     submission = loaders.load(target.path)
     report("", None)
     if submission.error:

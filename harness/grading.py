@@ -3,7 +3,8 @@
 The unit of credit is an *item*: one quantity of one layer on one case in one dtype,
 judged by every oracle. Its verdict is the worst its oracles gave (``judging.SEVERITY``);
 it is charged when that is ``fail``, ``error`` or ``missing``. A ``harness-error`` (the
-oracles disagree) or an item no oracle could judge is never charged to the student:
+oracles disagree), an item no oracle could judge, or one the adapter declared the
+library cannot express (``unsupported``) is never charged to the student:
 the points are awarded and the item is flagged for the instructor. Items are grouped
 into *tests* (a layer's quantity, split into its visible and hidden parts), which is
 what Gradescope, JUnit and the gradebook list.
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from harness import autodiff, judging
 from harness.judging import CHARGED, tally
 from harness.points import Points, total
-from harness.result import ERROR, HARNESS_ERROR, MISSING, PASS, SKIP, Check, Result
+from harness.result import ERROR, HARNESS_ERROR, MISSING, PASS, SKIP, UNSUPPORTED, Check, Result
 from harness.rubric import LayerRule, Rubric
 
 GRADED = "graded"
@@ -214,6 +215,8 @@ def _item(case: int, dtype: str, checks: list[Check]) -> Item:
         flag = f"case {case} {dtype} not charged: {worst.message}"
     elif verdict == SKIP:
         flag = f"case {case} {dtype} not judged: {worst.message}"
+    elif verdict == UNSUPPORTED:
+        flag = f"case {case} {dtype} unsupported, not charged: {worst.message}"
     return Item(case, dtype, verdict, True, flag, worst)
 
 

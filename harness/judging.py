@@ -2,10 +2,11 @@
 
 A check is one quantity of one case against one oracle. Its verdict is, in this order:
 ``skip`` (the oracle gave no expected value), ``harness-error`` (the oracles disagree
-on the case: backcheck cannot judge, the student is not charged), ``missing`` (not
-implemented) or ``error`` (raised, returned something unusable), then ``pass`` or
-``fail`` from the comparison. A quantity is judged on its own: a backward that raises
-costs the gradients, never the forward output.
+on the case: backcheck cannot judge, the student is not charged), ``unsupported`` (the
+adapter declared the library cannot express this configuration: not charged, left out
+of the score), ``missing`` (not implemented) or ``error`` (raised, returned something
+unusable), then ``pass`` or ``fail`` from the comparison. A quantity is judged on its
+own: a backward that raises costs the gradients, never the forward output.
 
 Then the contract: the probes' raw observations (``harness.adapters.probes``) are read
 by ``harness.diagnosis.violation``, which names what they show; here it is decided what
@@ -30,17 +31,28 @@ from harness.comparison import Comparison, compare
 from harness.diagnosis import Diagnosis, diagnose, violation
 from harness.expectations import Expectations
 from harness.outcome import Outcome
-from harness.result import ERROR, FAIL, HARNESS_ERROR, MISSING, PASS, SKIP, Check
+from harness.result import (
+    ERROR,
+    FAIL,
+    HARNESS_ERROR,
+    MISSING,
+    PASS,
+    SKIP,
+    UNSUPPORTED,
+    Check,
+)
 from harness.spec import Spec
 from harness.tolerance import for_dtype
 
-SEVERITY = (FAIL, ERROR, MISSING, HARNESS_ERROR, SKIP, PASS)
+SEVERITY = (FAIL, ERROR, MISSING, HARNESS_ERROR, UNSUPPORTED, SKIP, PASS)
 """Worst first: the verdict of several checks is the first of these any of them gave."""
 CHARGED = (FAIL, ERROR, MISSING)
 """Verdicts that cost the student points; the others are awarded (and flagged)."""
 ADVISORY = ("relu-at-zero",)
 """Contract findings reported as a hint on a passing check, never as a failure."""
 LABELS = {FAIL: "wrong"}
+PROBLEMS = {"not-implemented": MISSING, "unsupported": UNSUPPORTED}
+"""The verdict of a case the code could not run, by ``RunError.kind`` (else ``error``)."""
 """How ``tally`` words a verdict when it differs from the verdict's own name."""
 
 
@@ -69,8 +81,8 @@ def verdict(spec: Spec, case: Case, outcome: Outcome, quantity: str, oracle: str
     problem = outcome.error or (outcome.problems.get(quantity[1:]) if quantity != "out"
                                 else None)
     if problem is not None:
-        unfinished = problem.kind == "not-implemented"
-        return make(case, quantity, oracle, MISSING if unfinished else ERROR, str(problem))
+        return make(case, quantity, oracle, PROBLEMS.get(problem.kind, ERROR),
+                    problem.message if problem.kind == "unsupported" else str(problem))
     result = compare(outcome.value(quantity), expected.value(quantity), for_dtype(case.dtype))
     return make(case, quantity, oracle, PASS if result.passed else FAIL, comparison=result)
 

@@ -24,6 +24,7 @@ from harness import specs as catalog
 from harness.case import DTYPES
 from harness.errors import BackcheckError, UsageError
 from harness.sandbox.limits import Limits
+from harness.selection import Selector
 from harness.spec import Spec
 from harness.target import Target
 
@@ -38,7 +39,7 @@ OpenBLAS); the floor is about twice that, since OpenBLAS reserves memory per cor
 
 KEYS = ("path", "adapter", "adapter_file", "layers", "dtype", "oracles", "salt",
         "isolation", "timeout", "total_timeout", "memory_mb", "hide", "rubric", "format",
-        "out", "students", "spec_file")
+        "out", "students", "spec_file", "import_path", "cases")
 """Every option ``make`` reads; anything else is refused (never silently dropped)."""
 
 LIMIT_OPTIONS = {"timeout": "--timeout", "total_timeout": "--total-timeout",
@@ -70,6 +71,10 @@ class Plan:
     spec_files: tuple[str, ...] = ()
     """Course spec files (``--spec-file``), loaded into the catalog before the plan is
     made; hidden from the child, since they hold the instructor's reference."""
+    import_paths: tuple[str, ...] = ()
+    """Folders on the submission's import path (``--path``), as absolute paths."""
+    cases: tuple[Selector, ...] = ()
+    """Which cases run (``--cases``, ``harness.selection``); empty is every case."""
 
     @property
     def layers(self) -> tuple[str, ...]:
@@ -77,7 +82,7 @@ class Plan:
 
     def target(self, path: str | None = None) -> Target:
         """The plan's target, or another submission read the same way (a batch entry)."""
-        return Target(path or self.path, self.adapter, self.adapter_file)
+        return Target(path or self.path, self.adapter, self.adapter_file, self.import_paths)
 
     def executor(self):
         """Where submission code runs; a clear error if process isolation is missing."""
@@ -95,7 +100,7 @@ class Plan:
 
         return engine.prepare(list(self.specs), list(self.dtypes),
                               list(self.oracles) if self.oracles else None, self.salt,
-                              expectations)
+                              expectations, self.cases)
 
     def settings(self) -> dict[str, Any]:
         """Everything a grade depends on besides the submission (the salt as a digest)."""
@@ -107,7 +112,8 @@ class Plan:
                 "rubric_digest": rubric.digest if rubric else None,
                 "layers": list(self.layers), "dtypes": list(self.dtypes),
                 "oracles": list(self.oracles or oracles.registered()),
-                "salt_digest": salt, "adapter": self.adapter}
+                "salt_digest": salt, "adapter": self.adapter,
+                "cases": [_spelled(s) for s in self.cases]}
 
 
 def make(command: str, options: Mapping[str, Any], target: bool = True) -> Plan:
@@ -138,7 +144,8 @@ def make(command: str, options: Mapping[str, Any], target: bool = True) -> Plan:
     salt = get("salt") or (rubric.salt if rubric else "")
     return Plan(get("path"), adapter, adapter_file, specs, _dtypes(get("dtype"), rubric),
                 oracles, salt, isolation, limits, rubric, formats, get("out"),
-                bool(get("students")), tuple(get("spec_file") or ()))
+                bool(get("students")), tuple(get("spec_file") or ()),
+                _import_paths(get("import_path")), _cases(get("cases")))
 
 
 def require_target(path: str | None) -> None:
@@ -254,6 +261,28 @@ def _adapter(name: str | None, path: str | None) -> tuple[str | None, str | None
     elif name:
         adapters.load(name)
     return name or None, path or None
+
+
+def _import_paths(paths: list[str] | None) -> tuple[str, ...]:
+    """``--path`` folders, absolute; one that is not a folder is refused."""
+    for path in paths or ():
+        if not os.path.isdir(path):
+            raise BackcheckError("--path: no such folder", where=str(path),
+                                 hint="give a folder the submission imports modules from")
+    return tuple(os.path.abspath(p) for p in paths or ())
+
+
+def _cases(texts: list[str] | None) -> tuple[Selector, ...]:
+    """``--cases`` selectors, each read against the catalog (a typo is one line)."""
+    from harness import selection
+
+    return tuple(selection.parse(text, catalog.CATALOG) for text in texts or ())
+
+
+def _spelled(selector: Selector) -> str:
+    """A selector as a stable string, for the settings a batch's skip key digests."""
+    terms = ",".join(f"{t.key}{t.op}{t.value!r}" for t in selector.terms)
+    return f"{selector.layer}:{terms}" if selector.layer else terms
 
 
 def _rubric(path: str | None, layers: list[str] | None):

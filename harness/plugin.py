@@ -56,6 +56,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="where the implementation runs (default: none, in-process)")
     group.addoption("--backcheck-spec-file", action="append", default=[], metavar="FILE",
                     help="a Python file defining SPECS (course layers); repeatable")
+    group.addoption("--backcheck-path", action="append", default=[], metavar="DIR",
+                    help="a folder the implementation imports from; repeatable")
+    group.addoption("--backcheck-cases", action="append", default=[], metavar="SELECTOR",
+                    help="run only these configurations, e.g. 'Conv2d:stride=1,padding=0'; "
+                         "repeatable")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -77,7 +82,8 @@ OPTIONS = {"path": "backcheck_impl", "adapter": "backcheck_adapter",
            "adapter_file": "backcheck_adapter_file", "oracles": "backcheck_oracles",
            "layers": "backcheck_layers", "dtype": "backcheck_dtype",
            "salt": "backcheck_salt", "isolation": "backcheck_isolation",
-           "spec_file": "backcheck_spec_file"}
+           "spec_file": "backcheck_spec_file", "import_path": "backcheck_path",
+           "cases": "backcheck_cases"}
 """``Plan`` option -> the pytest option that sets it (the lists are comma-separated)."""
 
 
@@ -205,12 +211,15 @@ class LayerChecks(pytest.Collector):
         self.adapter = ""
 
     def collect(self) -> Iterator[GradientCheck]:
+        from harness import selection
         from harness.specs import CATALOG
 
         plan = self.plugin.plan
         spec = CATALOG[self.name]
         skipped = self.plugin.skipped_oracles()
         for index in range(len(spec.variants)):
+            if not selection.keep(plan.cases, spec, index):
+                continue
             for dtype in plan.dtypes:
                 for quantity in spec.quantities:
                     for oracle in plan.oracles:
@@ -262,13 +271,15 @@ class GradientCheck(pytest.Item):
                                  for field in ("layer", "case", "dtype", "quantity", "oracle")]
 
     def runtest(self) -> None:
-        from harness.result import HARNESS_ERROR, PASS, SKIP
+        from harness.result import HARNESS_ERROR, PASS, SKIP, UNSUPPORTED
 
         check = self.check = self.parent.check(self.key)
         if check.verdict == PASS:
             return
         if check.verdict == SKIP:
             pytest.skip(check.message)
+        if check.verdict == UNSUPPORTED:
+            pytest.skip(f"unsupported by the library (not charged): {check.message}")
         if check.verdict == HARNESS_ERROR:
             pytest.skip(f"backcheck cannot judge this case (not charged): {check.message}")
         self.user_properties += [("verdict", check.verdict), ("shapes", check.shapes),

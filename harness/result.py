@@ -15,11 +15,14 @@ ERROR = "error"
 MISSING = "missing"
 SKIP = "skip"
 HARNESS_ERROR = "harness-error"
+UNSUPPORTED = "unsupported"
 
-VERDICTS = (PASS, FAIL, ERROR, MISSING, SKIP, HARNESS_ERROR)
+VERDICTS = (PASS, FAIL, ERROR, MISSING, SKIP, HARNESS_ERROR, UNSUPPORTED)
 """``error``: the code raised or returned something unusable; ``missing``: not
 implemented; ``skip``: oracle unavailable; ``harness-error``: the oracles disagree, so
-backcheck cannot judge and the student is not charged."""
+backcheck cannot judge and the student is not charged; ``unsupported``: the adapter
+declared that the library cannot express this configuration (``harness.selection``):
+not charged, left out of the score, listed for the instructor."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class Check:
 
     @property
     def passed(self) -> bool:
-        return self.verdict in (PASS, SKIP, HARNESS_ERROR)
+        return self.verdict in (PASS, SKIP, HARNESS_ERROR, UNSUPPORTED)
 
     def explain(self) -> str:
         """The failure text: the hint first (what to fix), then the evidence."""

@@ -12,3 +12,5 @@ class Target:
     path: str
     adapter: str | None = None
     adapter_file: str | None = None
+    import_paths: tuple[str, ...] = ()
+    """Folders put on the submission's import path (``--path``), first given first."""

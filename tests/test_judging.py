@@ -13,7 +13,7 @@ from harness import rubric as rubrics
 from harness.expectations import expect
 from harness.oracles.fd import FiniteDifferenceOracle
 from harness.outcome import Outcome, RunError
-from harness.result import ERROR, FAIL, HARNESS_ERROR, MISSING, PASS, SKIP
+from harness.result import ERROR, FAIL, HARNESS_ERROR, MISSING, PASS, SKIP, VERDICTS
 from harness.sandbox.limits import Limits
 from harness.target import Target
 from tests.sandbox.conftest import needs_fork
@@ -25,7 +25,7 @@ SIGMOID = specs.CATALOG["Sigmoid"]
 def test_severity_puts_what_is_charged_first_and_pass_last():
     assert judging.SEVERITY[: len(judging.CHARGED)] == judging.CHARGED
     assert judging.SEVERITY[-1] == PASS
-    assert set(judging.SEVERITY) == {PASS, FAIL, ERROR, MISSING, SKIP, HARNESS_ERROR}
+    assert set(judging.SEVERITY) == set(VERDICTS)
     assert judging.worst([PASS, SKIP, MISSING, ERROR]) == ERROR
     assert judging.worst([]) == PASS
 

@@ -25,6 +25,7 @@ RUBRIC = FIXTURES / "class" / "rubric.toml"
 ADAPTER_FILE = FIXTURES / "submissions" / "conventions" / "mylib_adapter.py"
 HIDDEN = FIXTURES / "class"
 SPEC_FILE = str(FIXTURES.parents[1] / "examples" / "course-layer" / "rmsnorm.py")
+EXTRA_LIB = FIXTURES / "submissions" / "loading" / "extra_lib"
 
 
 class Stop(BaseException):
@@ -110,6 +111,10 @@ ROWS = {
     "spec_file": (("--spec-file", SPEC_FILE, *SANDBOXED),
                   lambda r: r["prepared"].spec_files == (SPEC_FILE,)
                   and SPEC_FILE in r["limits"].hidden),
+    "import_path": (("--path", str(EXTRA_LIB), *SANDBOXED),
+                    lambda r: r["target"].import_paths == (str(EXTRA_LIB),)),
+    "cases": (("--cases", "Linear:N=1", "--layers", "Linear"),
+              lambda r: [s.layer for s in r["prepared"].cases] == ["Linear"]),
 }
 """Plan option -> (the arguments that set it, what the run must then show)."""
 
@@ -171,7 +176,8 @@ def test_the_same_options_make_the_same_plan_for_the_plugin_and_check():
                   "backcheck_adapter_file": None, "backcheck_oracles": "fd",
                   "backcheck_layers": "Linear,ReLU", "backcheck_dtype": "float64",
                   "backcheck_salt": "s", "backcheck_isolation": "none",
-                  "backcheck_spec_file": []}
+                  "backcheck_spec_file": [], "backcheck_path": [],
+                  "backcheck_cases": []}
 
         def getoption(self, name):
             return self.values[name]

@@ -12,6 +12,8 @@ import functools
 import importlib
 import importlib.util
 import inspect
+import os
+import traceback
 from collections.abc import Mapping
 from importlib.metadata import entry_points
 from typing import Any
@@ -69,23 +71,50 @@ def load(name: str) -> Adapter:
 
 
 def from_file(path: str) -> Adapter:
-    """The adapter defined in a local Python file as a module-level ``ADAPTER`` object."""
+    """The adapter defined in a local Python file as a module-level ``ADAPTER`` object.
+
+    The file's folder is importable, so a helper module beside it (``import mylib_glue``)
+    works; the sandbox copies those helpers with it (``harness.sandbox.staging``). An
+    error while importing names the file and line where it happened, the helper's when
+    it was the helper.
+    """
+    from harness.loaders.file import on_path
+
+    path = os.path.abspath(path)
     spec = importlib.util.spec_from_file_location("backcheck_local_adapter", path)
     if spec is None or spec.loader is None:
         raise BackcheckError("cannot import adapter file", where=path)
     module = importlib.util.module_from_spec(spec)
+    on_path(os.path.dirname(path))
     try:
         spec.loader.exec_module(module)
     except FileNotFoundError:
         raise BackcheckError("adapter file not found", where=path) from None
     except Exception as exc:
-        raise BackcheckError(f"adapter file failed to import: {type(exc).__name__}: {exc}",
-                             where=path) from None
+        raise _import_failure(path, exc) from None
     adapter = getattr(module, "ADAPTER", None)
     if adapter is None:
         raise BackcheckError("adapter file defines no ADAPTER", where=path,
                              hint="add ADAPTER = YourAdapter() at module level")
     return adapter
+
+
+def _import_failure(path: str, exc: Exception) -> BackcheckError:
+    """``adapter file failed to import: NameError: ...`` where it failed: the adapter
+    file's line, or the helper module's (``glue.py:3``) when it was the helper."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return BackcheckError(f"adapter file failed to import: SyntaxError: {exc.msg}",
+                              where=f"{exc.filename}:{exc.lineno}")
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if not f.filename.startswith("<") and f.filename != __file__]
+    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else path
+    if isinstance(exc, ModuleNotFoundError):
+        return BackcheckError(f"adapter file needs module {exc.name!r}, which is neither "
+                              "installed nor beside the adapter file", where=where,
+                              hint="put the helper module in the adapter file's folder, or "
+                                   "add its folder with --path")
+    return BackcheckError(f"adapter file failed to import: {type(exc).__name__}: {exc}",
+                          where=where)
 
 
 def choose(namespace: Mapping[str, Any], name: str | None = None,

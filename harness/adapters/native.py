@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from harness import catalog
+from harness.adapters import returns
 from harness.adapters.calls import CallFailed, call, fresh, to_numpy
 from harness.adapters.contract import Detection, Runner
 from harness.case import Case
@@ -36,12 +37,15 @@ class NativeAdapter:
 
 
 def _layer_class(namespace: Mapping[str, Any], spec: Spec) -> type | None:
-    """The class named ``spec.name`` if it has the API and takes the spec's parameters."""
+    """The class named ``spec.name`` if it has the API, takes the spec's parameters and
+    its backward may return a dict: one whose every ``return`` is an array, a tuple or
+    nothing is another library's same-named class, which ``classes`` drives."""
     candidate = namespace.get(spec.name)
     has_api = inspect.isclass(candidate) and all(
         callable(getattr(candidate, m, None)) for m in ("forward", "backward")
     )
-    return candidate if has_api and _takes_params(candidate, spec) else None
+    return (candidate if has_api and _takes_params(candidate, spec)
+            and returns.may_return_mapping(candidate.backward) else None)
 
 
 def _takes_params(cls: type, spec: Spec) -> bool:

@@ -13,7 +13,8 @@ def csv_list(value: str) -> list[str]:
 
 
 def add_selection(parser: argparse.ArgumentParser) -> None:
-    """``--layers``, ``--dtype``, ``--oracles``, ``--adapter``, ``--adapter-file``."""
+    """``--layers``, ``--dtype``, ``--oracles``, ``--adapter``, ``--adapter-file``,
+    ``--path``, ``--cases``."""
     parser.add_argument("--layers", type=csv_list, default=[],
                         help="comma-separated layer names (default: the whole catalog)")
     parser.add_argument("--dtype", choices=[*DTYPES, "all"], default="all",
@@ -24,6 +25,15 @@ def add_selection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--adapter-file", default=None,
                         help="a local Python file defining ADAPTER")
     parser.add_argument("--salt", default="", help="course salt for the case seeds")
+    parser.add_argument("--path", dest="import_path", action="append", default=[],
+                        metavar="DIR",
+                        help="a folder the submission imports from (its own library, "
+                             "helpers); repeatable, first given first; copied into the "
+                             "sandbox read-only")
+    parser.add_argument("--cases", action="append", default=[], metavar="SELECTOR",
+                        help="run only these configurations: [LAYER:]KEY=VALUE[,...], "
+                             "e.g. 'Conv2d:stride=1,padding=0' (ops = != < <= > >=); "
+                             "repeatable, any one may match")
     add_spec_file(parser)
 
 

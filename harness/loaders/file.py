@@ -13,13 +13,12 @@ import sys
 import uuid
 from types import ModuleType
 
-from harness.loaders import units
+from harness.loaders import aliases, units
 from harness.loaders.guard import Guard
 from harness.loaders.source import SourceProblem, compile_source, decode
 from harness.submission import Submission
 
-OWN = frozenset({"harness", "reference", "student_template"})
-"""backcheck's own packages: a submission file of the same name never replaces them."""
+OWN = aliases.OWN
 
 
 def load_file(path: str) -> Submission:
@@ -44,7 +43,7 @@ def load_file(path: str) -> Submission:
         submission.notes += units.run(units.statements(text, path), vars(module),
                                       submission.name)
     submission.notes += guard.notes
-    submission.namespace = dict(vars(module))
+    submission.namespace = aliases.unwrap(dict(vars(module)))
     return submission
 
 

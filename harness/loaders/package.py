@@ -18,7 +18,7 @@ import uuid
 from types import ModuleType
 from typing import Any
 
-from harness.loaders import units
+from harness.loaders import aliases, units
 from harness.loaders.file import on_path
 from harness.loaders.guard import Guard
 from harness.loaders.source import python2_hint
@@ -68,13 +68,14 @@ def is_module(name: str) -> bool:
 
 
 def merged(modules: list[ModuleType]) -> dict[str, Any]:
-    """Public names of the submodules, then everything of the package itself on top."""
+    """Public names of the submodules, then everything of the package itself on top; a
+    module named like its class stands for the class (``aliases.unwrap``)."""
     namespace: dict[str, Any] = {}
     for module in modules[1:]:
         namespace.update({k: v for k, v in vars(module).items() if not k.startswith("_")})
     if modules:
         namespace.update(vars(modules[0]))
-    return namespace
+    return aliases.unwrap(namespace)
 
 
 def failure(name: str, exc: BaseException) -> str:
@@ -101,9 +102,13 @@ def _line(exc: BaseException) -> int | None:
 
 
 def _package(path: str, submission: Submission) -> ModuleType:
-    """The directory as a uniquely named package (its ``__init__`` run, if any)."""
+    """The directory as a uniquely named package (its ``__init__`` run, if any), which
+    its own code may also import by the names of ``aliases.own_names``."""
     name = f"backcheck_package_{uuid.uuid4().hex[:8]}"
     init = os.path.join(path, "__init__.py")
+    hook = aliases.install()
+    for alias in aliases.own_names(path, package=os.path.isfile(init)):
+        hook.add(alias, name if alias == os.path.basename(path) else f"{name}.{alias}")
     if not os.path.isfile(init):
         module = ModuleType(name)
         module.__path__ = [path]

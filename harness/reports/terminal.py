@@ -20,10 +20,10 @@ from harness.judging import tally
 from harness.points import amount, pair
 from harness.reports.untrusted import printable
 from harness.repro import reproduce
-from harness.result import FAIL, HARNESS_ERROR, MISSING, PASS, SKIP, Check, Result
+from harness.result import FAIL, HARNESS_ERROR, MISSING, PASS, SKIP, UNSUPPORTED, Check, Result
 
 STYLE = {PASS: "green", FAIL: "red", "error": "red", MISSING: "yellow", SKIP: "dim",
-         HARNESS_ERROR: "magenta"}
+         HARNESS_ERROR: "magenta", UNSUPPORTED: "cyan"}
 MAX_DETAILS = 12
 
 
@@ -35,14 +35,27 @@ def render(result: Result, console: Console | None = None) -> None:
         console.print(f"[dim]skipped oracle {_safe(name)}: {_safe(reason)}[/dim]", emoji=False)
     for note in result.notes:
         console.print(f"[yellow]note:[/yellow] {_safe(note)}", emoji=False)
+    _unsupported(result, console)
     _details(result, console)
     _minimal(result, console)
     passed = sum(c.verdict == PASS for c in result.checks)
-    judged = sum(c.verdict not in (SKIP,) for c in result.checks)
+    judged = sum(c.verdict not in (SKIP, UNSUPPORTED) for c in result.checks)
     color = "green" if result.passed else "red"
     console.print(f"[{color}]{passed} / {judged} checks passed[/{color}] "
                   f"({result.seconds:.1f} s, adapter {_safe(result.adapter or 'none')})",
                   emoji=False)
+
+
+def _unsupported(result: Result, console: Console) -> None:
+    """The cases the adapter declared the library cannot express, once per layer."""
+    cases: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for check in result.checks:
+        if check.verdict == UNSUPPORTED and check.case not in cases[(check.layer, check.message)]:
+            cases[(check.layer, check.message)].append(check.case)
+    for (layer, reason), indices in cases.items():
+        listed = ", ".join(str(i) for i in sorted(indices))
+        console.print(f"[cyan]unsupported, not charged:[/cyan] {_safe(layer)} case "
+                      f"{listed}: {_safe(reason)}", emoji=False)
 
 
 def _safe(text: str) -> str:

@@ -23,6 +23,8 @@ from harness.spec import Spec
 
 ERROR_KINDS = ("not-implemented", "exception", "bad-return", "load", "timeout", "crashed",
                "limit")
+"""Kinds a child may report. ``unsupported`` is not one: only the parent decides that a
+case is not charged (``harness.selection.split``), so a forged frame cannot claim it."""
 MAX_TEXT = 2000
 MAX_DEPTH = 12
 MAX_ITEMS = 20_000

@@ -2,9 +2,11 @@
 
 Submissions often sit in directories only root can enter (pytest's ``tmp_path``, an
 instructor's 0700 folder), while the worker runs as ``nobody``. The parent copies the
-target (a file, or a package directory with its symlinks left as links) and any
-``--adapter-file`` into a fresh directory owned by ``nobody``, which is also the
-worker's current and home directory, and removes it afterwards. The directory's name
+target (a file, or a package directory with its symlinks left as links), any
+``--adapter-file`` with the Python modules and packages beside it (its helpers), and
+every ``--path`` folder into a fresh directory owned by ``nobody``, which is also the
+worker's current and home directory, and removes it afterwards. Every copy is
+read-only to the worker. The directory's name
 carries the grading process's pid, so one left by a grader killed with ``kill -9`` is
 recognised and removed by ``sweep`` on the next run.
 """
@@ -33,11 +35,14 @@ def staged(target: Target) -> Iterator[tuple[Target, str]]:
     workdir = os.path.realpath(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
     try:
         path = _copy(target.path, workdir, "submission")
-        adapter_file = target.adapter_file and _copy(target.adapter_file, workdir, "adapter")
+        adapter_file = target.adapter_file and _copy_adapter(target.adapter_file, workdir)
+        folders = tuple(_copy(folder, workdir, f"path-{n}")
+                        for n, folder in enumerate(target.import_paths))
         if os.geteuid() == 0:
             os.chown(workdir, NOBODY, NOBODY)
         os.chmod(workdir, 0o700)
-        yield replace(target, path=path, adapter_file=adapter_file), workdir
+        yield replace(target, path=path, adapter_file=adapter_file,
+                      import_paths=folders), workdir
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -56,6 +61,24 @@ def _copy(path: str, workdir: str, role: str) -> str:
     else:
         shutil.copyfile(source, dest)
     _open_up(folder)
+    return dest
+
+
+def _copy_adapter(path: str, workdir: str) -> str:
+    """The adapter file and its helpers (the ``.py`` files and packages beside it)."""
+    dest = _copy(path, workdir, "adapter")
+    if not os.path.isfile(path):
+        return dest
+    folder, here = os.path.dirname(os.path.abspath(path)), os.path.dirname(dest)
+    for entry in os.listdir(folder):
+        source = os.path.join(folder, entry)
+        if entry.endswith(".py") and os.path.isfile(source) and entry != os.path.basename(dest):
+            shutil.copyfile(source, os.path.join(here, entry))
+        elif os.path.isfile(os.path.join(source, "__init__.py")):
+            _check_size(source)
+            shutil.copytree(source, os.path.join(here, entry), symlinks=True,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+    _open_up(here)
     return dest
 
 

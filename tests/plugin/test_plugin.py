@@ -225,7 +225,7 @@ def test_unloadable_adapter_file_stops_pytest_with_one_line(pytester):
 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([
-        f"ERROR: backcheck: {broken}: adapter file failed to import: ImportError: oops"])
+        f"ERROR: backcheck: {broken}:1: adapter file failed to import: ImportError: oops"])
 
 
 def test_sandboxed_run_gives_the_same_outcomes(pytester):

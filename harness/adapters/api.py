@@ -1,0 +1,133 @@
+"""Everything an adapter file needs, from one import: ``from harness.adapters.api import ...``.
+
+An adapter file (``--adapter-file quill_adapter.py``) defines ``ADAPTER``. Three ways:
+
+- a built-in adapter with declared conventions: ``classes(loss_grad="sum")``;
+- a ``LibraryAdapter``: per catalog layer, a ``Recipe`` naming the library's class,
+  how to build it from a case, and where its gradients are (``stored``: the library
+  keeps them on the layer, ``grad_W``, ``self.dweights``...);
+- any object with ``name``, ``detect`` and ``runner`` (``harness.adapters.contract``).
+
+Any of them may declare what the library cannot express with ``supports(layer,
+variant) -> bool | str`` (``harness.selection``): those cases are *unsupported*, not
+charged. Hand the case's arrays to the library through ``fresh`` (a copy) so the
+contract probes see an input changed in place; they run for every adapter
+(``harness.adapters.probes``). A helper module beside the adapter file is importable,
+and is copied into the sandbox with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.adapters.calls import CallFailed, call, fresh, to_numpy, watch
+from harness.adapters.classes import ClassesAdapter
+from harness.adapters.contract import Detection, Runner
+from harness.adapters.conventions import Conventions
+from harness.case import Case
+from harness.outcome import Outcome, RunError
+from harness.spec import Spec
+
+Supports = Callable[[str, Mapping[str, Any]], "bool | str"]
+"""``supports(layer, variant)``: ``True``, or ``False`` / a reason for an unsupported case."""
+Gradients = Callable[[Any], dict[str, Any]]
+"""Reads parameter gradients off a layer object after its backward (see ``stored``)."""
+
+
+def classes(supports: Supports | None = None, **conventions: Any) -> ClassesAdapter:
+    """The built-in ``classes`` adapter with ``Conventions(**conventions)`` declared."""
+    return declare(ClassesAdapter(Conventions(**conventions)), supports)
+
+
+def declare(adapter: Any, supports: Supports | None) -> Any:
+    """``adapter`` with ``supports`` declared (unchanged when ``supports`` is ``None``)."""
+    if supports is not None:
+        adapter.supports = supports
+    return adapter
+
+
+def stored(**attributes: str | tuple[str, Callable[[Any], Any]]) -> Gradients:
+    """"This library stores its gradients on the layer": ``stored(W="g_weights",
+    b="g_bias")`` reads ``layer.g_weights`` as dW; ``W=("g_weights", np.transpose)``
+    converts it to backcheck's layout first."""
+    def read(layer: Any) -> dict[str, Any]:
+        found = {}
+        for name, how in attributes.items():
+            attr, convert = (how, None) if isinstance(how, str) else how
+            value = getattr(layer, attr, None)
+            if value is not None:
+                found[name] = convert(to_numpy(value)) if convert else to_numpy(value)
+        return found
+    return read
+
+
+def _no_gradients(layer: Any) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to drive one catalog layer with the library's class ``cls``.
+
+    ``build(cls, case)`` makes the object (default: ``cls()``); backward's return is the
+    input's gradient (an array, or a tuple/dict by input name); ``grads`` reads the
+    parameters' gradients."""
+
+    cls: str
+    build: Callable[[type, Case], Any] = field(default=lambda cls, case: cls())
+    grads: Gradients = _no_gradients
+
+
+class LibraryAdapter:
+    """An adapter written as a table: catalog layer name -> ``Recipe``."""
+
+    def __init__(self, name: str, recipes: Mapping[str, Recipe],
+                 supports: Supports | None = None):
+        self.name, self.recipes = name, dict(recipes)
+        declare(self, supports)
+
+    def detect(self, namespace: Mapping[str, Any]) -> Detection:
+        found = tuple(n for n, r in self.recipes.items() if r.cls in namespace)
+        return Detection(self.name, found, f"recipes for {', '.join(found) or 'none'}")
+
+    def runner(self, namespace: Mapping[str, Any], spec: Spec) -> Runner | None:
+        recipe = self.recipes.get(spec.name)
+        if recipe is None or recipe.cls not in namespace:
+            return None
+        return lambda case: run(recipe, namespace[recipe.cls], spec, case)
+
+
+def run(recipe: Recipe, cls: type, spec: Spec, case: Case) -> Outcome:
+    """Build, forward and backward one layer by its recipe; failures become outcomes."""
+    try:
+        layer = call(f"{cls.__name__}.__init__", recipe.build, cls, case)
+        output = to_numpy(call(f"{cls.__name__}.forward", layer.forward,
+                               *[fresh(case.inputs[n]) for n in spec.inputs]))
+    except CallFailed as failed:
+        return Outcome(output=None, error=failed.error)
+    try:
+        returned = call(f"{cls.__name__}.backward", layer.backward, fresh(case.upstream))
+    except CallFailed as failed:
+        return Outcome.forward_only(output, spec.wrt, failed.error)
+    grads = {**_inputs(spec, returned), **recipe.grads(layer)}
+    problems = {n: RunError("bad-return", f"{cls.__name__} gave no gradient for {n!r}")
+                for n in spec.wrt if n not in grads}
+    return Outcome(output=output, grads={k: v for k, v in grads.items() if k in spec.wrt},
+                   problems=problems)
+
+
+def _inputs(spec: Spec, returned: Any) -> dict[str, Any]:
+    """The input gradients backward returned, by input name."""
+    inputs = [n for n in spec.inputs if n in spec.wrt]
+    if isinstance(returned, Mapping):
+        return {k: to_numpy(v) for k, v in returned.items()}
+    if isinstance(returned, tuple | list):
+        return {n: to_numpy(v) for n, v in zip(inputs, returned, strict=False)}
+    return {inputs[0]: to_numpy(returned)} if inputs and returned is not None else {}
+
+
+__all__ = ["Case", "Conventions", "Detection", "Gradients", "LibraryAdapter", "Outcome",
+           "Recipe", "RunError", "Runner", "Spec", "Supports", "call", "classes", "declare",
+           "fresh", "run", "stored", "to_numpy", "watch"]

@@ -1,0 +1,33 @@
+"""The pytest plugin honours ``--backcheck-path``, ``--backcheck-cases`` and an adapter
+file's unsupported cases (skipped, not failed)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parents[1] / "fixtures" / "submissions" / "loading"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "adapters.md"
+
+
+def doc_adapter(tmp_path: Path) -> Path:
+    """The adapter file of docs/adapters.md "Writing an adapter file", exactly."""
+    block = re.search(r"```python\n(# quill_adapter\.py.*?)```", DOCS.read_text(), re.S)
+    path = tmp_path / "quill_adapter.py"
+    path.write_text(block[1])
+    return path
+
+
+def test_the_plugin_honours_path_cases_and_unsupported(pytester, tmp_path):
+    adapter = doc_adapter(tmp_path)
+    result = pytester.runpytest_subprocess(
+        "--backcheck-impl", str(HERE / "quill" / "quill.py"),
+        "--backcheck-adapter-file", str(adapter), "--backcheck-layers", "Conv2d",
+        "--backcheck-oracles", "fd", "--backcheck-dtype", "float64",
+        "--backcheck-cases", "Conv2d:stride=1")
+    result.assert_outcomes(passed=4, skipped=4)
+    extra = pytester.runpytest_subprocess(
+        "--backcheck-impl", str(HERE / "uses_extra_lib.py"),
+        "--backcheck-path", str(HERE / "extra_lib"), "--backcheck-layers", "Linear",
+        "--backcheck-oracles", "fd", "--backcheck-dtype", "float64")
+    extra.assert_outcomes(passed=16)
