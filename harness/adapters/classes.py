@@ -19,7 +19,7 @@ from typing import Any
 from harness import catalog
 from harness.adapters import conventions as conv
 from harness.adapters import dropout, names
-from harness.adapters.calls import CallFailed, call, to_numpy
+from harness.adapters.calls import CallFailed, to_numpy
 from harness.adapters.contract import Detection, Runner
 from harness.adapters.conventions import Conventions
 from harness.adapters.instance import LibraryLayer
@@ -94,7 +94,7 @@ class ClassesAdapter:
 
         def attempt() -> Outcome:
             try:
-                out = call(who, layer.obj.forward, layer.array("x", case.inputs["x"]))
+                out = layer.call_forward([layer.array("x", case.inputs["x"])])
                 output = layer.layout.ours("out", to_numpy(out))
             except CallFailed as failed:
                 return Outcome(output=None, error=failed.error)
@@ -104,7 +104,7 @@ class ClassesAdapter:
                 return Outcome.forward_only(output, spec.wrt, failed.error)
 
         def draw() -> Any:
-            out = call(who, layer.obj.forward, layer.library("x", case.inputs["x"]))
+            out = layer.call_forward([layer.library("x", case.inputs["x"])])
             return layer.layout.ours("out", to_numpy(out))
 
         keep = 1.0 - float(case.config["p"])

@@ -99,7 +99,7 @@ class LibraryLayer:
         if all(self._location(p) is not None for p in self.spec.params):
             return {p: self._install(p) for p in self.spec.params}
         inputs = [self.library(n, self.case.inputs[n]) for n in self.spec.inputs]
-        self._forward_call(inputs)
+        self.call_forward(inputs)
         return {p: self._install(p) for p in self.spec.params}
 
     def _location(self, param: str) -> str | None:
@@ -197,7 +197,7 @@ class LibraryLayer:
             self.probabilities = _softmax(self.case.inputs["x"])
             inputs[0] = self.library("x", self.probabilities)
         self.passed_inputs = inputs
-        out = to_numpy(self._forward_call(inputs))
+        out = to_numpy(self.call_forward(inputs))
         self.out_shape = np.shape(out)
         ours = self.layout.ours("out", self._loss_value(out))
         return declared_as.output(self.spec, self.case, self.conventions, ours)
@@ -217,7 +217,7 @@ class LibraryLayer:
         p = _softmax(self.case.inputs["x"])
         target = self.library("target", self.case.inputs["target"])
         try:
-            values = [self._loss_value(to_numpy(self._forward_call(
+            values = [self._loss_value(to_numpy(self.call_forward(
                 [self.library("x", q), target]))) for q in (p, p + 1)]
         except CallFailed:
             return False
@@ -226,7 +226,7 @@ class LibraryLayer:
             return False
         return bool(np.max(np.abs(a - b)) > 1e-2 * max(float(np.max(np.abs(a))), 1e-3))
 
-    def _forward_call(self, inputs: list[Any]) -> Any:
+    def call_forward(self, inputs: list[Any]) -> Any:
         """Call forward (under any of its names) with ``training=True`` where it asks for
         a mode; a forward that returns ``None`` is read from ``self.output``."""
         forward = names.method(self.obj, "forward")
