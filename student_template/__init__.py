@@ -7,6 +7,7 @@ Copy this folder (or ``backprop.ipynb``), fill in ``layers.py`` and run
 from .layers import (
     ELU,
     GELU,
+    Attention,
     AvgPool2d,
     BatchNorm,
     BCELoss,
@@ -24,6 +25,7 @@ from .layers import (
     LinearRegression,
     MaxPool2d,
     MSELoss,
+    MultiHeadAttention,
     RegressionMLP,
     ReLU,
     Sigmoid,
@@ -41,6 +43,7 @@ from .layers import (
 __all__ = [
     "ELU",
     "GELU",
+    "Attention",
     "AvgPool2d",
     "BCELoss",
     "BatchNorm",
@@ -58,6 +61,7 @@ __all__ = [
     "LinearRegression",
     "MSELoss",
     "MaxPool2d",
+    "MultiHeadAttention",
     "ReLU",
     "RegressionMLP",
     "SVMLoss",

@@ -13,6 +13,7 @@ from harness.errors import UsageError
 from harness.spec import Spec
 from harness.specs import (
     activations,
+    attention,
     conv,
     dropout,
     embedding,
@@ -29,7 +30,7 @@ CATALOG: dict[str, Spec] = {
     spec.name: spec
     for module in (
         linear, activations, losses, normalization, conv, pooling, dropout, flatten,
-        embedding, networks
+        embedding, attention, networks
     )
     for spec in module.SPECS
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from reference.mistakes import (
     activations,
+    attention,
     conv,
     dropout,
     linear,
@@ -21,7 +22,7 @@ from reference.mistakes import (
 )
 from reference.mistakes.model import Mistake, Probe
 
-FAMILIES = (activations, losses, normalization, linear, conv, pooling, dropout)
+FAMILIES = (activations, losses, normalization, linear, conv, pooling, dropout, attention)
 
 MISTAKES: dict[str, tuple[Mistake, ...]] = {}
 for _family in FAMILIES:
