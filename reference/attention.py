@@ -23,7 +23,7 @@ class Attention:
 
     def forward(self, q: np.ndarray, k: np.ndarray, v: np.ndarray) -> np.ndarray:
         self.q, self.k, self.v = q, k, v
-        self.scale = 1.0 / np.sqrt(q.shape[-1])
+        self.scale = 1.0 / float(np.sqrt(q.shape[-1]))  # a Python float keeps float32
         scores = q @ np.swapaxes(k, -1, -2) * self.scale
         if self.causal:
             scores = np.where(causal_mask(q.shape[-2], k.shape[-2]), scores, -np.inf)
@@ -46,7 +46,7 @@ class MultiHeadAttention:
     (E, E) as (in, out)), split into ``num_heads`` heads of E / num_heads features,
     attended with scale ``1 / sqrt(E / num_heads)`` (causal when ``causal``, S == T),
     the heads concatenated and projected by ``Wo``, ``bo``. backward differentiates the
-    three inputs and all eight parameters.
+    three inputs and the parameters but ``bk``, whose gradient is identically 0.
     """
 
     def __init__(self, Wq, bq, Wk, bk, Wv, bv, Wo, bo, num_heads: int, causal: bool = False):
@@ -70,6 +70,7 @@ class MultiHeadAttention:
             dproj = self._merge(per_head[d])
             grads[name] = dproj @ W.T
             grads[f"W{d}"], grads[f"b{d}"] = _weight_grad(x, dproj), _bias_grad(dproj)
+        del grads["bk"]  # identically 0: q·bk shifts a whole row of scores
         return grads
 
     def _split(self, x: np.ndarray) -> np.ndarray:

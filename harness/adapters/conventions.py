@@ -27,6 +27,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "weight": ("auto", "in-out", "out-in"),
     "activation_grad": ("chain", "local"),
     "arrays": ("auto", "numpy", "torch"),
+    "l2": ("half", "full"),
 }
 ACTIVATIONS = ("ReLU", "LeakyReLU", "Sigmoid", "Tanh")
 LOSS_TERMS = {"MSELoss": "elements", "BCELoss": "elements", "CrossEntropy": "batch"}
@@ -59,6 +60,9 @@ class Conventions:
     """For layers that apply SGD themselves, a fixed learning rate they use (0: set one)."""
     network: str = ""
     """For whole networks: the catalog network they implement (``XORNet``)."""
+    l2: str = "half"
+    """For a CS231n ``TwoLayerNet.loss``: ``full`` when its penalty is ``reg * |W|²``
+    (no 0.5); the model is then given half the case's ``reg``."""
 
 
 def parse(text: str, base: Conventions | None = None) -> Conventions:

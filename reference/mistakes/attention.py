@@ -20,7 +20,7 @@ class _Wrong(Attention):
 
     def forward(self, q, k, v):
         self.q, self.k, self.v = q, k, v
-        self.scale = self.fixed or (1.0 / np.sqrt(q.shape[-1]) if self.scaled else 1.0)
+        self.scale = self.fixed or (1.0 / float(np.sqrt(q.shape[-1])) if self.scaled else 1.0)
         scores = q @ np.swapaxes(k, -1, -2) * self.scale
         keep = causal_mask(q.shape[-2], k.shape[-2])
         if self.causal and not self.mask_after:
