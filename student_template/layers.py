@@ -552,6 +552,47 @@ class TemporalSoftmaxLoss:
         raise NotImplementedError("TemporalSoftmaxLoss.backward")
 
 
+class Attention:
+    """Scaled dot-product attention: ``softmax(q kᵀ / sqrt(D)) v``.
+
+    q (N, Tq, D), k (N, Tk, D), v (N, Tk, Dv) -> (N, Tq, Dv). With ``causal`` (Tq == Tk)
+    query i attends keys 0..i only: set the other scores to -inf *before* the softmax.
+    backward returns ``{"q": dq, "k": dk, "v": dv}``.
+    """
+
+    def __init__(self, causal: bool = False):
+        self.causal = causal
+
+    def forward(self, q: np.ndarray, k: np.ndarray, v: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("Attention.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("Attention.backward")
+
+
+class MultiHeadAttention:
+    """Multi-head attention (CS231n, no dropout): query (N, S, E), key, value (N, T, E).
+
+    Project each input (``x @ W + b``, every ``W`` (E, E) as (in, out)), split E into
+    ``num_heads`` heads, attend each head with scale 1 / sqrt(E / num_heads) (causal
+    when ``causal``), merge the heads and project with ``Wo``, ``bo``. backward returns
+    the gradients of query, key, value and of Wq, bq, Wk, bk, Wv, bv, Wo, bo.
+    """
+
+    def __init__(self, Wq: np.ndarray, bq: np.ndarray, Wk: np.ndarray, bk: np.ndarray,
+                 Wv: np.ndarray, bv: np.ndarray, Wo: np.ndarray, bo: np.ndarray,
+                 num_heads: int, causal: bool = False):
+        self.Wq, self.bq, self.Wk, self.bk = Wq, bq, Wk, bk
+        self.Wv, self.bv, self.Wo, self.bo = Wv, bv, Wo, bo
+        self.num_heads, self.causal = num_heads, causal
+
+    def forward(self, query: np.ndarray, key: np.ndarray, value: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("MultiHeadAttention.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("MultiHeadAttention.backward")
+
+
 class LinearRegression:
     """One Linear 1 -> 1 under MSELoss: ``forward(x, target)`` returns the scalar loss.
 

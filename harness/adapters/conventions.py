@@ -34,6 +34,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "weight": ("auto", "in-out", "out-in"),
     "activation_grad": ("chain", "local", "derivative"),
     "arrays": ("auto", "numpy", "torch"),
+    "l2": ("half", "full"),
 }
 FLAGS = ("channels_last", "accumulate", "inverted")
 TRUE, FALSE = ("1", "true", "yes", "on", ""), ("0", "false", "no", "off")
@@ -112,6 +113,9 @@ class Conventions:
     """For layers that apply SGD themselves, a fixed learning rate they use (0: set one)."""
     network: str = ""
     """For whole networks: the catalog network they implement (``XORNet``)."""
+    l2: str = "half"
+    """For a CS231n ``TwoLayerNet.loss``: ``full`` when its penalty is ``reg * |W|²``
+    (no 0.5); the model is then given half the case's ``reg``."""
     layers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, hash=False)
     """Per catalog layer, the options that differ from the library-wide ones."""
 

@@ -9,6 +9,7 @@ functions ``softmax_loss(x, y) -> (loss, dx)`` and ``svm_loss(x, y) -> (loss, dx
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import count
@@ -39,6 +40,8 @@ class Pair:
     """Arrays forward returns before its cache: 2 for ``lstm_step_forward`` (next_h,
     next_c), stacked into backcheck's one output; backward then takes the upstream
     gradient split the same way, ``(dnext_h, dnext_c, cache)``."""
+    channel_params: tuple[str, ...] = ()
+    """Parameters the course shapes (1, C, 1, 1): handed over so, their gradients read back."""
 
 
 def _x(case: Case) -> tuple[list[Any], dict[str, Any]]:
@@ -67,6 +70,17 @@ def _pool(case: Case) -> tuple[list[Any], dict[str, Any]]:
     pool_param = {"pool_height": size, "pool_width": size,
                   "stride": case.config.get("stride") or size}
     return [case.inputs["x"], pool_param], {}
+
+
+def _groupnorm(case: Case) -> tuple[list[Any], dict[str, Any]]:
+    """``spatial_groupnorm_forward(x, gamma, beta, G, gn_param)``, gamma/beta (1, C, 1, 1)."""
+    gamma, beta = (case.params[n].reshape(1, -1, 1, 1) for n in ("gamma", "beta"))
+    return [case.inputs["x"], gamma, beta, case.config["G"],
+            {"eps": case.config.get("eps", 1e-5)}], {}
+
+
+def _embedding(case: Case) -> tuple[list[Any], dict[str, Any]]:
+    return [case.inputs["x"], case.params["W"]], {}
 
 
 def _named(*names: str) -> Args:
@@ -107,9 +121,16 @@ LAYERS: dict[str, Pair] = {
                     _named("x", "prev_h", "Wx", "Wh", "bx", "bh")),
     "TemporalAffine": Pair(("temporal_affine_forward",), ("temporal_affine_backward",),
                            _affine),
+    "GroupNorm": Pair(("spatial_groupnorm_forward",), ("spatial_groupnorm_backward",),
+                      _groupnorm, channel_params=("gamma", "beta")),
+    "Embedding": Pair(("word_embedding_forward",), ("word_embedding_backward",), _embedding),
 }
 LOSSES = {"CrossEntropy": ("softmax_loss",), "SVMLoss": ("svm_loss",),
           "TemporalSoftmaxLoss": ("temporal_softmax_loss",)}
+NETWORKS = {"TwoLayerNet": ("TwoLayerNet",)}
+"""Model classes with ``self.params`` (W1, b1, W2, b2) and ``loss(X, y) -> (loss, grads)``."""
+SIZES = {"D": ("input_dim", "input_size"), "H": ("hidden_dim", "hidden_size"),
+         "C": ("num_classes", "output_size")}
 UNCHECKED: tuple[str, ...] = ()
 DROPOUT_WRT = ("x",)
 
@@ -123,7 +144,7 @@ class CS231nAdapter:
         self.conventions = conventions or Conventions()
 
     def detect(self, namespace: Mapping[str, Any]) -> Detection:
-        found = [n for n in (*LAYERS, *LOSSES) if self._functions(namespace, n)]
+        found = [n for n in (*LAYERS, *LOSSES, *NETWORKS) if self._functions(namespace, n)]
         extra = [n for n in UNCHECKED if callable(namespace.get(n))]
         evidence = f"functions for {', '.join(found) or 'none'}"
         if extra:
@@ -134,16 +155,22 @@ class CS231nAdapter:
         if layer in LOSSES:
             loss = _first(namespace, LOSSES[layer])
             return (loss,) if loss else None
+        if layer in NETWORKS:
+            model = next((namespace[n] for n in NETWORKS[layer] if _is_model(namespace.get(n))),
+                         None)
+            return (model,) if model else None
         pair = LAYERS[layer]
         forward, backward = _first(namespace, pair.forward), _first(namespace, pair.backward)
         return (forward, backward) if forward and backward else None
 
     def runner(self, namespace: Mapping[str, Any], spec: Spec) -> Runner | None:
         functions = self._functions(namespace, spec.name) if spec.name in (
-            *LAYERS, *LOSSES) else None
+            *LAYERS, *LOSSES, *NETWORKS) else None
         if functions is None:
             return None
         declared = self.conventions.of(spec.name)
+        if spec.name in NETWORKS:
+            return lambda case: run_model(functions[0], spec, case, declared.l2)
         if spec.name in LOSSES:
             return lambda case: conv.with_target_hint(
                 spec, declared, run_loss(functions[0], spec, case, declared),
@@ -171,7 +198,7 @@ def run_pair(forward: Callable, backward: Callable, pair: Pair, spec: Spec,
         grads = call(backward.__name__, backward, *[fresh(u) for u in upstream], cache)
     except CallFailed as failed:
         return Outcome.forward_only(to_numpy(out), spec.wrt, failed.error)
-    return _outcome(spec, to_numpy(out), grads, backward.__name__)
+    return _outcome(spec, to_numpy(out), grads, backward.__name__, pair, case)
 
 
 def run_loss(loss: Callable, spec: Spec, case: Case,
@@ -232,6 +259,56 @@ def run_dropout(forward: Callable, backward: Callable, case: Case,
     return dropout.run(library, case)
 
 
+def _is_model(value: Any) -> bool:
+    return inspect.isclass(value) and callable(getattr(value, "loss", None))
+
+
+def run_model(cls: type, spec: Spec, case: Case, l2: str = "half") -> Outcome:
+    """``model.params = {W1, b1, W2, b2}``; ``loss, grads = model.loss(X, y)``.
+
+    The course's ``reg`` is the case's (``0.5 * reg * |W|²``, fc_net.py's convention);
+    with ``l2=full`` (``reg * |W|²``, some years' neural_net.py) it is half the case's.
+    """
+    reg = case.config.get("reg", 0.0) / (2.0 if l2 == "full" else 1.0)
+    try:
+        model = _build_model(cls, case, reg)
+        loss = model.loss
+        kwargs = {"reg": reg} if "reg" in inspect.signature(loss).parameters else {}
+        result = call(f"{cls.__name__}.loss", loss, fresh(case.inputs["x"]),
+                      fresh(case.inputs["target"]), **kwargs)
+        value, grads = _pair(f"{cls.__name__}.loss", result)
+    except CallFailed as failed:
+        return Outcome(output=None, error=failed.error)
+    if not isinstance(grads, Mapping):
+        error = RunError("bad-return", f"{cls.__name__}.loss returned grads of type "
+                         f"{type(grads).__name__}, expected a dict of W1, b1, W2, b2")
+        return Outcome(output=to_numpy(value), problems={p: error for p in spec.wrt})
+    scale = float(case.upstream)
+    found = {p: to_numpy(grads.get(p)) for p in spec.wrt if grads.get(p) is not None}
+    found = {p: v * scale if isinstance(v, np.ndarray) else v for p, v in found.items()}
+    problems = {p: RunError("bad-return", f"{cls.__name__}.loss gave no grads[{p!r}]")
+                for p in spec.wrt if p not in found}
+    return Outcome(output=to_numpy(value), grads=found, problems=problems)
+
+
+def _build_model(cls: type, case: Case, reg: float) -> Any:
+    """The model built from its sizes under any of the course's names, its params replaced."""
+    W1, W2 = case.params["W1"], case.params["W2"]
+    sizes = {"D": W1.shape[0], "H": W1.shape[1], "C": W2.shape[1]}
+    kwargs: dict[str, Any] = {}
+    for param in inspect.signature(cls).parameters.values():
+        role = next((r for r, spellings in SIZES.items() if param.name in spellings), None)
+        if role is not None:
+            kwargs[param.name] = sizes[role]
+        elif param.name == "reg":
+            kwargs["reg"] = reg
+    model = call(f"{cls.__name__}.__init__", cls, **kwargs)
+    model.params = {name: fresh(value) for name, value in case.params.items()}
+    if hasattr(model, "reg"):
+        model.reg = reg
+    return model
+
+
 def _results(name: str, result: Any, outputs: int) -> tuple[Any, Any]:
     """``(out, cache)``; with several outputs, ``(*outs, cache)`` with the outs stacked."""
     if outputs == 1:
@@ -254,11 +331,25 @@ def _pair(name: str, result: Any) -> tuple[Any, Any]:
                               "expected a pair (out, cache)"))
 
 
-def _outcome(spec: Spec | tuple[str, ...], out: Any, grads: Any, name: str) -> Outcome:
+def _outcome(spec: Spec | tuple[str, ...], out: Any, grads: Any, name: str,
+             pair: Pair | None = None, case: Case | None = None) -> Outcome:
+    """The gradients of ``spec.wrt`` (or of the names given) from backward's return; a
+    ``pair`` with ``channel_params`` has those read back from (1, C, 1, 1)."""
     wrt = spec if isinstance(spec, tuple) else spec.wrt
     values = grads if isinstance(grads, tuple) else (grads,)
     if len(values) != len(wrt):
         error = RunError("bad-return", f"{name} returned {len(values)} values, expected "
                          f"{len(wrt)}: {', '.join('d' + w for w in wrt)}")
         return Outcome(output=out, problems={w: error for w in wrt})
-    return Outcome(output=out, grads={w: to_numpy(v) for w, v in zip(wrt, values, strict=True)})
+    found = {w: to_numpy(v) for w, v in zip(wrt, values, strict=True)}
+    for w in pair.channel_params if pair and case else ():
+        found[w] = _from_channels(found[w], case.params[w].shape)
+    return Outcome(output=out, grads=found)
+
+
+def _from_channels(value: Any, ours: tuple[int, ...]) -> Any:
+    """A (1, C, 1, 1) gradient as our (C,); any other shape is left for the comparison."""
+    channels = (1, *ours, 1, 1)
+    if isinstance(value, np.ndarray) and value.shape == channels:
+        return value.reshape(ours)
+    return value

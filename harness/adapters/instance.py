@@ -474,6 +474,10 @@ def _from_mapping(spec: Spec, returned: Mapping) -> dict[str, Any]:
         if state:
             found[state] = value
             continue
+        named = next((n for n in spec.inputs if n != "x" and key in (n, f"d{n}")), None)
+        if named in spec.wrt:  # layers with several inputs (attention's q, k, v)
+            found[named] = value
+            continue
         for param in spec.params:
             aliases = names.PARAMS.get(param, (param,))
             if key in aliases or key in names.grad_names(aliases):

@@ -62,6 +62,7 @@ def _forwards() -> dict[str, Callable]:
         "GroupNorm": _group_norm,
         "Embedding": lambda x, W: tf.gather(W, x),
         **_sequence_layers(),
+        **_attention_layers(),
     }
 
 
@@ -206,6 +207,36 @@ def _temporal_softmax_loss(x, target, mask):
     tf = _tf()
     losses = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=target, logits=x)
     return tf.reduce_sum(losses * tf.cast(mask, x.dtype)) / tf.cast(tf.shape(x)[0], x.dtype)
+
+
+def _attention_layers() -> dict[str, Callable]:
+    """Attention and multi-head attention, written out with explicit TensorFlow ops."""
+    return {"Attention": _attention, "MultiHeadAttention": _multi_head_attention}
+
+
+def _attention(q, k, v, causal):
+    """softmax(q kᵀ / sqrt(D)) v over the last two axes; masked scores are -inf."""
+    tf = _tf()
+    scores = tf.matmul(q, k, transpose_b=True) / tf.sqrt(tf.cast(tf.shape(q)[-1], q.dtype))
+    if causal:
+        keep = tf.linalg.band_part(tf.ones_like(scores), -1, 0) > 0
+        scores = tf.where(keep, scores, tf.constant(-np.inf, scores.dtype))
+    return tf.matmul(tf.nn.softmax(scores, axis=-1), v)
+
+
+def _multi_head_attention(query, key, value, Wq, bq, Wk, bk, Wv, bv, Wo, bo, num_heads,
+                          causal):
+    """Project, split into heads (N, H, T, E / H), attend, merge, project."""
+    tf = _tf()
+
+    def heads(x, W, b):
+        n, t, e = x.shape
+        return tf.transpose(tf.reshape(x @ W + b, (n, t, num_heads, e // num_heads)),
+                            (0, 2, 1, 3))
+
+    mixed = _attention(heads(query, Wq, bq), heads(key, Wk, bk), heads(value, Wv, bv), causal)
+    n, s, e = query.shape
+    return tf.reshape(tf.transpose(mixed, (0, 2, 1, 3)), (n, s, e)) @ Wo + bo
 
 
 class TensorFlowOracle:

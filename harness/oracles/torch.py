@@ -49,6 +49,7 @@ def _forwards() -> dict[str, Callable]:
         **_networks(torch, F),
         **_course_layers(torch, F),
         **_sequence_layers(torch, F),
+        **_attention(torch, F),
     }
 
 
@@ -138,6 +139,28 @@ def _sequence_layers(torch, F) -> dict[str, Callable]:
         "GRUCell": lambda x, h, Wx, Wh, bx, bh: torch.gru_cell(x, h, Wx.T, Wh.T, bx, bh),
         "TemporalAffine": lambda x, W, b: x @ W + b,
         "TemporalSoftmaxLoss": temporal_softmax_loss,
+    }
+
+
+def _attention(torch, F) -> dict[str, Callable]:
+    """Attention by torch's own kernels: ``scaled_dot_product_attention`` and
+    ``multi_head_attention_forward`` (sequence-first, ``W`` as (out, in), so transposed)."""
+
+    def multi_head(query, key, value, Wq, bq, Wk, bk, Wv, bv, Wo, bo, num_heads, causal):
+        s, t = query.shape[1], key.shape[1]
+        mask = ~torch.tril(torch.ones(s, t, dtype=torch.bool)) if causal else None
+        out, _ = F.multi_head_attention_forward(
+            query.transpose(0, 1), key.transpose(0, 1), value.transpose(0, 1),
+            query.shape[-1], num_heads, None, torch.cat([bq, bk, bv]), None, None, False,
+            0.0, Wo.T, bo, training=False, need_weights=False, attn_mask=mask,
+            use_separate_proj_weight=True, q_proj_weight=Wq.T, k_proj_weight=Wk.T,
+            v_proj_weight=Wv.T)
+        return out.transpose(0, 1)
+
+    return {
+        "Attention": lambda q, k, v, causal: F.scaled_dot_product_attention(
+            q, k, v, is_causal=causal),
+        "MultiHeadAttention": multi_head,
     }
 
 

@@ -13,6 +13,7 @@ from harness.errors import UsageError
 from harness.spec import Spec
 from harness.specs import (
     activations,
+    attention,
     conv,
     dropout,
     embedding,
@@ -31,7 +32,7 @@ CATALOG: dict[str, Spec] = {
     spec.name: spec
     for module in (
         linear, activations, losses, normalization, conv, pooling, dropout, flatten,
-        embedding, recurrent, temporal, networks
+        embedding, recurrent, temporal, attention, networks
     )
     for spec in module.SPECS
 }

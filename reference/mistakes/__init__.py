@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from reference.mistakes import (
     activations,
+    attention,
     conv,
     dropout,
     linear,
@@ -24,7 +25,7 @@ from reference.mistakes import (
 from reference.mistakes.model import Mistake, Probe
 
 FAMILIES = (activations, losses, normalization, linear, conv, pooling, dropout, recurrent,
-            temporal)
+            temporal, attention)
 
 MISTAKES: dict[str, tuple[Mistake, ...]] = {}
 for _family in FAMILIES:

@@ -149,6 +149,15 @@ static Arrays temporal_affine(const Case&) { throw NotImplemented("TemporalAffin
 // summed over time, divided by N: out is the loss. Reply out, dx.
 static Arrays temporal_softmax_loss(const Case&) { throw NotImplemented("TemporalSoftmaxLoss"); }
 
+// softmax(q kᵀ / sqrt(D)) v: q (N, Tq, D), k (N, Tk, D), v (N, Tk, Dv); causal (Tq == Tk)
+// masks keys j > i before the softmax. Reply out, dq, dk, dv.
+static Arrays attention(const Case&) { throw NotImplemented("Attention"); }
+
+// Multi-head attention: query (N, S, E), key, value (N, T, E), x @ W + b projections
+// (W (E, E) in-out), num_heads heads scaled by 1/sqrt(E/num_heads), causal optional, output
+// projection Wo, bo. Reply out, dquery, dkey, dvalue, dWq, dbq, dWk, dWv, dbv, dWo, dbo (no dbk: it is 0).
+static Arrays multi_head_attention(const Case&) { throw NotImplemented("MultiHeadAttention"); }
+
 // Linear, ReLU, Linear, softmax cross-entropy (batch mean) plus 0.5 * reg * (|W1|² +
 // |W2|²): out is the loss. Reply out, dW1, db1, dW2, db2.
 static Arrays two_layer_net(const Case&) { throw NotImplemented("TwoLayerNet"); }
@@ -195,6 +204,8 @@ static const std::map<std::string, Arrays (*)(const Case&)> LAYERS = {
     {"GRUCell", gru_cell},
     {"TemporalAffine", temporal_affine},
     {"TemporalSoftmaxLoss", temporal_softmax_loss},
+    {"Attention", attention},
+    {"MultiHeadAttention", multi_head_attention},
     {"TwoLayerNet", two_layer_net},
     {"SigmoidNet", sigmoid_net},
 };

@@ -224,6 +224,19 @@ const LAYERS = {
     throw notImplemented("TemporalSoftmaxLoss");
   },
 
+  // softmax(q kᵀ / sqrt(D)) v: q (N, Tq, D), k (N, Tk, D), v (N, Tk, Dv); causal (Tq == Tk)
+  // masks keys j > i before the softmax. Reply out, dq, dk, dv.
+  Attention(a) {
+    throw notImplemented("Attention");
+  },
+
+  // Multi-head attention: query (N, S, E), key, value (N, T, E), x @ W + b projections
+  // (W (E, E) in-out), num_heads heads scaled by 1/sqrt(E/num_heads), causal optional, output
+  // projection Wo, bo. Reply out, dquery, dkey, dvalue, dWq, dbq, dWk, dWv, dbv, dWo, dbo (no dbk: it is 0).
+  MultiHeadAttention(a) {
+    throw notImplemented("MultiHeadAttention");
+  },
+
   // Linear, ReLU, Linear, softmax cross-entropy (batch mean) plus 0.5 * reg * (|W1|² +
   // |W2|²): out is the loss. Reply out, dW1, db1, dW2, db2.
   TwoLayerNet(a) {

@@ -19,6 +19,7 @@ from harness.case import DTYPES, Case
 from harness.specs import CATALOG
 from harness.tolerance import for_dtype
 from reference.activations import ELU, GELU, Identity, Sigmoid, SiLU, Softplus
+from reference.attention import Attention, MultiHeadAttention
 from reference.conv import Conv2d
 from reference.embedding import Embedding
 from reference.linear import Linear
@@ -252,6 +253,47 @@ class EmbeddingAssignsGradient(Embedding):
         return {"W": dW}
 
 
+class AttentionUnscaled(Attention):
+    """Returns softmax(q kᵀ) v, without the 1/sqrt(D) (backward is left correct)."""
+
+    def forward(self, q, k, v):
+        wrong = Attention(self.causal).forward(q * np.sqrt(q.shape[-1]), k, v)
+        super().forward(q, k, v)
+        return wrong
+
+
+class AttentionDkWithoutScale(Attention):
+    """dk forgets the 1/sqrt(D) that dq keeps."""
+
+    def backward(self, dout):
+        grads = super().backward(dout)
+        return {**grads, "k": grads["k"] / self.scale}
+
+
+class MultiHeadAttentionFirstSampleBias(MultiHeadAttention):
+    """dbo of the first sample only, not summed over the batch."""
+
+    def backward(self, dout):
+        return {**super().backward(dout), "bo": dout[0].sum(axis=0)}
+
+
+class MultiHeadAttentionScaledByE(MultiHeadAttention):
+    """Returns heads scaled by 1/sqrt(E) instead of 1/sqrt(E / num_heads)."""
+
+    def forward(self, query, key, value):
+        params = {n: getattr(self, n) for n in ("Wq", "bq", "Wk", "bk", "Wv", "bv", "Wo", "bo")}
+        shrink = 1.0 / np.sqrt(self.num_heads)
+        params["Wq"], params["bq"] = params["Wq"] * shrink, params["bq"] * shrink
+        wrong = MultiHeadAttention(**params, num_heads=self.num_heads,
+                                   causal=self.attention.causal).forward(query, key, value)
+        super().forward(query, key, value)
+        return wrong
+
+
+def _single_head(case: Case) -> bool:
+    return case.config["num_heads"] == 1
+
+
 def _no_reg(case: Case) -> bool:
     return case.config["reg"] == 0
 
@@ -314,6 +356,11 @@ BROKEN = [
     Broken("GroupNorm", GroupNormConstantStatistics, "dx"),
     Broken("Embedding", EmbeddingOffByOne, "out"),
     Broken("Embedding", EmbeddingAssignsGradient, "dW"),
+    Broken("Attention", AttentionUnscaled, "out"),
+    Broken("Attention", AttentionDkWithoutScale, "dk"),
+    Broken("MultiHeadAttention", MultiHeadAttentionFirstSampleBias, "dbo",
+           invisible=lambda case: len(case.inputs["query"]) == 1),
+    Broken("MultiHeadAttention", MultiHeadAttentionScaledByE, "out", invisible=_single_head),
     Broken("TwoLayerNet", TwoLayerNetFullPenalty, "out", invisible=_no_reg),
     Broken("TwoLayerNet", TwoLayerNetBiasNotAveraged, "db2", invisible=_single_sample),
     Broken("SigmoidNet", SigmoidNetMeanCost, "out", invisible=_single_output),

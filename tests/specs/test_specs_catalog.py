@@ -10,6 +10,7 @@ from numpy.testing import assert_array_equal
 
 from harness.case import DTYPES
 from harness.specs import CATALOG
+from harness.specs.attention import SCORE_SPAN
 from harness.specs.networks import XOR_CORNERS
 from harness.specs.sampling import KINK_GAP
 
@@ -28,8 +29,8 @@ def test_catalog_order():
         "Softplus", "Identity", "MSELoss", "BCELoss", "CrossEntropy", "SVMLoss", "LayerNorm",
         "BatchNorm", "SpatialBatchNorm", "GroupNorm", "Conv1d", "Conv2d", "MaxPool2d",
         "AvgPool2d", "Dropout", "Flatten", "Embedding", "RNNCell", "RNN", "LSTMCell", "LSTM",
-        "GRUCell", "TemporalAffine", "TemporalSoftmaxLoss", "LinearRegression",
-        "RegressionMLP", "XORNet", "TwoLayerNet", "SigmoidNet",
+        "GRUCell", "TemporalAffine", "TemporalSoftmaxLoss", "Attention", "MultiHeadAttention",
+        "LinearRegression", "RegressionMLP", "XORNet", "TwoLayerNet", "SigmoidNet",
     ]
 
 
@@ -66,7 +67,7 @@ def test_cases_stay_small_enough_to_finite_difference(spec):
 
 def test_every_layer_but_batch_norm_has_a_batch_of_one():
     for spec in SPECS:
-        sizes = {len(case.inputs["x"]) for case in spec.cases("float64")}
+        sizes = {len(next(iter(case.inputs.values()))) for case in spec.cases("float64")}
         assert (1 in sizes) == (spec.name != "BatchNorm"), spec.name
 
 
@@ -188,3 +189,33 @@ def test_temporal_masks_keep_and_drop_a_step_and_targets_are_in_range():
         mask, target, x = (case.inputs[k] for k in ("mask", "target", "x"))
         assert mask.dtype == bool and mask.any() and not mask.all(), case.id
         assert target.min() >= 0 and target.max() < x.shape[2], case.id
+
+
+def _score_spans(q, k, causal):
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+    keep = np.tril(np.ones(scores.shape[-2:], bool)) if causal else np.ones(scores.shape[-2:], bool)
+    return (np.where(keep, scores, -np.inf).max(-1) - np.where(keep, scores, np.inf).min(-1))
+
+
+def _heads(x, W, b, h):
+    n, t, e = x.shape
+    return (x @ W + b).reshape(n, t, h, e // h).transpose(0, 2, 1, 3)
+
+
+def test_attention_scores_do_not_saturate_the_softmax():
+    for case in salted_cases("Attention", "float64"):
+        q, k = case.inputs["q"], case.inputs["k"]
+        assert _score_spans(q, k, case.config["causal"]).max() <= SCORE_SPAN, case.id
+    for case in salted_cases("MultiHeadAttention", "float64"):
+        h, p = case.config["num_heads"], case.params
+        q = _heads(case.inputs["query"], p["Wq"], p["bq"], h)
+        k = _heads(case.inputs["key"], p["Wk"], p["bk"], h)
+        assert _score_spans(q, k, case.config["causal"]).max() <= SCORE_SPAN, case.id
+
+
+def test_attention_has_causal_and_unmasked_cases_and_causal_ones_are_square():
+    for name, (tq, tk) in (("Attention", ("Tq", "Tk")), ("MultiHeadAttention", ("S", "T"))):
+        variants = CATALOG[name].variants
+        assert {v["causal"] for v in variants} == {True, False}
+        assert all(v[tq] == v[tk] for v in variants if v["causal"])
+        assert any(v[tq] != v[tk] for v in variants)

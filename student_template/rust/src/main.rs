@@ -225,6 +225,19 @@ fn temporal_softmax_loss(_case: &Case) -> Reply {
     Err(Failure::not_implemented("TemporalSoftmaxLoss"))
 }
 
+/// softmax(q kᵀ / sqrt(D)) v: q (N, Tq, D), k (N, Tk, D), v (N, Tk, Dv); causal (Tq == Tk)
+/// masks keys j > i before the softmax. Reply out, dq, dk, dv.
+fn attention(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("Attention"))
+}
+
+/// Multi-head attention: query (N, S, E), key, value (N, T, E), x @ W + b projections
+/// (W (E, E) in-out), num_heads heads scaled by 1/sqrt(E/num_heads), causal optional, output
+/// projection Wo, bo. Reply out, dquery, dkey, dvalue, dWq, dbq, dWk, dWv, dbv, dWo, dbo (no dbk: it is 0).
+fn multi_head_attention(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("MultiHeadAttention"))
+}
+
 /// Linear, ReLU, Linear, softmax cross-entropy (batch mean) plus 0.5 * reg * (|W1|² +
 /// |W2|²): out is the loss. Reply out, dW1, db1, dW2, db2.
 fn two_layer_net(_case: &Case) -> Reply {
@@ -275,6 +288,8 @@ const LAYERS: &[(&str, fn(&Case) -> Reply)] = &[
     ("GRUCell", gru_cell),
     ("TemporalAffine", temporal_affine),
     ("TemporalSoftmaxLoss", temporal_softmax_loss),
+    ("Attention", attention),
+    ("MultiHeadAttention", multi_head_attention),
     ("TwoLayerNet", two_layer_net),
     ("SigmoidNet", sigmoid_net),
 ];
