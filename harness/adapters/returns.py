@@ -21,15 +21,14 @@ MAPPING = (ast.Dict, ast.DictComp)
 
 
 def may_return_mapping(method: Any) -> bool:
-    """``False`` only if no ``return`` of ``method`` can give a mapping (a stub that only
-    raises is "maybe": it is unfinished, not another library's)."""
+    """``False`` only if ``method`` has a ``return`` and none can give a mapping (one with
+    no ``return``, a stub that raises or code that never ends, is "maybe")."""
     function = _parse(method)
     if function is None:
         return True
-    nodes = _own(function)
-    results = [node.value for node in nodes if isinstance(node, ast.Return)]
+    results = [node.value for node in _own(function) if isinstance(node, ast.Return)]
     if not results:
-        return any(isinstance(node, ast.Raise) for node in nodes)
+        return True
     assigned = _assignments(function)
     return any(_maybe_mapping(value, assigned) for value in results)
 
