@@ -1,4 +1,4 @@
-"""2-D pooling over NCHW inputs, without padding; windows that do not fit are dropped."""
+"""Pooling over NCHW (2-D) and NCL (1-D) inputs, without padding; ragged windows are dropped."""
 
 from __future__ import annotations
 
@@ -47,5 +47,44 @@ class AvgPool2d:
 
     def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
         share = dout[..., None, None] / math.prod(self.kernel)
+        dwin = np.broadcast_to(share, (*dout.shape, *self.kernel))
+        return {"x": fold(dwin, self.shape, self.stride)}
+
+
+# --- convfamily: 1-D pooling (NCL) ---
+
+
+class MaxPool1d(MaxPool2d):
+    """Maximum of each ``kernel_size`` window of (N, C, L); the gradient to that maximum."""
+
+    def __init__(self, kernel_size: int, stride: int | None = None):
+        self.kernel = (kernel_size,)
+        self.stride = stride or kernel_size
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.shape = x.shape
+        self.flat = windows(x, self.kernel, self.stride)
+        return self.flat.max(axis=-1)
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        winner = self.flat.argmax(axis=-1)[..., None]
+        dwin = np.zeros(self.flat.shape, dtype=dout.dtype)
+        np.put_along_axis(dwin, winner, dout[..., None], axis=-1)
+        return {"x": fold(dwin, self.shape, self.stride)}
+
+
+class AvgPool1d:
+    """Mean of each ``kernel_size`` window of (N, C, L); each input gets ``1 / k`` back."""
+
+    def __init__(self, kernel_size: int, stride: int | None = None):
+        self.kernel = (kernel_size,)
+        self.stride = stride or kernel_size
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.shape = x.shape
+        return windows(x, self.kernel, self.stride).mean(axis=-1)
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        share = dout[..., None] / self.kernel[0]
         dwin = np.broadcast_to(share, (*dout.shape, *self.kernel))
         return {"x": fold(dwin, self.shape, self.stride)}

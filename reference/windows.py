@@ -11,15 +11,22 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 
-def windows(x: np.ndarray, kernel: tuple[int, ...], stride: int) -> np.ndarray:
+def per_axis(value: int | tuple[int, ...], axes: int) -> tuple[int, ...]:
+    """A stride or padding for each of ``axes`` spatial axes (an int applies to all)."""
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * axes
+
+
+def windows(x: np.ndarray, kernel: tuple[int, ...], stride: int | tuple[int, ...]
+            ) -> np.ndarray:
     """A read-only view (N, C, *out, *kernel) of every ``kernel``-sized window."""
     axes = tuple(range(2, 2 + len(kernel)))
     view = sliding_window_view(x, kernel, axis=axes)
-    steps = (slice(None, None, stride),) * len(kernel)
+    steps = tuple(slice(None, None, s) for s in per_axis(stride, len(kernel)))
     return view[(slice(None), slice(None), *steps)]
 
 
-def fold(dwin: np.ndarray, shape: tuple[int, ...], stride: int) -> np.ndarray:
+def fold(dwin: np.ndarray, shape: tuple[int, ...], stride: int | tuple[int, ...]
+         ) -> np.ndarray:
     """The gradient (``shape``) of ``x`` given the gradient ``dwin`` of ``windows(x)``.
 
     Windows overlap when ``stride`` is smaller than the kernel, so contributions are
@@ -27,9 +34,10 @@ def fold(dwin: np.ndarray, shape: tuple[int, ...], stride: int) -> np.ndarray:
     """
     spatial = (dwin.ndim - 2) // 2
     out, kernel = dwin.shape[2 : 2 + spatial], dwin.shape[2 + spatial :]
+    steps = per_axis(stride, spatial)
     dx = np.zeros(shape, dtype=dwin.dtype)
     for offset in np.ndindex(*kernel):
-        where = tuple(slice(o, o + stride * n, stride) for o, n in zip(offset, out, strict=True))
+        where = tuple(slice(o, o + s * n, s) for o, n, s in zip(offset, out, steps, strict=True))
         dx[(..., *where)] += dwin[(..., *offset)]
     return dx
 

@@ -7,12 +7,17 @@ Copy this folder (or ``backprop.ipynb``), fill in ``layers.py`` and run
 from .layers import (
     ELU,
     GELU,
+    AvgPool1d,
     AvgPool2d,
     BatchNorm,
     BCELoss,
     Conv1d,
     Conv2d,
+    ConvTranspose1d,
+    ConvTranspose2d,
     CrossEntropy,
+    Downsample1d,
+    Downsample2d,
     Dropout,
     Embedding,
     Flatten,
@@ -22,6 +27,7 @@ from .layers import (
     LeakyReLU,
     Linear,
     LinearRegression,
+    MaxPool1d,
     MaxPool2d,
     MSELoss,
     RegressionMLP,
@@ -35,6 +41,8 @@ from .layers import (
     SVMLoss,
     Tanh,
     TwoLayerNet,
+    Upsample1d,
+    Upsample2d,
     XORNet,
 )
 
@@ -70,4 +78,14 @@ __all__ = [
     "Tanh",
     "TwoLayerNet",
     "XORNet",
+]
+__all__ += [  # convfamily
+    "AvgPool1d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
+    "Downsample1d",
+    "Downsample2d",
+    "MaxPool1d",
+    "Upsample1d",
+    "Upsample2d",
 ]

@@ -48,6 +48,7 @@ def _forwards() -> dict[str, Callable]:
         "Flatten": lambda x: torch.flatten(x, 1),
         **_networks(torch, F),
         **_course_layers(torch, F),
+        **_conv_family(torch, F),
     }
 
 
@@ -93,6 +94,35 @@ def _course_layers(torch, F) -> dict[str, Callable]:
         ),
         "GroupNorm": lambda x, gamma, beta, G, eps: F.group_norm(x, G, gamma, beta, eps),
         "Embedding": lambda x, W: F.embedding(x, W),
+    }
+
+
+# --- convfamily: transposed convolutions, resampling, 1-D pooling ---
+
+
+def _conv_family(torch, F) -> dict[str, Callable]:
+    """Transposed convolutions, zero-dilation and slicing (explicit scatter/slice ops), 1-D
+    pools."""
+
+    def upsample(x, k, axes):
+        for axis in range(x.ndim - axes, x.ndim):
+            shape = list(x.shape)
+            shape[axis] = k * (shape[axis] - 1) + 1
+            x = torch.slice_scatter(x.new_zeros(shape), x, dim=axis, step=k)
+        return x
+
+    return {
+        "ConvTranspose1d": lambda x, W, b, stride, padding: F.conv_transpose1d(
+            x, W, b, stride, padding),
+        "ConvTranspose2d": lambda x, W, b, stride, padding: F.conv_transpose2d(
+            x, W, b, stride, padding),
+        "MaxPool1d": lambda x, kernel_size, stride: F.max_pool1d(x, kernel_size, stride),
+        "AvgPool1d": lambda x, kernel_size, stride: F.avg_pool1d(x, kernel_size, stride),
+        "Upsample1d": lambda x, upsampling_factor: upsample(x, upsampling_factor, 1),
+        "Upsample2d": lambda x, upsampling_factor: upsample(x, upsampling_factor, 2),
+        "Downsample1d": lambda x, downsampling_factor: x[..., ::downsampling_factor],
+        "Downsample2d": lambda x, downsampling_factor: x[
+            ..., ::downsampling_factor, ::downsampling_factor],
     }
 
 

@@ -23,12 +23,13 @@ from harness.specs import (
     normalization,
     plugins,
     pooling,
+    resampling,
 )
 
 CATALOG: dict[str, Spec] = {
     spec.name: spec
     for module in (
-        linear, activations, losses, normalization, conv, pooling, dropout, flatten,
+        linear, activations, losses, normalization, conv, pooling, resampling, dropout, flatten,
         embedding, networks
     )
     for spec in module.SPECS
