@@ -1,4 +1,4 @@
-"""Mistakes in 2-D max and average pooling (NCHW, ``kernel_size`` windows by ``stride``)."""
+"""Mistakes in max and average pooling (NCHW and NCL, ``kernel_size`` windows by ``stride``)."""
 
 from __future__ import annotations
 
@@ -8,27 +8,28 @@ from reference.mistakes.model import Mistake, Probe
 from reference.windows import fold, windows
 
 
-def _geometry(p: Probe) -> tuple[tuple[int, int], int]:
+def _geometry(p: Probe) -> tuple[tuple[int, ...], int]:
+    """The window (one ``kernel_size`` per spatial axis: 2-D or 1-D) and the stride."""
     k = p.config["kernel_size"]
-    return (k, k), p.config.get("stride") or k
+    return (k,) * (p.x.ndim - 2), p.config.get("stride") or k
 
 
 def _maxpool_overwritten(p: Probe) -> np.ndarray:
     """Each window's gradient assigned (``=``) over the whole window, in raster order."""
     kernel, stride = _geometry(p)
     x, dx = p.x, np.zeros_like(p.x)
-    out_h, out_w = p.upstream.shape[2:]
-    for n, c, i, j in np.ndindex(x.shape[0], x.shape[1], out_h, out_w):
-        rows = slice(i * stride, i * stride + kernel[0])
-        cols = slice(j * stride, j * stride + kernel[1])
-        window = x[n, c, rows, cols]
-        dx[n, c, rows, cols] = (window == window.max()) * p.upstream[n, c, i, j]
+    for where in np.ndindex(*p.upstream.shape):
+        n, c, *at = where
+        span = tuple(slice(i * stride, i * stride + k) for i, k in zip(at, kernel, strict=True))
+        window = x[(n, c, *span)]
+        dx[(n, c, *span)] = (window == window.max()) * p.upstream[where]
     return dx
 
 
 def _spread(p: Probe, share: float) -> np.ndarray:
     kernel, stride = _geometry(p)
-    dwin = np.broadcast_to(p.upstream[..., None, None] * share, (*p.upstream.shape, *kernel))
+    share = np.expand_dims(p.upstream * share, tuple(range(-len(kernel), 0)))
+    dwin = np.broadcast_to(share, (*p.upstream.shape, *kernel))
     return fold(dwin, p.x.shape, stride)
 
 
@@ -71,3 +72,31 @@ MISTAKES = (
         lambda p: windows(p.x, *_geometry(p)).sum(axis=(-2, -1)),
     ),
 )
+
+
+# --- convfamily: the same mistakes in 1-D pooling (NCL) ---
+
+
+def _one_d() -> tuple[Mistake, ...]:
+    return (
+        Mistake("MaxPool1d", "dx", "maxpool-gradient-spread",
+                "the MaxPool1d backward sends the gradient to the whole window",
+                "dout added to every element of its window",
+                "send dout only to the position of each window's maximum",
+                lambda p: _spread(p, 1.0)),
+        Mistake("MaxPool1d", "dx", "maxpool-overwrite",
+                "the MaxPool1d backward overwrites where windows overlap",
+                "each window's gradient assigned with = over the whole window",
+                "accumulate: dx[window] += (window == max) * dout", _maxpool_overwritten),
+        Mistake("AvgPool1d", "dx", "avgpool-not-divided",
+                "the AvgPool1d backward does not divide by the window size",
+                "dout added to every element of its window",
+                "each element of a window gets dout / kernel_size", lambda p: _spread(p, 1.0)),
+        Mistake("AvgPool1d", "out", "avgpool-sum",
+                "the AvgPool1d output is the sum of each window, not its mean",
+                "the window sums", "divide each window's sum by kernel_size",
+                lambda p: windows(p.x, *_geometry(p)).sum(axis=-1)),
+    )
+
+
+MISTAKES = (*MISTAKES, *_one_d())
