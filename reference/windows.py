@@ -42,22 +42,25 @@ def fold(dwin: np.ndarray, shape: tuple[int, ...], stride: int | tuple[int, ...]
     return dx
 
 
-def pad(x: np.ndarray, padding: int) -> np.ndarray:
-    """``x`` with ``padding`` zeros on both sides of every spatial axis.
+def pad(x: np.ndarray, padding: int | tuple[int, ...], fill: float = 0.0) -> np.ndarray:
+    """``x`` with ``padding`` ``fill`` values (zeros; max-pooling pads with -inf) on both
+    sides of every spatial axis (one padding per axis when a tuple).
 
-    Written as zeros plus one slice assignment: ``np.pad`` costs several times more,
-    and finite differences call this thousands of times per case.
+    Written as a filled array plus one slice assignment: ``np.pad`` costs several times
+    more, and finite differences call this thousands of times per case.
     """
-    shape = (*x.shape[:2], *(n + 2 * padding for n in x.shape[2:]))
-    padded = np.zeros(shape, dtype=x.dtype)
-    padded[_interior(padded.shape, padding)] = x
+    pads = per_axis(padding, x.ndim - 2)
+    shape = (*x.shape[:2], *(n + 2 * p for n, p in zip(x.shape[2:], pads, strict=True)))
+    padded = np.full(shape, fill, dtype=x.dtype)
+    padded[_interior(padded.shape, pads)] = x
     return padded
 
 
-def unpad(dx: np.ndarray, padding: int) -> np.ndarray:
+def unpad(dx: np.ndarray, padding: int | tuple[int, ...]) -> np.ndarray:
     """The inverse crop of :func:`pad` (used on gradients)."""
-    return dx[_interior(dx.shape, padding)]
+    return dx[_interior(dx.shape, per_axis(padding, dx.ndim - 2))]
 
 
-def _interior(shape: tuple[int, ...], padding: int) -> tuple[slice, ...]:
-    return (slice(None), slice(None), *(slice(padding, n - padding) for n in shape[2:]))
+def _interior(shape: tuple[int, ...], pads: tuple[int, ...]) -> tuple[slice, ...]:
+    return (slice(None), slice(None),
+            *(slice(p, n - p) for n, p in zip(shape[2:], pads, strict=True)))

@@ -40,8 +40,10 @@ def _forwards() -> dict[str, Callable]:
         "BatchNorm": lambda x, gamma, beta, eps: _normalize(x, gamma, beta, eps, axis=0),
         "Conv1d": _conv1d,
         "Conv2d": _conv2d,
-        "MaxPool2d": lambda x, kernel_size, stride: _pool(tf.nn.max_pool2d, x, kernel_size, stride),
-        "AvgPool2d": lambda x, kernel_size, stride: _pool(tf.nn.avg_pool2d, x, kernel_size, stride),
+        "MaxPool2d": lambda x, kernel_size, stride, padding=0: _pool(
+            tf.nn.max_pool2d, x, kernel_size, stride, padding, fill=-np.inf),
+        "AvgPool2d": lambda x, kernel_size, stride, padding=0: _pool(
+            tf.nn.avg_pool2d, x, kernel_size, stride, padding),
         # tf.nn.dropout draws its own mask; the case's explicit mask is applied instead.
         "Dropout": lambda x, mask, p: x * mask / (1 - p),
         "Flatten": lambda x: tf.reshape(x, (tf.shape(x)[0], -1)),
@@ -107,15 +109,20 @@ def _conv1d(x, W, b, stride, padding):
 def _conv2d(x, W, b, stride, padding):
     """NCHW and (F, C, KH, KW) in; NHWC and (KH, KW, C, F) for TensorFlow; NCHW out."""
     tf = _tf()
-    pads = [[0, 0], [padding, padding], [padding, padding], [0, 0]]
+    ph, pw = padding if isinstance(padding, tuple) else (padding, padding)
+    pads = [[0, 0], [ph, ph], [pw, pw], [0, 0]]
+    stride = list(stride) if isinstance(stride, tuple) else stride
     x = tf.pad(tf.transpose(x, (0, 2, 3, 1)), pads)
     out = tf.nn.conv2d(x, tf.transpose(W, (2, 3, 1, 0)), strides=stride, padding="VALID") + b
     return tf.transpose(out, (0, 3, 1, 2))
 
 
-def _pool(pool, x, kernel_size, stride):
-    """A ``tf.nn`` pool, which wants NHWC, applied to an NCHW input."""
+def _pool(pool, x, kernel_size, stride, padding=0, fill=0.0):
+    """A ``tf.nn`` pool, which wants NHWC, applied to an NCHW input padded with ``fill``
+    (-inf for max, zeros counted in the mean for average: torch's semantics)."""
     tf = _tf()
+    pads = [[0, 0], [0, 0], [padding, padding], [padding, padding]]
+    x = tf.pad(x, pads, constant_values=fill)
     out = pool(tf.transpose(x, (0, 2, 3, 1)), kernel_size, stride, padding="VALID")
     return tf.transpose(out, (0, 3, 1, 2))
 

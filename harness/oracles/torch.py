@@ -41,8 +41,11 @@ def _forwards() -> dict[str, Callable]:
         ),
         "Conv1d": lambda x, W, b, stride, padding: F.conv1d(x, W, b, stride, padding),
         "Conv2d": lambda x, W, b, stride, padding: F.conv2d(x, W, b, stride, padding),
-        "MaxPool2d": lambda x, kernel_size, stride: F.max_pool2d(x, kernel_size, stride),
-        "AvgPool2d": lambda x, kernel_size, stride: F.avg_pool2d(x, kernel_size, stride),
+        # Padding (some variants): max pads -inf, avg counts the zeros (count_include_pad).
+        "MaxPool2d": lambda x, kernel_size, stride, padding=0: F.max_pool2d(
+            x, kernel_size, stride, padding),
+        "AvgPool2d": lambda x, kernel_size, stride, padding=0: F.avg_pool2d(
+            x, kernel_size, stride, padding, count_include_pad=True),
         # torch's own dropout draws its mask; the case's explicit mask is applied instead.
         "Dropout": lambda x, mask, p: x * mask / (1 - p),
         "Flatten": lambda x: torch.flatten(x, 1),

@@ -18,6 +18,17 @@ def _draw(rng, v) -> Draw:
     )
 
 
+PER_AXIS = [
+    {"N": 1, "C": 2, "size": (6, 5), "F": 2, "kernel": (3, 2), "stride": (2, 1),
+     "padding": (1, 0)},
+    {"N": 2, "C": 1, "size": (5, 7), "F": 2, "kernel": (3, 3), "stride": (1, 2),
+     "padding": (0, 1)},
+]
+"""(stride_h, stride_w) and (pad_h, pad_w), as torch's tuples: a library that takes only
+one int for both axes (CS231n's conv_param) skips these by their tuple value: an
+adapter's ``supports(layer, variant)`` says no when ``variant["stride"]`` is a tuple.
+Not yet among Conv2d's variants, for the reason ``pooling.PADDED`` gives."""
+
 CONV1D = Spec(
     name="Conv1d", kind="layer", inputs=("x",), params=("W", "b"), wrt=("x", "W", "b"),
     variants=[
