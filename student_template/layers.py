@@ -593,6 +593,138 @@ class MultiHeadAttention:
         raise NotImplementedError("MultiHeadAttention.backward")
 
 
+# --- convfamily: transposed convolutions, resampling (CMU 11-785 HW2), 1-D pooling ---
+
+
+class ConvTranspose1d:
+    """Transposed convolution of ``x`` (N, C_in, L) with ``W`` (C_in, C_out, K) (torch's layout).
+
+    Each input position adds ``x[n, :, i] · W`` to the output window starting at
+    ``i * stride``; then ``padding`` is cropped from both ends:
+    ``L_out = (L - 1) * stride - 2 * padding + K``. backward returns ``{"x", "W", "b"}``.
+    """
+
+    def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):
+        self.W, self.b, self.stride, self.padding = W, b, stride, padding
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("ConvTranspose1d.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("ConvTranspose1d.backward")
+
+
+class ConvTranspose2d:
+    """Transposed convolution of ``x`` (N, C_in, H, W) with ``W`` (C_in, C_out, KH, KW).
+
+    As ConvTranspose1d on both spatial axes: ``H_out = (H - 1) * stride - 2 * padding + KH``
+    (likewise W_out). backward returns ``{"x", "W", "b"}`` shaped like them.
+    """
+
+    def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):
+        self.W, self.b, self.stride, self.padding = W, b, stride, padding
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("ConvTranspose2d.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("ConvTranspose2d.backward")
+
+
+class MaxPool1d:
+    """Maximum of each ``kernel_size`` window of ``x`` (N, C, L); no padding.
+
+    Windows that do not fit are dropped; ``stride`` defaults to ``kernel_size``. The
+    gradient of a window goes to its maximum only. backward returns ``{"x": dx}``.
+    """
+
+    def __init__(self, kernel_size: int, stride: int | None = None):
+        self.kernel_size, self.stride = kernel_size, stride or kernel_size
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("MaxPool1d.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("MaxPool1d.backward")
+
+
+class AvgPool1d:
+    """Mean of each ``kernel_size`` window of ``x`` (N, C, L); no padding.
+
+    Each element of a window gets ``1 / kernel_size`` of that window's gradient.
+    backward returns ``{"x": dx}``.
+    """
+
+    def __init__(self, kernel_size: int, stride: int | None = None):
+        self.kernel_size, self.stride = kernel_size, stride or kernel_size
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("AvgPool1d.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("AvgPool1d.backward")
+
+
+class Upsample1d:
+    """Dilation by zeros: ``k - 1`` zeros between neighbours of ``x`` (N, C, L).
+
+    out (N, C, k * (L - 1) + 1) with ``out[..., ::k] == x``. backward returns
+    ``{"x": dout[..., ::k]}``.
+    """
+
+    def __init__(self, upsampling_factor: int):
+        self.upsampling_factor = upsampling_factor
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("Upsample1d.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("Upsample1d.backward")
+
+
+class Upsample2d:
+    """Upsample1d on both spatial axes of ``x`` (N, C, H, W)."""
+
+    def __init__(self, upsampling_factor: int):
+        self.upsampling_factor = upsampling_factor
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("Upsample2d.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("Upsample2d.backward")
+
+
+class Downsample1d:
+    """Every ``k``-th element of ``x`` (N, C, L) from the first: ``x[..., ::k]``.
+
+    backward puts ``dout`` back at those positions, zeros elsewhere, at the input's own
+    width (cache it: L is not always ``k * (L_out - 1) + 1``). Returns ``{"x": dx}``.
+    """
+
+    def __init__(self, downsampling_factor: int):
+        self.downsampling_factor = downsampling_factor
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("Downsample1d.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("Downsample1d.backward")
+
+
+class Downsample2d:
+    """Downsample1d on both spatial axes of ``x`` (N, C, H, W): ``x[..., ::k, ::k]``."""
+
+    def __init__(self, downsampling_factor: int):
+        self.downsampling_factor = downsampling_factor
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("Downsample2d.forward")
+
+    def backward(self, dout: np.ndarray) -> dict[str, np.ndarray]:
+        raise NotImplementedError("Downsample2d.backward")
+
+
 class LinearRegression:
     """One Linear 1 -> 1 under MSELoss: ``forward(x, target)`` returns the scalar loss.
 

@@ -151,6 +151,16 @@ class CS231nAdapter:
             evidence += f"; {', '.join(extra)} found but not in the catalog (not checked)"
         return Detection(self.name, tuple(found), evidence)
 
+    def supports(self, layer: str, variant: Mapping[str, Any]) -> bool | str:
+        """What CS231n's dicts cannot say (convfamily): ``conv_param`` has one int
+        ``stride`` and ``pad`` for both axes, ``pool_param`` has no padding."""
+        if layer == "Conv2d" and any(isinstance(variant.get(k), (tuple, list))
+                                     for k in ("stride", "padding")):
+            return "CS231n's conv_param has one int 'stride' and 'pad' for both axes"
+        if layer in ("MaxPool2d", "AvgPool2d") and variant.get("padding"):
+            return "CS231n's pool_param has no padding"
+        return True
+
     def _functions(self, namespace: Mapping[str, Any], layer: str) -> tuple | None:
         if layer in LOSSES:
             loss = _first(namespace, LOSSES[layer])

@@ -77,10 +77,12 @@ class LibraryLayer:
         params, config = self.case.params, self.case.config
         W = params.get("W")
         conv = W is not None and W.ndim > 2
+        # A transposed convolution's W is (in, out, *kernel), as a Linear's is.
+        transposed = self.case.layer.startswith("ConvTranspose")
         if role == "in" and W is not None:
-            return int(W.shape[1] if conv else W.shape[0])
+            return int(W.shape[1] if conv and not transposed else W.shape[0])
         if role == "out" and W is not None:
-            return int(W.shape[0] if conv else W.shape[1])
+            return int(W.shape[0] if conv and not transposed else W.shape[1])
         if role in ("features", "in", "out") and "gamma" in params:
             return int(params["gamma"].shape[0])
         if role == "kernel_size":

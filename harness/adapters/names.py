@@ -51,6 +51,15 @@ LAYERS: dict[str, tuple[str, ...]] = {
                        "timedistributedlinear"),
     "TemporalSoftmaxLoss": ("temporalsoftmaxloss", "temporalcrossentropy",
                             "temporalcrossentropyloss", "sequencecrossentropy"),
+    # convfamily: CMU 11-785 HW2 names (MeanPool is the handout's average pooling).
+    "ConvTranspose1d": ("convtranspose1d", "transposedconv1d", "deconv1d"),
+    "ConvTranspose2d": ("convtranspose2d", "transposedconv2d", "deconv2d", "convtranspose"),
+    "MaxPool1d": ("maxpool1d", "maxpooling1d"),
+    "AvgPool1d": ("avgpool1d", "meanpool1d", "averagepooling1d", "avgpooling1d"),
+    "Upsample1d": ("upsample1d", "upsampling1d"),
+    "Upsample2d": ("upsample2d", "upsampling2d"),
+    "Downsample1d": ("downsample1d", "downsampling1d"),
+    "Downsample2d": ("downsample2d", "downsampling2d"),
 }
 
 PARAMS: dict[str, tuple[str, ...]] = {

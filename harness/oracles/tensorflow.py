@@ -40,8 +40,10 @@ def _forwards() -> dict[str, Callable]:
         "BatchNorm": lambda x, gamma, beta, eps: _normalize(x, gamma, beta, eps, axis=0),
         "Conv1d": _conv1d,
         "Conv2d": _conv2d,
-        "MaxPool2d": lambda x, kernel_size, stride: _pool(tf.nn.max_pool2d, x, kernel_size, stride),
-        "AvgPool2d": lambda x, kernel_size, stride: _pool(tf.nn.avg_pool2d, x, kernel_size, stride),
+        "MaxPool2d": lambda x, kernel_size, stride, padding=0: _pool(
+            tf.nn.max_pool2d, x, kernel_size, stride, padding, fill=-np.inf),
+        "AvgPool2d": lambda x, kernel_size, stride, padding=0: _pool(
+            tf.nn.avg_pool2d, x, kernel_size, stride, padding),
         # tf.nn.dropout draws its own mask; the case's explicit mask is applied instead.
         "Dropout": lambda x, mask, p: x * mask / (1 - p),
         "Flatten": lambda x: tf.reshape(x, (tf.shape(x)[0], -1)),
@@ -63,6 +65,7 @@ def _forwards() -> dict[str, Callable]:
         "Embedding": lambda x, W: tf.gather(W, x),
         **_sequence_layers(),
         **_attention_layers(),
+        **_conv_family(),
     }
 
 
@@ -108,15 +111,20 @@ def _conv1d(x, W, b, stride, padding):
 def _conv2d(x, W, b, stride, padding):
     """NCHW and (F, C, KH, KW) in; NHWC and (KH, KW, C, F) for TensorFlow; NCHW out."""
     tf = _tf()
-    pads = [[0, 0], [padding, padding], [padding, padding], [0, 0]]
+    ph, pw = padding if isinstance(padding, tuple) else (padding, padding)
+    pads = [[0, 0], [ph, ph], [pw, pw], [0, 0]]
+    stride = list(stride) if isinstance(stride, tuple) else stride
     x = tf.pad(tf.transpose(x, (0, 2, 3, 1)), pads)
     out = tf.nn.conv2d(x, tf.transpose(W, (2, 3, 1, 0)), strides=stride, padding="VALID") + b
     return tf.transpose(out, (0, 3, 1, 2))
 
 
-def _pool(pool, x, kernel_size, stride):
-    """A ``tf.nn`` pool, which wants NHWC, applied to an NCHW input."""
+def _pool(pool, x, kernel_size, stride, padding=0, fill=0.0):
+    """A ``tf.nn`` pool, which wants NHWC, applied to an NCHW input padded with ``fill``
+    (-inf for max, zeros counted in the mean for average: torch's semantics)."""
     tf = _tf()
+    pads = [[0, 0], [0, 0], [padding, padding], [padding, padding]]
+    x = tf.pad(x, pads, constant_values=fill)
     out = pool(tf.transpose(x, (0, 2, 3, 1)), kernel_size, stride, padding="VALID")
     return tf.transpose(out, (0, 3, 1, 2))
 
@@ -237,6 +245,70 @@ def _multi_head_attention(query, key, value, Wq, bq, Wk, bk, Wv, bv, Wo, bo, num
     mixed = _attention(heads(query, Wq, bq), heads(key, Wk, bk), heads(value, Wv, bv), causal)
     n, s, e = query.shape
     return tf.reshape(tf.transpose(mixed, (0, 2, 1, 3)), (n, s, e)) @ Wo + bo
+
+
+# --- convfamily: transposed convolutions, resampling, 1-D pooling ---
+
+
+def _conv_family() -> dict[str, Callable]:
+    tf = _tf()
+    return {
+        "ConvTranspose1d": _conv_transpose1d,
+        "ConvTranspose2d": _conv_transpose2d,
+        "MaxPool1d": lambda x, kernel_size, stride: _pool1d(tf.nn.max_pool1d, x, kernel_size,
+                                                            stride),
+        "AvgPool1d": lambda x, kernel_size, stride: _pool1d(tf.nn.avg_pool1d, x, kernel_size,
+                                                            stride),
+        "Upsample1d": lambda x, upsampling_factor: _dilate(x, upsampling_factor),
+        "Upsample2d": lambda x, upsampling_factor: _dilate2d(x, upsampling_factor),
+        "Downsample1d": lambda x, downsampling_factor: x[..., ::downsampling_factor],
+        "Downsample2d": lambda x, downsampling_factor: x[
+            ..., ::downsampling_factor, ::downsampling_factor],
+    }
+
+
+def _conv_transpose1d(x, W, b, stride, padding):
+    """NCL and (C_in, C_out, K) in; NLC and (K, C_out, C_in) for TensorFlow; cropped NCL."""
+    tf = _tf()
+    n, _, length = x.shape
+    full = (length - 1) * stride + W.shape[2]
+    out = tf.nn.conv1d_transpose(tf.transpose(x, (0, 2, 1)), tf.transpose(W, (2, 1, 0)),
+                                 (n, full, W.shape[1]), stride, padding="VALID")
+    out = tf.transpose(out[:, padding:full - padding] + b, (0, 2, 1))
+    return out
+
+
+def _conv_transpose2d(x, W, b, stride, padding):
+    """NCHW and (C_in, C_out, KH, KW) in; NHWC and (KH, KW, C_out, C_in) for TensorFlow."""
+    tf = _tf()
+    n, _, h, w = x.shape
+    full = ((h - 1) * stride + W.shape[2], (w - 1) * stride + W.shape[3])
+    out = tf.nn.conv2d_transpose(tf.transpose(x, (0, 2, 3, 1)), tf.transpose(W, (2, 3, 1, 0)),
+                                 (n, *full, W.shape[1]), stride, padding="VALID")
+    out = out[:, padding:full[0] - padding, padding:full[1] - padding] + b
+    return tf.transpose(out, (0, 3, 1, 2))
+
+
+def _pool1d(pool, x, kernel_size, stride):
+    """A ``tf.nn`` 1-D pool, which wants NLC, applied to an NCL input."""
+    tf = _tf()
+    out = pool(tf.transpose(x, (0, 2, 1)), kernel_size, stride, padding="VALID")
+    return tf.transpose(out, (0, 2, 1))
+
+
+def _dilate(x, k):
+    """``k - 1`` zeros after every element of the last axis, the trailing ones cut off."""
+    tf = _tf()
+    length = x.shape[-1]
+    spaced = tf.stack([x, *[tf.zeros_like(x)] * (k - 1)], axis=-1)
+    return tf.reshape(spaced, (*x.shape[:-1], length * k))[..., : k * (length - 1) + 1]
+
+
+def _dilate2d(x, k):
+    """Both trailing axes dilated: the last one, then (swapped in) the one before it."""
+    tf = _tf()
+    rows = tf.transpose(_dilate(x, k), (0, 1, 3, 2))
+    return tf.transpose(_dilate(rows, k), (0, 1, 3, 2))
 
 
 class TensorFlowOracle:

@@ -41,8 +41,11 @@ def _forwards() -> dict[str, Callable]:
         ),
         "Conv1d": lambda x, W, b, stride, padding: F.conv1d(x, W, b, stride, padding),
         "Conv2d": lambda x, W, b, stride, padding: F.conv2d(x, W, b, stride, padding),
-        "MaxPool2d": lambda x, kernel_size, stride: F.max_pool2d(x, kernel_size, stride),
-        "AvgPool2d": lambda x, kernel_size, stride: F.avg_pool2d(x, kernel_size, stride),
+        # Padding (some variants): max pads -inf, avg counts the zeros (count_include_pad).
+        "MaxPool2d": lambda x, kernel_size, stride, padding=0: F.max_pool2d(
+            x, kernel_size, stride, padding),
+        "AvgPool2d": lambda x, kernel_size, stride, padding=0: F.avg_pool2d(
+            x, kernel_size, stride, padding, count_include_pad=True),
         # torch's own dropout draws its mask; the case's explicit mask is applied instead.
         "Dropout": lambda x, mask, p: x * mask / (1 - p),
         "Flatten": lambda x: torch.flatten(x, 1),
@@ -50,6 +53,7 @@ def _forwards() -> dict[str, Callable]:
         **_course_layers(torch, F),
         **_sequence_layers(torch, F),
         **_attention(torch, F),
+        **_conv_family(torch, F),
     }
 
 
@@ -161,6 +165,35 @@ def _attention(torch, F) -> dict[str, Callable]:
         "Attention": lambda q, k, v, causal: F.scaled_dot_product_attention(
             q, k, v, is_causal=causal),
         "MultiHeadAttention": multi_head,
+    }
+
+
+# --- convfamily: transposed convolutions, resampling, 1-D pooling ---
+
+
+def _conv_family(torch, F) -> dict[str, Callable]:
+    """Transposed convolutions, zero-dilation and slicing (explicit scatter/slice ops), 1-D
+    pools."""
+
+    def upsample(x, k, axes):
+        for axis in range(x.ndim - axes, x.ndim):
+            shape = list(x.shape)
+            shape[axis] = k * (shape[axis] - 1) + 1
+            x = torch.slice_scatter(x.new_zeros(shape), x, dim=axis, step=k)
+        return x
+
+    return {
+        "ConvTranspose1d": lambda x, W, b, stride, padding: F.conv_transpose1d(
+            x, W, b, stride, padding),
+        "ConvTranspose2d": lambda x, W, b, stride, padding: F.conv_transpose2d(
+            x, W, b, stride, padding),
+        "MaxPool1d": lambda x, kernel_size, stride: F.max_pool1d(x, kernel_size, stride),
+        "AvgPool1d": lambda x, kernel_size, stride: F.avg_pool1d(x, kernel_size, stride),
+        "Upsample1d": lambda x, upsampling_factor: upsample(x, upsampling_factor, 1),
+        "Upsample2d": lambda x, upsampling_factor: upsample(x, upsampling_factor, 2),
+        "Downsample1d": lambda x, downsampling_factor: x[..., ::downsampling_factor],
+        "Downsample2d": lambda x, downsampling_factor: x[
+            ..., ::downsampling_factor, ::downsampling_factor],
     }
 
 

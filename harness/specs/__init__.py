@@ -25,13 +25,14 @@ from harness.specs import (
     plugins,
     pooling,
     recurrent,
+    resampling,
     temporal,
 )
 
 CATALOG: dict[str, Spec] = {
     spec.name: spec
     for module in (
-        linear, activations, losses, normalization, conv, pooling, dropout, flatten,
+        linear, activations, losses, normalization, conv, pooling, resampling, dropout, flatten,
         embedding, recurrent, temporal, attention, networks
     )
     for spec in module.SPECS

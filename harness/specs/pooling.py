@@ -1,4 +1,4 @@
-"""Specs of MaxPool2d and AvgPool2d (NCHW, no padding)."""
+"""Specs of 2-D (NCHW, some variants padded) and 1-D (NCL) max and average pooling."""
 
 from __future__ import annotations
 
@@ -14,22 +14,65 @@ VARIANTS = [
 """Non-overlapping, overlapping (stride < kernel), non-square and ragged (edges dropped)."""
 
 
-def _draw_with(values):
+# --- convfamily: padded 2-D pooling, new variants with a ``padding`` key ---
+
+PADDED = [
+    {"N": 1, "C": 2, "size": (5, 5), "kernel_size": 3, "stride": 2, "padding": 1},
+    {"N": 2, "C": 1, "size": (4, 5), "kernel_size": 2, "stride": 2, "padding": 1},
+]
+"""torch semantics: max pads with -inf, average counts the padded zeros
+(``count_include_pad=True``). Only these variants pass ``padding`` to the layer, so a
+library without it is told by the key (``--cases MaxPool2d:padding=0`` or an adapter's
+``supports``). Not yet among the specs' variants: until the engine honours ``supports``,
+every library without padding (CS231n's pool_param has none) would be charged for them.
+``tests/specs/test_opt_in_variants.py`` checks them against every oracle."""
+BELOW_ZERO = 2.5
+"""Padded max-pool inputs are shifted below zero: a pool that pads with 0 instead of
+-inf then returns 0 at every border window, which shows."""
+
+
+def _draw_with(values, shift: float = 0.0):
     def draw(rng, v) -> Draw:
-        return Draw(inputs={"x": values(rng, v["N"], v["C"], *v["size"])}, params={},
-                    config={"kernel_size": v["kernel_size"], "stride": v["stride"]})
+        x = values(rng, v["N"], v["C"], *v["size"])
+        config = {"kernel_size": v["kernel_size"], "stride": v["stride"]}
+        if "padding" in v:
+            config["padding"] = v["padding"]
+            x = x - shift
+        return Draw(inputs={"x": x}, params={}, config=config)
 
     return draw
 
 
-def _pool(name: str, values, doc: str) -> Spec:
+def _pool(name: str, values, doc: str, shift: float = 0.0) -> Spec:
     return Spec(name=name, kind="layer", inputs=("x",), params=(), wrt=("x",),
-                variants=VARIANTS, draw=_draw_with(values),
+                variants=VARIANTS, draw=_draw_with(values, shift),
+                reference=f"reference.pooling.{name}", doc=doc)
+
+
+# --- convfamily: 1-D pooling (NCL) ---
+
+VARIANTS_1D = [
+    {"N": 1, "C": 1, "size": (4,), "kernel_size": 2, "stride": 2},
+    {"N": 2, "C": 3, "size": (7,), "kernel_size": 3, "stride": 2},
+    {"N": 2, "C": 2, "size": (6,), "kernel_size": 2, "stride": 1},
+    {"N": 1, "C": 2, "size": (8,), "kernel_size": 3, "stride": 3},
+]
+"""As in 2-D: non-overlapping, overlapping, stride 1 and ragged (the last window dropped)."""
+
+
+def _pool1d(name: str, values, doc: str) -> Spec:
+    return Spec(name=name, kind="layer", inputs=("x",), params=(), wrt=("x",),
+                variants=VARIANTS_1D, draw=_draw_with(values),
                 reference=f"reference.pooling.{name}", doc=doc)
 
 
 SPECS = (
     _pool("MaxPool2d", distinct,
-          "max of each window; inputs pairwise distinct so every window has one maximum."),
-    _pool("AvgPool2d", normal, "mean of each kernel_size x kernel_size window."),
+          "max of each window; inputs pairwise distinct so every window has one maximum; "
+          "padding (some variants) is -inf.", shift=BELOW_ZERO),
+    _pool("AvgPool2d", normal, "mean of each kernel_size x kernel_size window; padding "
+          "(some variants) is zeros counted in the mean."),
+    _pool1d("MaxPool1d", distinct,
+            "(N, C, L): max of each kernel_size window; inputs pairwise distinct."),
+    _pool1d("AvgPool1d", normal, "(N, C, L): mean of each kernel_size window."),
 )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from reference.conv import Conv1d, Conv2d
+from reference.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from reference.mistakes.model import Mistake, Probe
 from reference.windows import fold
 
-CLASSES = {"Conv1d": Conv1d, "Conv2d": Conv2d}
+CLASSES = {"Conv1d": Conv1d, "Conv2d": Conv2d, "ConvTranspose1d": ConvTranspose1d,
+           "ConvTranspose2d": ConvTranspose2d}
 
 
 def _layer(name: str, p: Probe, W: np.ndarray | None = None):
@@ -57,4 +58,30 @@ def _family(name: str) -> tuple[Mistake, ...]:
     )
 
 
-MISTAKES = (*_family("Conv1d"), *_family("Conv2d"))
+
+
+# --- convfamily: transposed convolutions (W as (C_in, C_out, *kernel)) ---
+
+
+def _transposed(name: str) -> tuple[Mistake, ...]:
+    return (
+        Mistake(
+            name, "out", "conv-kernel-flipped",
+            f"the {name} output flips the kernel",
+            "each input position scatters x times W reversed along its spatial axes",
+            "scatter x[n, :, i] times W as it is (torch's conv_transpose: the adjoint of "
+            "the cross-correlation, no flip)",
+            lambda p: _layer(name, p, _flipped(p.params["W"])).forward(p.x),
+        ),
+        Mistake(
+            name, "dW", "conv-dw-flipped",
+            f"the {name} dW is flipped along its spatial axes",
+            "the right dW reversed along the kernel axes",
+            "dW[ci, co, k] = sum of x[n, ci, i] * dout_padded[n, co, i*stride + k]: no flip",
+            lambda p: _flipped(_layer(name, p).backward(p.upstream)["W"]),
+        ),
+    )
+
+
+MISTAKES = (*_family("Conv1d"), *_family("Conv2d"), *_transposed("ConvTranspose1d"),
+            *_transposed("ConvTranspose2d"))

@@ -158,6 +158,37 @@ static Arrays attention(const Case&) { throw NotImplemented("Attention"); }
 // projection Wo, bo. Reply out, dquery, dkey, dvalue, dWq, dbq, dWk, dWv, dbv, dWo, dbo (no dbk: it is 0).
 static Arrays multi_head_attention(const Case&) { throw NotImplemented("MultiHeadAttention"); }
 
+// --- convfamily: transposed convolutions, resampling (CMU 11-785 HW2), 1-D pooling ---
+
+// x (N, C_in, L), W (C_in, C_out, K) as torch, b (C_out,): each input position adds x·W to
+// the output window at i * stride, then padding is cropped: L_out = (L - 1) * stride - 2 * padding
+// + K. Reply out, dx, dW, db.
+static Arrays conv_transpose1d(const Case&) { throw NotImplemented("ConvTranspose1d"); }
+
+// x NCHW, W (C_in, C_out, KH, KW), b (C_out,): ConvTranspose1d on both axes. Reply out, dx,
+// dW, db.
+static Arrays conv_transpose2d(const Case&) { throw NotImplemented("ConvTranspose2d"); }
+
+// x (N, C, L), kernel_size, stride; no padding. Reply out, dx (to each window's maximum).
+static Arrays max_pool1d(const Case&) { throw NotImplemented("MaxPool1d"); }
+
+// x (N, C, L), kernel_size, stride; no padding. Reply out, dx (1 / kernel_size each).
+static Arrays avg_pool1d(const Case&) { throw NotImplemented("AvgPool1d"); }
+
+// x (N, C, L), upsampling_factor k: k - 1 zeros between elements, out (N, C, k*(L-1)+1).
+// Reply out, dx = dout[..., ::k].
+static Arrays upsample1d(const Case&) { throw NotImplemented("Upsample1d"); }
+
+// x NCHW, upsampling_factor k: Upsample1d on both spatial axes. Reply out, dx.
+static Arrays upsample2d(const Case&) { throw NotImplemented("Upsample2d"); }
+
+// x (N, C, L), downsampling_factor k: out = x[..., ::k]. Reply out, dx (dout at those
+// positions, zeros elsewhere, the input's width).
+static Arrays downsample1d(const Case&) { throw NotImplemented("Downsample1d"); }
+
+// x NCHW, downsampling_factor k: x[..., ::k, ::k]. Reply out, dx.
+static Arrays downsample2d(const Case&) { throw NotImplemented("Downsample2d"); }
+
 // Linear, ReLU, Linear, softmax cross-entropy (batch mean) plus 0.5 * reg * (|W1|² +
 // |W2|²): out is the loss. Reply out, dW1, db1, dW2, db2.
 static Arrays two_layer_net(const Case&) { throw NotImplemented("TwoLayerNet"); }
@@ -208,6 +239,14 @@ static const std::map<std::string, Arrays (*)(const Case&)> LAYERS = {
     {"MultiHeadAttention", multi_head_attention},
     {"TwoLayerNet", two_layer_net},
     {"SigmoidNet", sigmoid_net},
+    {"ConvTranspose1d", conv_transpose1d},
+    {"ConvTranspose2d", conv_transpose2d},
+    {"MaxPool1d", max_pool1d},
+    {"AvgPool1d", avg_pool1d},
+    {"Upsample1d", upsample1d},
+    {"Upsample2d", upsample2d},
+    {"Downsample1d", downsample1d},
+    {"Downsample2d", downsample2d},
 };
 
 // Conventions that differ from backcheck's, by layer (e.g. {"Linear", "weight=out-in"}).

@@ -237,6 +237,53 @@ const LAYERS = {
     throw notImplemented("MultiHeadAttention");
   },
 
+  // --- convfamily: transposed convolutions, resampling (CMU 11-785 HW2), 1-D pooling ---
+
+  // x (N, C_in, L), W (C_in, C_out, K) as torch, b (C_out,): each input position adds x·W to
+  // the output window at i * stride, then padding is cropped: L_out = (L - 1) * stride - 2 * padding
+  // + K. Reply out, dx, dW, db.
+  ConvTranspose1d(a) {
+    throw notImplemented("ConvTranspose1d");
+  },
+
+  // x NCHW, W (C_in, C_out, KH, KW), b (C_out,): ConvTranspose1d on both axes. Reply out, dx,
+  // dW, db.
+  ConvTranspose2d(a) {
+    throw notImplemented("ConvTranspose2d");
+  },
+
+  // x (N, C, L), kernel_size, stride; no padding. Reply out, dx (to each window's maximum).
+  MaxPool1d(a) {
+    throw notImplemented("MaxPool1d");
+  },
+
+  // x (N, C, L), kernel_size, stride; no padding. Reply out, dx (1 / kernel_size each).
+  AvgPool1d(a) {
+    throw notImplemented("AvgPool1d");
+  },
+
+  // x (N, C, L), upsampling_factor k: k - 1 zeros between elements, out (N, C, k*(L-1)+1).
+  // Reply out, dx = dout[..., ::k].
+  Upsample1d(a) {
+    throw notImplemented("Upsample1d");
+  },
+
+  // x NCHW, upsampling_factor k: Upsample1d on both spatial axes. Reply out, dx.
+  Upsample2d(a) {
+    throw notImplemented("Upsample2d");
+  },
+
+  // x (N, C, L), downsampling_factor k: out = x[..., ::k]. Reply out, dx (dout at those
+  // positions, zeros elsewhere, the input's width).
+  Downsample1d(a) {
+    throw notImplemented("Downsample1d");
+  },
+
+  // x NCHW, downsampling_factor k: x[..., ::k, ::k]. Reply out, dx.
+  Downsample2d(a) {
+    throw notImplemented("Downsample2d");
+  },
+
   // Linear, ReLU, Linear, softmax cross-entropy (batch mean) plus 0.5 * reg * (|W1|² +
   // |W2|²): out is the loss. Reply out, dW1, db1, dW2, db2.
   TwoLayerNet(a) {

@@ -27,8 +27,10 @@ def test_catalog_order():
     assert list(CATALOG) == [
         "Linear", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "GELU", "SiLU", "ELU",
         "Softplus", "Identity", "MSELoss", "BCELoss", "CrossEntropy", "SVMLoss", "LayerNorm",
-        "BatchNorm", "SpatialBatchNorm", "GroupNorm", "Conv1d", "Conv2d", "MaxPool2d",
-        "AvgPool2d", "Dropout", "Flatten", "Embedding", "RNNCell", "RNN", "LSTMCell", "LSTM",
+        "BatchNorm", "SpatialBatchNorm", "GroupNorm", "Conv1d", "Conv2d",
+        "ConvTranspose1d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d",
+        "MaxPool1d", "AvgPool1d", "Upsample1d", "Upsample2d", "Downsample1d", "Downsample2d",
+        "Dropout", "Flatten", "Embedding", "RNNCell", "RNN", "LSTMCell", "LSTM",
         "GRUCell", "TemporalAffine", "TemporalSoftmaxLoss", "Attention", "MultiHeadAttention",
         "LinearRegression", "RegressionMLP", "XORNet", "TwoLayerNet", "SigmoidNet",
     ]
@@ -97,6 +99,25 @@ def test_max_pool_windows_have_one_clear_maximum():
         view = np.lib.stride_tricks.sliding_window_view(x, (k, k), axis=(2, 3))[:, :, ::s, ::s]
         top = np.sort(view.reshape(*view.shape[:4], -1), axis=-1)
         assert (top[..., -1] - top[..., -2]).min() > 0.01, case.id
+
+
+def test_max_pool1d_windows_have_one_clear_maximum():
+    for case in salted_cases("MaxPool1d", "float32"):
+        x, k, s = case.inputs["x"], case.config["kernel_size"], case.config["stride"]
+        top = np.sort(np.lib.stride_tricks.sliding_window_view(x, k, axis=2)[:, :, ::s], axis=-1)
+        assert (top[..., -1] - top[..., -2]).min() > 0.01, case.id
+
+
+def test_resampling_cases_show_a_dropped_tail_and_every_factor():
+    """A downsample whose input width is not k·(L_out - 1) + 1 catches a backward that
+    rebuilds the width from dout; factors 2 and 3 catch a hard-coded factor."""
+    for name, key in (("Downsample1d", "downsampling_factor"),
+                      ("Upsample1d", "upsampling_factor")):
+        factors = {v[key] for v in CATALOG[name].variants}
+        assert factors == {2, 3}, name
+    ragged = [v for v in CATALOG["Downsample1d"].variants
+              if (v["size"][0] - 1) % v["downsampling_factor"]]
+    assert ragged
 
 
 def test_normalized_slices_have_a_clear_spread():

@@ -238,6 +238,53 @@ fn multi_head_attention(_case: &Case) -> Reply {
     Err(Failure::not_implemented("MultiHeadAttention"))
 }
 
+// --- convfamily: transposed convolutions, resampling (CMU 11-785 HW2), 1-D pooling ---
+
+/// x (N, C_in, L), W (C_in, C_out, K) as torch, b (C_out,): each input position adds x·W to
+/// the output window at i * stride, then padding is cropped: L_out = (L - 1) * stride - 2 * padding
+/// + K. Reply out, dx, dW, db.
+fn conv_transpose1d(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("ConvTranspose1d"))
+}
+
+/// x NCHW, W (C_in, C_out, KH, KW), b (C_out,): ConvTranspose1d on both axes. Reply out, dx,
+/// dW, db.
+fn conv_transpose2d(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("ConvTranspose2d"))
+}
+
+/// x (N, C, L), kernel_size, stride; no padding. Reply out, dx (to each window's maximum).
+fn max_pool1d(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("MaxPool1d"))
+}
+
+/// x (N, C, L), kernel_size, stride; no padding. Reply out, dx (1 / kernel_size each).
+fn avg_pool1d(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("AvgPool1d"))
+}
+
+/// x (N, C, L), upsampling_factor k: k - 1 zeros between elements, out (N, C, k*(L-1)+1).
+/// Reply out, dx = dout[..., ::k].
+fn upsample1d(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("Upsample1d"))
+}
+
+/// x NCHW, upsampling_factor k: Upsample1d on both spatial axes. Reply out, dx.
+fn upsample2d(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("Upsample2d"))
+}
+
+/// x (N, C, L), downsampling_factor k: out = x[..., ::k]. Reply out, dx (dout at those
+/// positions, zeros elsewhere, the input's width).
+fn downsample1d(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("Downsample1d"))
+}
+
+/// x NCHW, downsampling_factor k: x[..., ::k, ::k]. Reply out, dx.
+fn downsample2d(_case: &Case) -> Reply {
+    Err(Failure::not_implemented("Downsample2d"))
+}
+
 /// Linear, ReLU, Linear, softmax cross-entropy (batch mean) plus 0.5 * reg * (|W1|² +
 /// |W2|²): out is the loss. Reply out, dW1, db1, dW2, db2.
 fn two_layer_net(_case: &Case) -> Reply {
@@ -292,6 +339,14 @@ const LAYERS: &[(&str, fn(&Case) -> Reply)] = &[
     ("MultiHeadAttention", multi_head_attention),
     ("TwoLayerNet", two_layer_net),
     ("SigmoidNet", sigmoid_net),
+    ("ConvTranspose1d", conv_transpose1d),
+    ("ConvTranspose2d", conv_transpose2d),
+    ("MaxPool1d", max_pool1d),
+    ("AvgPool1d", avg_pool1d),
+    ("Upsample1d", upsample1d),
+    ("Upsample2d", upsample2d),
+    ("Downsample1d", downsample1d),
+    ("Downsample2d", downsample2d),
 ];
 
 fn main() -> std::io::Result<()> {
