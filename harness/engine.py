@@ -10,15 +10,18 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from harness import autodiff, cache
+from harness import autodiff, cache, location
 from harness import oracles as oracle_registry
 from harness.execution import Execution, Job, execute
 from harness.expectations import Expectations, expect
 from harness.judging import judge
-from harness.result import Result
+from harness.result import ERROR, FAIL, Check, Result
 from harness.shrink import minimal_failures
 from harness.spec import Spec
 from harness.target import Target
+
+PROTOCOL = "protocol"
+"""The adapter that drives another program: its layers have no Python source here."""
 
 Executor = Callable[[Target, list[Job]], Execution]
 
@@ -63,6 +66,7 @@ def run(target: Target, prepared: Preparation, executor: Executor = execute,
     checks = [c for spec, case in prepared.jobs
               for c in judge(spec, case, execution.outcomes[case.id], prepared.oracles,
                              prepared.skipped, prepared.expectations)]
+    checks = locate(target.path, execution.adapter, checks)
     found = autodiff.findings(target.path, prepared.jobs, execution.outcomes)
     result = Result(target.path, execution.adapter, checks, prepared.skipped,
                     [*execution.notes, *autodiff.notes(found)], 0.0, found)
@@ -71,6 +75,24 @@ def run(target: Target, prepared: Preparation, executor: Executor = execute,
         shrunk = minimal_failures(result, specs, target, executor)
         result = replace(result, minimal={k: str(v) for k, v in shrunk.items()})
     return replace(result, seconds=time.perf_counter() - start)
+
+
+def locate(path: str, adapter: str, checks: list[Check]) -> list[Check]:
+    """``checks`` with every failing one told where its quantity was computed: the
+    function and statement of the submission's source (``harness.location``), or, for a
+    program driven over the protocol, the program's layer."""
+    failing = {(c.layer, c.quantity) for c in checks if c.verdict in (FAIL, ERROR)}
+    if not failing:
+        return checks
+    if adapter == PROTOCOL:
+        where = {key: f"in the program's {key[0]} layer" for key in failing}
+    else:
+        sources = list(autodiff.sources(path))
+        found = {key: location.locate(sources, *key) for key in failing}
+        where = {key: str(place) for key, place in found.items() if place is not None}
+    return [replace(c, where=where[(c.layer, c.quantity)])
+            if c.verdict in (FAIL, ERROR) and (c.layer, c.quantity) in where else c
+            for c in checks]
 
 
 def check(target: Target, specs: Sequence[Spec], dtypes: Sequence[str],

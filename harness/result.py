@@ -37,6 +37,8 @@ class Check:
     hint: str = ""
     shapes: str = ""
     seed: int = 0
+    where: str = ""
+    """Where in the submission the quantity was computed (``harness.location``)."""
 
     @property
     def id(self) -> str:
@@ -57,6 +59,8 @@ class Check:
         parts = [p for p in (self.hint, self.message) if p]
         if self.comparison is not None and not self.comparison.passed:
             parts.append(self.comparison.describe())
+        if self.where:
+            parts.append(f"Computed {self.where}.")
         return " ".join(parts)
 
 
