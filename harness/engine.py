@@ -21,6 +21,8 @@ from harness.spec import Spec
 from harness.target import Target
 
 PROTOCOL = "protocol"
+NOT_LOADED = "load"
+"""The ``RunError.kind`` of every outcome of a submission that failed to load."""
 """The adapter that drives another program: its layers have no Python source here."""
 
 Executor = Callable[[Target, list[Job]], Execution]
@@ -70,11 +72,18 @@ def run(target: Target, prepared: Preparation, executor: Executor = execute,
     found = autodiff.findings(target.path, prepared.jobs, execution.outcomes)
     result = Result(target.path, execution.adapter, checks, prepared.skipped,
                     [*execution.notes, *autodiff.notes(found)], 0.0, found)
-    if shrink and not result.passed:
+    if shrink and not result.passed and _loaded(execution):
         specs = list({spec.name: spec for spec, _ in prepared.jobs}.values())
         shrunk = minimal_failures(result, specs, target, executor)
         result = replace(result, minimal={k: str(v) for k, v in shrunk.items()})
     return replace(result, seconds=time.perf_counter() - start)
+
+
+def _loaded(execution: Execution) -> bool:
+    """Whether the submission loaded: a never-loaded one fails the same way on every
+    smaller case too, so shrinking it would only run (and, sandboxed, spawn) for nothing."""
+    return not any(o.error is not None and o.error.kind == NOT_LOADED
+                   for o in execution.outcomes.values())
 
 
 def locate(path: str, adapter: str, checks: list[Check]) -> list[Check]:

@@ -39,6 +39,9 @@ class Check:
     seed: int = 0
     where: str = ""
     """Where in the submission the quantity was computed (``harness.location``)."""
+    kind: str = ""
+    """The diagnosis's name for the mistake (``dW-transposed``), so that the same
+    mistake on several cases and dtypes is said once."""
 
     @property
     def id(self) -> str:
