@@ -71,7 +71,8 @@ def run(target: Target, prepared: Preparation, executor: Executor = execute,
     checks = locate(target.path, execution.adapter, checks)
     found = autodiff.findings(target.path, prepared.jobs, execution.outcomes)
     result = Result(target.path, execution.adapter, checks, prepared.skipped,
-                    [*execution.notes, *autodiff.notes(found)], 0.0, found)
+                    [*execution.notes, *autodiff.notes(found)], 0.0, found,
+                    adapter_flags=_adapter_flags(target))
     if shrink and not result.passed and _loaded(execution):
         specs = list({spec.name: spec for spec, _ in prepared.jobs}.values())
         shrunk = minimal_failures(result, specs, target, executor)
@@ -102,6 +103,12 @@ def locate(path: str, adapter: str, checks: list[Check]) -> list[Check]:
     return [replace(c, where=where[(c.layer, c.quantity)])
             if c.verdict in (FAIL, ERROR) and (c.layer, c.quantity) in where else c
             for c in checks]
+
+
+def _adapter_flags(target: Target) -> tuple[str, ...]:
+    """The command-line flags that chose ``target``'s adapter (none: it was detected)."""
+    flags = ("--adapter", target.adapter) if target.adapter else ()
+    return (*flags, *(("--adapter-file", target.adapter_file) if target.adapter_file else ()))
 
 
 def check(target: Target, specs: Sequence[Spec], dtypes: Sequence[str],
