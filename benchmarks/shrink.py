@@ -1,13 +1,16 @@
 """Cost of the minimal failing case: a submission with one bug in every layer.
 
 Builds one file from the first mutant of each layer in tests/diagnosis/mutants/, checks
-it with finite differences, then times ``minimal_failures`` layer by layer (in process).
+it with finite differences, then times ``minimal_failures`` layer by layer (in process):
+wall time and CPU time (this process and its children, which is what a loaded machine
+does not inflate), with the load average before and after.
 
     python benchmarks/shrink.py
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import tempfile
@@ -19,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from harness import engine, specs  # noqa: E402
 from harness.execution import execute  # noqa: E402
+from harness.result import ERROR, FAIL  # noqa: E402
 from harness.shrink import minimal_failures  # noqa: E402
 from harness.target import Target  # noqa: E402
 
@@ -43,14 +47,32 @@ def main() -> None:
         path.write_text(one_bug_per_layer())
         target, selected = Target(str(path)), specs.select([])
         result = engine.check(target, selected, ["float32", "float64"], ["fd"])
-        failing = {c.layer for c in result.checks if not c.passed}
+        failing = {c.layer for c in result.checks if c.verdict in (FAIL, ERROR)}
+        print(f"load average {_load()}")
+        print(f"{'layer':16s} {'wall':>7s} {'cpu':>7s}  smallest")
+        walls, cpus = [], []
         for spec in selected:
             if spec.name not in failing:
                 continue
-            start = time.perf_counter()
+            wall, cpu = time.perf_counter(), _cpu()
             found = minimal_failures(result, [spec], target, execute)
-            seconds = time.perf_counter() - start
-            print(f"{spec.name:14s} {seconds:6.3f} s  {found.get(spec.name, 'no smaller case')}")
+            walls.append(time.perf_counter() - wall)
+            cpus.append(_cpu() - cpu)
+            print(f"{spec.name:16s} {walls[-1]:6.3f}s {cpus[-1]:6.3f}s  "
+                  f"{found.get(spec.name, 'no smaller case')}")
+        print(f"{len(walls)} failing layers: wall max {max(walls):.3f} s, "
+              f"cpu max {max(cpus):.3f} s; load average {_load()}")
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children."""
+    times = os.times()
+    return time.process_time() + times.children_user + times.children_system
+
+
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages, as ``uptime`` shows them."""
+    return ", ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
 if __name__ == "__main__":

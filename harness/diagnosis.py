@@ -110,11 +110,19 @@ Rule = Callable[[Evidence], "Diagnosis | None"]
 def diagnose(spec: Spec, case: Case, quantity: str, actual: object, expected: np.ndarray,
              observations: Mapping[str, Any] | None = None) -> str:
     """A hint for a failed ``quantity`` (the first rule that fits), or ``""`` when unsure."""
+    found = diagnosed(spec, case, quantity, actual, expected, observations)
+    return str(found) if found else ""
+
+
+def diagnosed(spec: Spec, case: Case, quantity: str, actual: object, expected: np.ndarray,
+              observations: Mapping[str, Any] | None = None) -> Diagnosis | None:
+    """The diagnosis of a failed ``quantity``: a rule's or model's, else what the probes'
+    observations show, else None."""
     found = find(spec, case, quantity, actual, expected)
     if found is None and observations:
         single = {quantity[1:]: actual} if isinstance(actual, np.ndarray) else {}
         found = violation(spec, case, quantity, {**observations, "single": single})
-    return str(found) if found else ""
+    return found
 
 
 def find(spec: Spec, case: Case, quantity: str, actual: object,

@@ -10,16 +10,21 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from harness import autodiff, cache, selection
+from harness import autodiff, cache, location, selection
 from harness import oracles as oracle_registry
 from harness.execution import Execution, Job, execute
 from harness.expectations import Expectations, expect
 from harness.judging import judge
-from harness.result import Result
+from harness.result import ERROR, FAIL, Check, Result
 from harness.selection import Selector
 from harness.shrink import minimal_failures
 from harness.spec import Spec
 from harness.target import Target
+
+PROTOCOL = "protocol"
+NOT_LOADED = "load"
+"""The ``RunError.kind`` of every outcome of a submission that failed to load."""
+"""The adapter that drives another program: its layers have no Python source here."""
 
 Executor = Callable[[Target, list[Job]], Execution]
 
@@ -70,15 +75,41 @@ def run(target: Target, prepared: Preparation, executor: Executor = execute,
     checks = [c for spec, case in prepared.jobs
               for c in judge(spec, case, execution.outcomes[case.id], prepared.oracles,
                              prepared.skipped, prepared.expectations, execution.adapter)]
+    checks = locate(target.path, execution.adapter, checks)
     found = autodiff.findings(target.path, prepared.jobs, execution.outcomes)
     result = Result(target.path, execution.adapter, checks, prepared.skipped,
                     [*execution.notes, *autodiff.notes(found)], 0.0, found,
                     adapter_flags=_adapter_flags(target))
-    if shrink and not result.passed:
+    if shrink and not result.passed and _loaded(execution):
         specs = list({spec.name: spec for spec, _ in prepared.jobs}.values())
         shrunk = minimal_failures(result, specs, target, executor)
         result = replace(result, minimal={k: str(v) for k, v in shrunk.items()})
     return replace(result, seconds=time.perf_counter() - start)
+
+
+def _loaded(execution: Execution) -> bool:
+    """Whether the submission loaded: a never-loaded one fails the same way on every
+    smaller case too, so shrinking it would only run (and, sandboxed, spawn) for nothing."""
+    return not any(o.error is not None and o.error.kind == NOT_LOADED
+                   for o in execution.outcomes.values())
+
+
+def locate(path: str, adapter: str, checks: list[Check]) -> list[Check]:
+    """``checks`` with every failing one told where its quantity was computed: the
+    function and statement of the submission's source (``harness.location``), or, for a
+    program driven over the protocol, the program's layer."""
+    failing = {(c.layer, c.quantity) for c in checks if c.verdict in (FAIL, ERROR)}
+    if not failing:
+        return checks
+    if adapter == PROTOCOL:
+        where = {key: f"in the program's {key[0]} layer" for key in failing}
+    else:
+        sources = list(autodiff.sources(path))
+        found = {key: location.locate(sources, *key) for key in failing}
+        where = {key: str(place) for key, place in found.items() if place is not None}
+    return [replace(c, where=where[(c.layer, c.quantity)])
+            if c.verdict in (FAIL, ERROR) and (c.layer, c.quantity) in where else c
+            for c in checks]
 
 
 def _adapter_flags(target: Target) -> tuple[str, ...]:

@@ -76,6 +76,15 @@ class Test:
         return [item.flag for item in self.items if item.flag]
 
     @property
+    def spread(self) -> str:
+        """Where the failures are, said once: ``float32 and float64, 3 / 3 cases``."""
+        failures = self.failures
+        dtypes = " and ".join(sorted({i.dtype for i in failures}))
+        cases = len({i.case for i in self.items})
+        return f"{dtypes}, {len({i.case for i in failures})} / {cases} " + (
+            "case" if cases == 1 else "cases")
+
+    @property
     def status(self) -> tuple[str, str]:
         """(worst verdict, short label): ``("pass", "pass")``, ``("fail", "6 / 8 wrong")``,
         ``("missing", "6 / 6 missing")``; the same words in every report (``tally``),
@@ -149,6 +158,14 @@ class Grade:
     @property
     def seconds(self) -> float:
         return self.result.seconds if self.result is not None else 0.0
+
+    @property
+    def unloaded(self) -> str:
+        """Why nothing could be run (not graded, or the code never loaded), said once
+        instead of on every check; ``""`` when the code ran."""
+        if self.reason:
+            return self.reason
+        return judging.never_loaded(self.result) if self.result is not None else ""
 
 
 def grade(result: Result, rubric: Rubric, submission: str = "") -> Grade:

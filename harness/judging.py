@@ -28,7 +28,7 @@ from dataclasses import replace
 from harness.adapters import conventions
 from harness.case import Case
 from harness.comparison import Comparison, compare
-from harness.diagnosis import Diagnosis, diagnose, violation
+from harness.diagnosis import Diagnosis, diagnosed, violation
 from harness.expectations import Expectations
 from harness.outcome import Outcome
 from harness.result import (
@@ -40,6 +40,7 @@ from harness.result import (
     SKIP,
     UNSUPPORTED,
     Check,
+    Result,
 )
 from harness.spec import Spec
 from harness.tolerance import for_dtype
@@ -51,9 +52,11 @@ CHARGED = (FAIL, ERROR, MISSING)
 ADVISORY = ("relu-at-zero",)
 """Contract findings reported as a hint on a passing check, never as a failure."""
 LABELS = {FAIL: "wrong"}
+"""How ``tally`` words a verdict when it differs from the verdict's own name."""
 PROBLEMS = {"not-implemented": MISSING, "unsupported": UNSUPPORTED}
 """The verdict of a case the code could not run, by ``RunError.kind`` (else ``error``)."""
-"""How ``tally`` words a verdict when it differs from the verdict's own name."""
+LOAD_PREFIX = "load: "
+"""How the error of a submission that never loaded begins (``RunError("load", ...)``)."""
 
 
 def judge(spec: Spec, case: Case, outcome: Outcome, oracles: list[str],
@@ -94,18 +97,20 @@ def contract(spec: Spec, case: Case, quantity: str, outcome: Outcome, row: list[
     failed = next((c for c in row if c.verdict == FAIL), None)
     if failed is not None:
         expected = expectations.get(failed.oracle, case.id).value(quantity)
-        hint = diagnose(spec, case, quantity, outcome.value(quantity), expected,
-                        outcome.observations)
+        found = diagnosed(spec, case, quantity, outcome.value(quantity), expected,
+                          outcome.observations)
+        hint, kind = (str(found), found.kind) if found else ("", "")
         declare = conventions.advice(spec, case, quantity, outcome.value(quantity), expected,
                                      adapter)
         hint = "; ".join(filter(None, (hint.rstrip("."), declare))) if declare else hint
-        return [replace(c, hint=hint) if c.verdict == FAIL else c for c in row]
+        return [replace(c, hint=hint, kind=kind) if c.verdict == FAIL else c for c in row]
     broken = broken_contract(spec, case, quantity, outcome)
     if broken is None:
         return row
     if broken.kind in ADVISORY:
         return [replace(c, hint=f"advice, not charged: {broken}") for c in row]
-    return [replace(c, verdict=FAIL, hint=str(broken)) if c.verdict == PASS else c
+    return [replace(c, verdict=FAIL, hint=str(broken), kind=broken.kind)
+            if c.verdict == PASS else c
             for c in row]
 
 
@@ -139,3 +144,21 @@ def tally(verdicts: Iterable[str]) -> tuple[str, str]:
         return PASS, "pass"
     count = sum(v != PASS for v in verdicts)
     return bad, f"{count} / {len(verdicts)} {LABELS.get(bad, bad)}"
+
+
+def spread(checks: Iterable[Check], cases: int) -> str:
+    """In which dtypes and on how many of ``cases`` cases ``checks`` failed, said once:
+    ``float32 and float64, 3 / 3 cases``."""
+    checks = list(checks)
+    dtypes = sorted({c.dtype for c in checks})
+    failed = len({c.case for c in checks})
+    return f"{' and '.join(dtypes)}, {failed} / {cases} case{'s' if cases != 1 else ''}"
+
+
+def never_loaded(result: Result) -> str:
+    """The one reason every check failed when the submission never loaded, else ``""``."""
+    messages = {c.message for c in result.checks if c.verdict != SKIP}
+    if len(messages) != 1 or any(c.verdict not in (ERROR, SKIP) for c in result.checks):
+        return ""
+    message = next(iter(messages))
+    return message[len(LOAD_PREFIX):] if message.startswith(LOAD_PREFIX) else ""

@@ -40,6 +40,11 @@ class Check:
     hint: str = ""
     shapes: str = ""
     seed: int = 0
+    where: str = ""
+    """Where in the submission the quantity was computed (``harness.location``)."""
+    kind: str = ""
+    """The diagnosis's name for the mistake (``dW-transposed``), so that the same
+    mistake on several cases and dtypes is said once."""
 
     @property
     def id(self) -> str:
@@ -60,6 +65,8 @@ class Check:
         parts = [p for p in (self.hint, self.message) if p]
         if self.comparison is not None and not self.comparison.passed:
             parts.append(self.comparison.describe())
+        if self.where:
+            parts.append(f"Computed {self.where}.")
         return " ".join(parts)
 
 

@@ -66,3 +66,33 @@ def test_the_sandboxed_executor_finds_the_same_case():
     outside = shrink("conv_dw_stride", "Conv2d", 1, "dW", executor("process", Limits()))
     assert outside.case.shapes() == inside.case.shapes()
     assert dict(outside.needs) == dict(inside.needs)
+
+
+def test_candidates_are_judged_by_the_reference_not_by_finite_differences(monkeypatch):
+    """Finite differences cost four forwards per element: the candidates' oracle is the
+    reference's own float64 backward, so a conv shrink never calls them."""
+    from harness.oracles.fd import FiniteDifferenceOracle
+
+    def refused(*_):
+        raise AssertionError("finite differences were called for a candidate")
+
+    monkeypatch.setattr(FiniteDifferenceOracle, "evaluate", refused)
+    found = shrink("conv_dw_stride", "Conv2d", 1, "dW")
+    assert dict(found.needs) == {"stride": 2}
+
+
+def test_every_candidate_run_keeps_the_adapter_the_check_chose():
+    from harness.engine import check
+    from harness.shrink import minimal_failures
+
+    target = Target(str(MUTANTS / "conv_dw_stride.py"))
+    spec = CATALOG["Conv2d"]
+    result = check(target, [spec], ["float64"], ["fd"])
+    seen = []
+
+    def recording(target, jobs):
+        seen.append(target.adapter)
+        return execute(target, jobs)
+
+    assert minimal_failures(result, [spec], target, recording)
+    assert seen and set(seen) == {result.adapter} and result.adapter == "native"

@@ -74,10 +74,11 @@ def _render(grade: Grade, arrays: Arrays | None, students: bool) -> str:
     if grade.withheld:
         body.append(f"<p>Hidden checks worth another {amount(grade.withheld)} count too; "
                     "their results are shown when released.</p>")
-    if grade.reason:
-        body.append(f'<p class="fail">Not graded: {esc(grade.reason)}</p>')
-    body += [_layer(layer, grade.result) for layer in grade.layers]
-    body += _heatmaps(arrays or {}, grade)
+    if grade.unloaded:
+        body.append(f'<p class="fail">Not graded: {esc(grade.unloaded)}</p>')
+    else:
+        body += [_layer(layer, grade.result) for layer in grade.layers]
+        body += _heatmaps(arrays or {}, grade)
     if grade.flags:
         body.append("<h2>For the instructor</h2><ul>" +
                     "".join(f'<li class="flag">{esc(f)}</li>' for f in grade.flags) + "</ul>")
@@ -110,7 +111,8 @@ def _layer(layer: LayerGrade, result=None) -> str:
         detail = ""
         if test.failures:
             item = test.failures[0]
-            detail = f"case {item.case} {item.dtype}: {esc(item.detail)}"
+            detail = (f"{esc(test.spread)} (first: case {item.case} {item.dtype}): "
+                      f"{esc(item.detail)}")
             how = reproduce(result, layer.layer, item.case, item.dtype, test.quantity)
             detail += f"<br><code>{esc(how)}</code>" if how else ""
         rows.append(f"<tr><td>{esc(test.name)}</td><td>{pair(test.points, test.max_points)}"

@@ -119,6 +119,7 @@ def _item(item: Item) -> dict[str, Any]:
     return {"case": item.case, "dtype": item.dtype, "verdict": item.verdict,
             "passed": item.passed, "flag": item.flag,
             "check": check.id if check else "", "hint": check.hint if check else "",
+            "where": check.where if check else "",
             "detail": item.detail}
 
 

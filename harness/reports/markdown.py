@@ -36,16 +36,17 @@ def render(grade: Grade, students: bool = False) -> str:
     if grade.withheld:
         lines += [f"Hidden checks worth another {amount(grade.withheld)} count too; "
                   "their results are shown when released.", ""]
-    if grade.reason:
-        lines += [f"**Not graded:** {_escape(grade.reason)}", ""]
-    if grade.layers:
+    if grade.unloaded:
+        lines += [f"**Not graded:** {_escape(grade.unloaded)}", ""]
+    elif grade.layers:
         lines += ["| layer | points | checks passed |", "|---|---:|---:|"]
         for layer in grade.layers:
             passed = sum(t.passed for t in layer.tests)
             lines.append(f"| {layer.layer} | {pair(layer.points, layer.max_points)} | "
                          f"{passed} / {len(layer.tests)} |")
         lines.append("")
-    lines += _failures([t for t in grade.tests if not t.passed], grade.result)
+    if not grade.unloaded:
+        lines += _failures([t for t in grade.tests if not t.passed], grade.result)
     if grade.flags:
         lines += ["", "<details><summary>For the instructor</summary>", ""]
         lines += [f"- {_escape(flag)}" for flag in grade.flags]
@@ -59,9 +60,8 @@ def _failures(failed: list[Test], result=None) -> list[str]:
     lines = ["### What to fix", ""]
     for test in failed[:MAX_FAILURES]:
         item = test.failures[0]
-        lines.append(f"- **{test.name}** (case {item.case}, {item.dtype}, "
-                     f"{len(test.failures)} of {len(test.items)} cases wrong): "
-                     f"{_escape(item.detail)}")
+        lines.append(f"- **{test.name}** ({test.spread}; first: case {item.case}, "
+                     f"{item.dtype}): {_escape(item.detail)}")
         how = reproduce(result, test.layer, item.case, item.dtype, test.quantity)
         if how:
             lines.append(f"  {_code(how)}")

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from harness.grading import Grade
-from harness.judging import tally
+from harness.judging import never_loaded, spread, tally
 from harness.points import amount, pair
 from harness.reports.untrusted import printable
 from harness.repro import reproduce
@@ -30,6 +30,12 @@ MAX_DETAILS = 12
 def render(result: Result, console: Console | None = None) -> None:
     """Print the summary table and one paragraph per distinct failure."""
     console = console or Console()
+    reason = never_loaded(result)
+    if reason:
+        console.print(f"[red]not loaded:[/red] {_safe(reason)}", emoji=False)
+        console.print(f"[red]0 / {len(result.checks)} checks run[/red] "
+                      f"({result.seconds:.1f} s)", emoji=False)
+        return
     console.print(_table(result))
     for name, reason in result.skipped_oracles.items():
         console.print(f"[dim]skipped oracle {_safe(name)}: {_safe(reason)}[/dim]", emoji=False)
@@ -87,18 +93,20 @@ def _cell(checks: list[Check]) -> str:
 
 
 def _details(result: Result, console: Console) -> None:
-    seen = set()
-    shown = 0
+    """One paragraph per distinct failure (same layer, quantity, verdict and words),
+    saying once in which dtypes and on how many cases it happened."""
+    groups: dict[tuple, list[Check]] = {}
     for check in result.checks:
-        key = (check.layer, check.quantity, check.verdict, check.message)
-        if check.passed or key in seen:
-            continue
-        seen.add(key)
+        if not check.passed:
+            key = (check.layer, check.quantity, check.verdict, check.kind or check.message)
+            groups.setdefault(key, []).append(check)
+    for shown, (key, checks) in enumerate(groups.items()):
         if shown == MAX_DETAILS:
             console.print("[dim]... more failures; use --json for all of them[/dim]")
             return
-        shown += 1
-        console.print(f"[{STYLE[check.verdict]}]{check.id}[/] ({check.dtype}; "
+        check = checks[0]
+        cases = {c.case for c in result.checks if (c.layer, c.quantity) == key[:2]}
+        console.print(f"[{STYLE[check.verdict]}]{check.id}[/] ({spread(checks, len(cases))}; "
                       f"{_safe(check.shapes)}): {_safe(check.explain())}", emoji=False)
         how = reproduce(result, check.layer, check.case, check.dtype, check.quantity)
         console.print(f"  [dim]{_safe(how)}[/dim]", emoji=False)
@@ -121,10 +129,12 @@ def render_grade(grade: Grade, console: Console | None = None, students: bool = 
     for test in grade.tests:
         table.add_row(test.layer, test.quantity + ("" if test.visible else " (hidden)"),
                       pair(test.points, test.max_points), _status(test))
-    console.print(table)
-    if grade.reason:
-        console.print(f"[red]not graded:[/red] {_safe(grade.reason)}", emoji=False)
-    _grade_details(grade, console)
+    if not grade.unloaded:
+        console.print(table)
+    if grade.unloaded:
+        console.print(f"[red]not graded:[/red] {_safe(grade.unloaded)}", emoji=False)
+    else:
+        _grade_details(grade, console)
     if grade.result is not None:
         _minimal(grade.result, console, {t.layer for t in grade.tests if not t.passed})
     for flag in grade.flags:
