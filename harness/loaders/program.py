@@ -89,12 +89,18 @@ def read_manifest(path: str) -> Manifest:
                     float(data.get("timeout", REPLY_TIMEOUT)))
 
 
+def manifest_of(path: str) -> Manifest:
+    """The manifest of the program at ``path`` (its folder or its manifest file)."""
+    folder = os.path.dirname(path) if os.path.isfile(path) else path
+    return read_manifest(os.path.join(folder, MANIFEST))
+
+
 def load_program(path: str) -> Submission:
     """The program in folder ``path``: built, started, and past its handshake."""
     folder = os.path.abspath(os.path.dirname(path) if os.path.isfile(path) else path)
     submission = Submission(os.path.basename(folder.rstrip("/")) + "/", folder)
     try:
-        manifest = read_manifest(os.path.join(folder, MANIFEST))
+        manifest = manifest_of(folder)
     except ManifestError as exc:
         submission.error = str(exc)
         return submission

@@ -8,8 +8,8 @@ hidden directory that holds Python's libraries keeps only those, bound back
 read-only). The monitor then installs ``seccomp``'s filter (no user namespaces, no
 ``memfd_create``) and forks the worker, PID 1
 of its own namespace, so killing it kills every process it started; it sets its
-resource limits and becomes ``nobody`` (uid and gid 65534, no groups, no new
-privileges), so it can undo none of this. Without root, or where namespaces are
+resource limits and becomes a uid of its own in group ``nobody`` (``UID_BASE``; no
+other groups, no new privileges), so it can undo none of this. Without root, or where namespaces are
 refused, only the limits, the filter and a session of its own are in force, and
 ``Walls.missing`` says so.
 """
@@ -51,6 +51,10 @@ PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
 NOBODY = 65534
+UID_BASE = 0x40000000
+"""Each sandbox runs as its own uid, ``UID_BASE`` plus its monitor's process id (unique
+among live processes), in group ``nobody``: ``RLIMIT_NPROC`` counts processes per uid, so
+a fork bomb in one submission cannot starve another one running beside it."""
 _SEALED = MS_NOSUID | MS_NODEV | MS_NOEXEC
 _REFUSE = "raise ImportError('this package is hidden from submissions by backcheck')\n"
 MODULES = ("reference", "harness.specs", "harness.oracles", "harness.expectations",
@@ -79,6 +83,8 @@ class Walls:
     hidden_paths: tuple[str, ...] = ()
     cgroup: str | None = None
     """The child's memory cgroup, which the worker joins (``None``: there is none)."""
+    uid: int = NOBODY
+    """The uid the worker becomes (see ``UID_BASE``)."""
 
 
 def _check(result: int, what: str) -> None:
@@ -113,7 +119,8 @@ def build(hidden: tuple[str, ...], network: bool, workdir: str, scratch_mb: int 
         walls.missing.append("not root: no namespaces, so the child can read every file "
                              "this user can (reference, output) and use the network")
         return walls
-    walls.enforced.append("runs as nobody (uid 65534)")
+    walls.uid = UID_BASE + os.getpid()
+    walls.enforced.append(f"runs as its own uid {walls.uid} in group nobody")
     flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | (0 if network else CLONE_NEWNET)
     try:
         if not hasattr(_libc, "unshare"):
@@ -419,9 +426,12 @@ def enter(limits: Limits, workdir: str, walls: Walls) -> None:
     if walls.cgroup is not None:
         cgroup.join(walls.cgroup)
     if os.geteuid() == 0:
+        with contextlib.suppress(OSError):
+            os.chown(workdir, walls.uid, NOBODY)
+        os.environ.update(USER="nobody", LOGNAME="nobody")
         os.setgroups([])
         os.setgid(NOBODY)
-        os.setuid(NOBODY)
+        os.setuid(walls.uid)
     if hasattr(_libc, "prctl"):
         _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
         _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)

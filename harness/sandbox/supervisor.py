@@ -108,6 +108,22 @@ def _cache_dir() -> list[str]:
     return [str(cache.default_dir())]
 
 
+def _build_allowance(target: Target) -> float:
+    """The ``build_timeout`` of a program's manifest (0 for Python, or no build step).
+
+    Loading a program runs its build, which its manifest may give longer than
+    ``--timeout``; the parent reads that from the manifest, not from the child."""
+    from harness.loaders.program import ManifestError, is_program, manifest_of
+
+    if not is_program(target.path):
+        return 0.0
+    try:
+        manifest = manifest_of(target.path)
+    except ManifestError:
+        return 0.0
+    return manifest.build_timeout if manifest.build else 0.0
+
+
 class Supervisor:
     """Drives children until every job has an outcome."""
 
@@ -127,6 +143,7 @@ class Supervisor:
         self.output = launcher.Output(limits.output_bytes)
         self.missing: list[str] = []
         self.deadline = time.monotonic() + limits.total_timeout
+        self.loading_timeout = limits.timeout + _build_allowance(target)
 
     def run(self) -> Execution:
         """Every job's outcome, the adapter, and notes (including the sandbox's)."""
@@ -265,7 +282,7 @@ class Episode:
         read before each frame, so a child that floods frames still times out."""
         while True:
             self._tick()
-            limit = min(self.clock + self.sup.limits.timeout, self.sup.deadline)
+            limit = min(self.clock + self._allowed(), self.sup.deadline)
             event = self.child.next(limit)
             if isinstance(event, launcher.Timeout) or (
                     isinstance(event, wire.Frame) and time.monotonic() > limit + LATE):
@@ -275,6 +292,10 @@ class Episode:
             go_on = self._frame(event.header.get("type"), event)
             if go_on is not None:
                 return go_on
+
+    def _allowed(self) -> float:
+        """Seconds the current step may take: ``--timeout``, plus a program's build."""
+        return self.sup.limits.timeout if self.loaded else self.sup.loading_timeout
 
     def _tick(self) -> None:
         """Restart the layer clock when a new layer becomes the one running."""
@@ -311,7 +332,7 @@ class Episode:
             message = f"submission time limit of {self.sup.limits.total_timeout:g} s exceeded"
             self.sup.fail(self.sup.pending, RunError("timeout", message, location))
             return False
-        seconds = f"{self.sup.limits.timeout:g} s"
+        seconds = f"{self._allowed():g} s"
         if not self.loaded:
             error = RunError("timeout", f"timed out after {seconds} while loading "
                                         f"{self.sup.name}", location)

@@ -10,28 +10,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 REFERENCE = Path(__file__).resolve().parents[2] / "reference"
-COURSE = """
-version = 1
-name = "thirds"
-hidden_visibility = "after_published"
-[default]
-param = 2
-hidden_cases = [2]
-[layer.Linear]
-points = 20
-hidden = ["db"]
-[layer.XORNet]
-points = 20
-partial = "none"
-"""
+THIRDS = Path(__file__).resolve().parents[1] / "fixtures" / "rubrics" / "thirds.toml"
 FAST = ("--oracles", "fd", "--isolation", "none")
 
 
 def test_the_reference_scores_exactly_the_maximum_everywhere(cli, tmp_path):
-    course = tmp_path / "course.toml"
-    course.write_text(COURSE)
     out = tmp_path / "r"
-    run = cli("grade", REFERENCE, "--rubric", course, *FAST, "--out", out, "--format",
+    run = cli("grade", REFERENCE, "--rubric", THIRDS, *FAST, "--out", out, "--format",
               "terminal,json,gradescope,junit,html,markdown")
     assert run.code == 0, run.err
     data = json.loads((out / "grade.json").read_text())
@@ -50,12 +35,10 @@ def test_the_reference_scores_exactly_the_maximum_everywhere(cli, tmp_path):
 
 
 def test_the_reference_row_of_a_batch_is_full_marks(cli, tmp_path):
-    course = tmp_path / "course.toml"
-    course.write_text(COURSE)
     shutil.copytree(REFERENCE, tmp_path / "class" / "reference",
                     ignore=shutil.ignore_patterns("__pycache__"))
     out = tmp_path / "out"
-    run = cli("batch", tmp_path / "class", "--rubric", course, *FAST, "--out", out,
+    run = cli("batch", tmp_path / "class", "--rubric", THIRDS, *FAST, "--out", out,
               "--format", "json")
     assert run.code == 0, run.err
     with open(out / "gradebook.csv", newline="") as handle:

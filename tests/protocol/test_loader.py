@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
+from pathlib import Path
 
 import pytest
 
 from harness import loaders
 from harness.loaders.program import first_error, is_program
 from harness.sandbox import confinement
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 RUSTC = """\
    Compiling seed v0.1.0
@@ -79,3 +83,16 @@ def test_the_sandbox_binds_cargo_and_its_rustup_home_back():
     paths = confinement.toolchain_paths()
     assert os.path.dirname(os.path.realpath(shutil.which("cargo"))) in paths
     assert confinement.toolchain_env().get("RUSTUP_HOME") in paths
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the sandbox needs fork")
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_a_build_may_take_its_build_timeout_beyond_the_load_timeout(tmp_path, backcheck):
+    folder = tmp_path / "slow-build"
+    shutil.copytree(EXAMPLES / "js" / "layers", folder)
+    (folder / "backcheck.toml").write_text(
+        'build = "sleep 2"\nbuild_timeout = 60\nrun = "node layers.js"\n')
+    run = backcheck("check", folder, "--layers", "Linear,ReLU", "--oracles", "fd",
+                    "--isolation", "process", "--timeout", "1", "--json")
+    assert run.code == 0, run.out[-800:]
+    assert {c["verdict"] for c in json.loads(run.out)["checks"]} == {"pass"}

@@ -35,30 +35,14 @@ def buggy(graded_class):
     return graded_class["buggy.py"]
 
 
-COURSE = """
-version = 1
-name = "thirds"
-salt = "spring-2027-k9"
-hidden_visibility = "after_published"
-[default]
-param = 2
-hidden_cases = [2]
-[layer.Linear]
-points = 20
-hidden = ["db"]
-[layer.XORNet]
-points = 20
-partial = "none"
-"""
-"""Every layer of the catalog, with shares in thirds and sevenths: rounding each share
-once made a perfect submission score 51.999998-like totals."""
+THIRDS = Path(__file__).resolve().parents[1] / "fixtures" / "rubrics" / "thirds.toml"
 REFERENCE = Path(__file__).resolve().parents[2] / "reference"
 
 
 @pytest.fixture(scope="session")
 def reference_graded():
-    """The reference graded with ``COURSE`` (isolation none, finite differences)."""
-    course = rubric.parse(COURSE, "course.toml")
+    """The reference graded with the thirds rubric (isolation none, finite differences)."""
+    course = rubric.load(str(THIRDS))
     chosen = Plan(str(REFERENCE), specs=tuple(specs.select(course.layers)),
                   dtypes=tuple(course.dtypes), oracles=("fd",), salt=course.salt,
                   isolation="none", rubric=course)

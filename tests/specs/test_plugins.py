@@ -212,3 +212,43 @@ def test_the_pytest_plugin_takes_a_spec_file(tmp_path):
     assert done.returncode == 1, done.stderr
     assert "3 failed, 6 passed" in done.stdout
     assert "backcheck::RMSNorm::test_gradient[RMSNorm-case0-dx-fd]" in done.stdout
+
+
+def _course_outside_the_checkout(tmp_path: Path) -> tuple[Path, Path]:
+    """The course spec copied where no checkout of backcheck is (those are hidden anyway),
+    and a student RMSNorm that is correct only while it cannot read that file."""
+    course = tmp_path / "course"
+    course.mkdir()
+    spec = course / "rmsnorm.py"
+    spec.write_text(SPEC_FILE.read_text())
+    student = tmp_path / "peeking.py"
+    student.write_text((EXAMPLE / "student.py").read_text().replace(
+        "        return self.gamma * x / self.rms",
+        f"        leak = 2.0 if os.path.exists({str(spec)!r}) else 1.0\n"
+        "        return leak * self.gamma * x / self.rms").replace(
+        "import numpy as np", "import os\n\nimport numpy as np"))
+    return spec, student
+
+
+def test_a_sandboxed_check_hides_a_course_spec_file_from_the_student(backcheck, tmp_path):
+    spec, student = _course_outside_the_checkout(tmp_path)
+    fast = ("--spec-file", spec, "--layers", "RMSNorm", "--oracles", "fd", "--json")
+    seen = backcheck("check", student, "--isolation", "none", *fast)
+    hidden = backcheck("check", student, "--isolation", "process", *fast)
+    assert seen.code == 1, seen.err  # in process the file is there: the probe works
+    assert hidden.code == 0, hidden.out
+    assert {c["verdict"] for c in json.loads(hidden.out)["checks"]} == {"pass"}
+
+
+def test_the_plugin_in_the_sandbox_hides_a_course_spec_file(tmp_path):
+    spec, student = _course_outside_the_checkout(tmp_path)
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+         "--backcheck-impl", str(student), "--backcheck-spec-file", str(spec),
+         "--backcheck-layers", "RMSNorm", "--backcheck-oracles", "fd",
+         "--backcheck-dtype", "float64", "--backcheck-isolation", "process"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "BACKCHECK_CACHE": "off"})
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert "9 passed" in done.stdout
