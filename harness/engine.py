@@ -65,12 +65,19 @@ def run(target: Target, prepared: Preparation, executor: Executor = execute,
                              prepared.skipped, prepared.expectations)]
     found = autodiff.findings(target.path, prepared.jobs, execution.outcomes)
     result = Result(target.path, execution.adapter, checks, prepared.skipped,
-                    [*execution.notes, *autodiff.notes(found)], 0.0, found)
+                    [*execution.notes, *autodiff.notes(found)], 0.0, found,
+                    adapter_flags=_adapter_flags(target))
     if shrink and not result.passed:
         specs = list({spec.name: spec for spec, _ in prepared.jobs}.values())
         shrunk = minimal_failures(result, specs, target, executor)
         result = replace(result, minimal={k: str(v) for k, v in shrunk.items()})
     return replace(result, seconds=time.perf_counter() - start)
+
+
+def _adapter_flags(target: Target) -> tuple[str, ...]:
+    """The command-line flags that chose ``target``'s adapter (none: it was detected)."""
+    flags = ("--adapter", target.adapter) if target.adapter else ()
+    return (*flags, *(("--adapter-file", target.adapter_file) if target.adapter_file else ()))
 
 
 def check(target: Target, specs: Sequence[Spec], dtypes: Sequence[str],

@@ -156,5 +156,6 @@ def reproduce(result, layer: str, index: int, dtype: str, quantity: str) -> str:
     if result is None or not result.target:
         return ""
     check_id = Case.identify(layer, index, dtype, quantity)
-    how = f" --adapter {result.adapter}" if result.adapter else ""
+    flags = result.adapter_flags or (("--adapter", result.adapter) if result.adapter else ())
+    how = "".join(f" {_quoted(flag)}" for flag in flags)
     return f"reproduce: backcheck repro {_quoted(result.target)} {check_id}{how}"

@@ -74,6 +74,9 @@ class Result:
     """``harness.autodiff.Finding``s: where gradients came from an autodiff engine."""
     minimal: dict[str, str] = field(default_factory=dict)
     """Layer -> its smallest failing case and what the failure needs (``harness.shrink``)."""
+    adapter_flags: tuple[str, ...] = ()
+    """How the adapter was chosen on the command line (``--adapter classes:loss_grad=sum``,
+    ``--adapter-file F``), so a reproducer drives the code exactly as the check did."""
 
     @property
     def passed(self) -> bool:

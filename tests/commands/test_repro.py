@@ -117,3 +117,15 @@ def test_the_printed_command_reproduces_the_failure(backcheck, tmp_path):
     words = re.search(r"backcheck repro (\S+) (\S+) --adapter (\S+)", flat).groups()
     ran = _run(tmp_path, words[0], words[1], "--adapter", words[2])
     assert ran.stdout.rstrip().endswith("False")
+
+
+def test_the_printed_command_keeps_the_adapter_options(backcheck, tmp_path):
+    buggy = HERE / "fixtures" / "submissions" / "classes" / "dense_buggy.py"
+    run = backcheck("check", buggy, "--adapter", "classes:loss_grad=mean", "--layers",
+                    "Linear", "--oracles", "fd")
+    flat = " ".join(run.out.split())
+    assert run.code == 1
+    words = re.search(r"backcheck repro (\S+) (\S+) --adapter (\S+)", flat).groups()
+    assert words[2] == "classes:loss_grad=mean"
+    ran = _run(tmp_path, words[0], words[1], "--adapter", words[2])
+    assert ran.stdout.rstrip().endswith("False")
