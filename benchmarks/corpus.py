@@ -18,9 +18,10 @@ import argparse
 import json
 import subprocess
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import tomllib
 
 MANIFEST = Path(__file__).with_name("corpus_manifest.toml")
 
@@ -89,7 +90,8 @@ def export(mirrors: Path, out: Path, entry: Entry) -> Path:
 
 def grade(out: Path, adapters: Path, entry: Entry, oracles: str) -> Result:
     """Run ``backcheck check --json`` on the entry and sort its layers."""
-    cmd = ["backcheck", "check", str(out / entry.folder / entry.target), "--json",
+    target = out / entry.folder / entry.target
+    cmd = [sys.executable, "-m", "harness", "check", str(target), "--json",
            "--oracles", oracles, "--dtype", "float64"]
     if entry.adapter:
         cmd += ["--adapter", entry.adapter]
@@ -110,11 +112,11 @@ def grade(out: Path, adapters: Path, entry: Entry, oracles: str) -> Result:
 def layer_verdicts(report: dict) -> dict[str, bool]:
     """Layer -> every check passed, for the layers the run drove (not 'missing')."""
     verdicts: dict[str, bool] = {}
-    for check in report.get("results", []):
-        if check.get("status") in ("missing", "unsupported"):
+    for check in report.get("checks", []):
+        if check["verdict"] in ("missing", "unsupported"):
             continue
         layer = check["layer"]
-        verdicts[layer] = verdicts.get(layer, True) and check.get("status") == "pass"
+        verdicts[layer] = verdicts.get(layer, True) and check["verdict"] == "pass"
     return verdicts
 
 
