@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from harness.execution import execute
@@ -96,3 +97,21 @@ def test_every_candidate_run_keeps_the_adapter_the_check_chose():
 
     assert minimal_failures(result, [spec], target, recording)
     assert seen and set(seen) == {result.adapter} and result.adapter == "native"
+
+
+@pytest.mark.parametrize(("layer", "sizes"), [("Embedding", {"N": 1, "T": 1}),
+                                              ("TemporalSoftmaxLoss", {"N": 1, "T": 1})])
+def test_a_variant_its_draw_cannot_satisfy_is_refused_not_looped_on(layer, sizes):
+    """An embedding must repeat an index and a masked loss must keep and mask a step: with
+    one index there is no such case, and the shrink once drew forever looking for it."""
+    spec = CATALOG[layer]
+    with pytest.raises(ValueError):
+        spec.draw(np.random.default_rng(0), {**spec.variants[0], **sizes})
+
+
+def test_an_embedding_bug_shrinks_to_two_indices():
+    spec = CATALOG["Embedding"]
+    found = minimal(spec, spec.case(0, "float64"), "dW", Target(str(
+        Path(__file__).parent / "fixtures" / "submissions" / "cs231n_course" /
+        "embedding_buggy.py")), execute)
+    assert found is not None and found.case.inputs["x"].size == 2

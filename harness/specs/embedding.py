@@ -11,6 +11,8 @@ from harness.specs.sampling import normal
 def _draw(rng, v) -> Draw:
     """Indices of a small vocabulary, with at least one index used twice."""
     n, t, vocab = v["N"], v["T"], v["V"]
+    if n * t < 2:
+        raise ValueError("an embedding case needs two indices, to repeat one")
     while True:
         x = rng.integers(0, vocab, size=(n, t)).astype(np.int64)
         if len(np.unique(x)) < x.size:

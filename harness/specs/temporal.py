@@ -17,6 +17,8 @@ def _draw_affine(rng, v) -> Draw:
 def _draw_loss(rng, v) -> Draw:
     """Scores, targets, and a mask with at least one step kept and one masked out."""
     n, t, vocab = v["N"], v["T"], v["V"]
+    if n * t < 2:
+        raise ValueError("a masked sequence loss needs two steps, one kept and one masked")
     while True:
         mask = rng.random((n, t)) < 0.7
         if mask.any() and not mask.all():
