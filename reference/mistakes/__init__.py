@@ -15,6 +15,7 @@ from reference.mistakes import (
     attention,
     conv,
     dropout,
+    embedding,
     linear,
     losses,
     normalization,
@@ -25,7 +26,7 @@ from reference.mistakes import (
 from reference.mistakes.model import Mistake, Probe
 
 FAMILIES = (activations, losses, normalization, linear, conv, pooling, dropout, recurrent,
-            temporal, attention)
+            temporal, attention, embedding)
 
 MISTAKES: dict[str, tuple[Mistake, ...]] = {}
 for _family in FAMILIES:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from reference.mistakes.model import Mistake
@@ -9,6 +11,13 @@ from reference.mistakes.model import Mistake
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
+
+
+def _gelu_tanh_derivative(x: np.ndarray) -> np.ndarray:
+    """The derivative of GELU's tanh approximation, 0.5 x (1 + tanh(c (x + 0.044715 x**3)))."""
+    c = math.sqrt(2.0 / math.pi)
+    t = np.tanh(c * (x + 0.044715 * x**3))
+    return 0.5 * (1 + t) + 0.5 * x * (1 - t**2) * c * (1 + 3 * 0.044715 * x**2)
 
 
 def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
@@ -74,5 +83,35 @@ MISTAKES = (
         "0 where x < 0 (ReLU's derivative)",
         "dx = dout * where(x > 0, 1, negative_slope)",
         lambda p: p.upstream * (p.x > 0),
+    ),
+    Mistake(
+        "GELU", "dx", "gelu-tanh-derivative",
+        "the GELU backward differentiates the tanh approximation, not the exact GELU",
+        "dout times the derivative of 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x**3))), "
+        "while the forward is the exact x * Phi(x)",
+        "dx = dout * (Phi(x) + x * phi(x)), with Phi the Gaussian CDF and phi its density; "
+        "or use the approximation in both directions",
+        lambda p: p.upstream * _gelu_tanh_derivative(p.x),
+    ),
+    Mistake(
+        "SiLU", "dx", "silu-product-rule-half",
+        "the SiLU backward keeps only half of the product rule",
+        "dout * sigmoid(x): the x * sigmoid'(x) term is missing",
+        "dx = dout * s * (1 + x * (1 - s)) with s = sigmoid(x)",
+        lambda p: p.upstream * _sigmoid(p.x),
+    ),
+    Mistake(
+        "ELU", "dx", "elu-negative-slope-constant",
+        "the ELU derivative for x < 0 is written alpha instead of alpha * exp(x)",
+        "dout * alpha where x < 0, a constant slope like LeakyReLU's",
+        "dx = dout * where(x > 0, 1, alpha * exp(x)) (alpha * exp(x) = out + alpha)",
+        lambda p: p.upstream * np.where(p.x > 0, 1.0, p.config.get("alpha", 1.0)),
+    ),
+    Mistake(
+        "Softplus", "dx", "softplus-derivative-exp",
+        "the Softplus derivative is written exp(x) instead of sigmoid(x)",
+        "dout * exp(x): the derivative of exp, not of log(1 + exp(x))",
+        "dx = dout * sigmoid(x) = dout / (1 + exp(-x))",
+        lambda p: p.upstream * np.exp(p.x),
     ),
 )

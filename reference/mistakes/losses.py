@@ -16,6 +16,15 @@ def _batch(p: Probe) -> int:
     return p.x.shape[0] if p.x.ndim else 1
 
 
+def _svm_target_once(p: Probe) -> np.ndarray:
+    """The hinge's active margins, with -1 at the target of every row that has one."""
+    rows, target = np.arange(p.x.shape[0]), p.inputs["target"]
+    active = (p.x - p.x[rows, target][:, None] + 1.0 > 0).astype(np.float64)
+    active[rows, target] = 0.0
+    active[rows, target] = -(active.sum(axis=1) > 0).astype(np.float64)
+    return active
+
+
 MISTAKES = (
     Mistake(
         "CrossEntropy", "dx", "ce-missing-minus-one",
@@ -54,5 +63,13 @@ MISTAKES = (
         "sigmoid followed by BCE",
         "dx = (x - target) / (x * (1 - x)) / x.size for probabilities x",
         lambda p: p.upstream * (p.x - p.inputs["target"]) / p.x.size,
+    ),
+    Mistake(
+        "SVMLoss", "dx", "svm-target-not-counted",
+        "the SVM gradient puts -1 at the target instead of minus the number of positive "
+        "margins",
+        "-1 / N at each row's target (when any margin is positive), whatever the count",
+        "dx[i, y_i] = -(number of j != y_i with a positive margin) / N",
+        lambda p: p.upstream * _svm_target_once(p) / _batch(p),
     ),
 )
