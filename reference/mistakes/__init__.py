@@ -18,6 +18,7 @@ from reference.mistakes import (
     embedding,
     linear,
     losses,
+    networks,
     normalization,
     pooling,
     recurrent,
@@ -26,7 +27,7 @@ from reference.mistakes import (
 from reference.mistakes.model import Mistake, Probe
 
 FAMILIES = (activations, losses, normalization, linear, conv, pooling, dropout, recurrent,
-            temporal, attention, embedding)
+            temporal, attention, embedding, networks)
 
 MISTAKES: dict[str, tuple[Mistake, ...]] = {}
 for _family in FAMILIES:

@@ -107,4 +107,41 @@ def _family(layer: str) -> tuple[Mistake, ...]:
     )
 
 
-MISTAKES = (*_family("LayerNorm"), *_family("BatchNorm"))
+
+
+
+def _standardized_over(p: Probe, grouped: tuple[int, ...], axes: tuple[int, ...]) -> np.ndarray:
+    """gamma * x̂ + beta with x̂ taken over ``axes`` of x reshaped to ``grouped``."""
+    x = p.x.reshape(grouped)
+    mu, var = x.mean(axis=axes, keepdims=True), x.var(axis=axes, keepdims=True)
+    xhat = ((x - mu) / np.sqrt(var + p.config.get("eps", 1e-5))).reshape(p.x.shape)
+    return p.params["gamma"][:, None, None] * xhat + p.params["beta"][:, None, None]
+
+
+def _groups(p: Probe) -> tuple[int, ...]:
+    n, c, h, w = p.x.shape
+    return n, p.config["G"], c // p.config["G"], h, w
+
+
+SPATIAL = (
+    Mistake(
+        "SpatialBatchNorm", "out", "norm-wrong-axis",
+        "the SpatialBatchNorm statistics are taken per (C, H, W) position over the batch "
+        "only",
+        "x normalized with x.mean(axis=0) and x.var(axis=0), as BatchNorm on an "
+        "unflattened input: one mean per channel and pixel",
+        "one mean and variance per channel, over (N, H, W): mean(axis=(0, 2, 3)), or "
+        "transpose to (N*H*W, C) and run BatchNorm",
+        lambda p: _standardized_over(p, p.x.shape, (0,)),
+    ),
+    Mistake(
+        "GroupNorm", "out", "norm-wrong-axis",
+        "the GroupNorm statistics are taken per spatial position",
+        "each group normalized over its C/G channels only, one mean per sample, group "
+        "and pixel",
+        "one mean and variance per sample and group, over (C/G, H, W): reshape to "
+        "(N, G, C/G, H, W) and reduce axes (2, 3, 4)",
+        lambda p: _standardized_over(p, _groups(p), (2,)),
+    ),
+)
+MISTAKES = (*_family("LayerNorm"), *_family("BatchNorm"), *SPATIAL)

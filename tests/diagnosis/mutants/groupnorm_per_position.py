@@ -1,7 +1,7 @@
 """Group norm with one bug: each group's statistics are taken over its channels only, per
 spatial position, instead of over (C/G, H, W).
 
-backcheck-mutant: GroupNorm out unnamed also all-zeros
+backcheck-mutant: GroupNorm out norm-wrong-axis also all-zeros
 """
 import numpy as np
 

@@ -1,6 +1,6 @@
 """Book-style sigmoid network with one bug: sigmoid_prime(z) returns sigmoid(z).
 
-backcheck-mutant: SigmoidNet dW1 unnamed
+backcheck-mutant: SigmoidNet dW1 sigmoid-prime-is-sigmoid
 """
 import numpy as np
 

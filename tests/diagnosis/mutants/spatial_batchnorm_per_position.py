@@ -1,7 +1,7 @@
 """Spatial batch norm with one bug: statistics per (C, H, W) over N only, as plain BatchNorm
 on the unflattened input.
 
-backcheck-mutant: SpatialBatchNorm out unnamed also all-zeros
+backcheck-mutant: SpatialBatchNorm out norm-wrong-axis also all-zeros
 """
 import numpy as np
 

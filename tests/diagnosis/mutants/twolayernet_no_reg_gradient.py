@@ -1,6 +1,6 @@
 """Two-layer net with one bug: the L2 penalty is in the loss but not in dW1, dW2.
 
-backcheck-mutant: TwoLayerNet dW1 unnamed
+backcheck-mutant: TwoLayerNet dW1 l2-gradient-missing
 """
 import numpy as np
 
