@@ -39,6 +39,7 @@ class Entry:
     adapter: str = ""
     adapter_file: str = ""
     bugs: tuple[str, ...] = ()
+    args: tuple[str, ...] = ()
     note: str = ""
 
     @property
@@ -88,17 +89,30 @@ def export(mirrors: Path, out: Path, entry: Entry) -> Path:
     return root
 
 
-def grade(out: Path, adapters: Path, entry: Entry, oracles: str) -> Result:
-    """Run ``backcheck check --json`` on the entry and sort its layers."""
+def command(out: Path, adapters: Path, entry: Entry, oracles: str, detect: bool) -> list[str]:
+    """The ``backcheck check --json`` command line a user would type for the entry.
+
+    ``detect`` drops the declared adapter and options (the first, auto-detected run)."""
     target = out / entry.folder / entry.target
     cmd = [sys.executable, "-m", "harness", "check", str(target), "--json",
-           "--oracles", oracles, "--dtype", "float64"]
+           "--oracles", oracles, "--dtype", "float64", "--isolation", "none"]
+    if detect:
+        return cmd
     if entry.adapter:
         cmd += ["--adapter", entry.adapter]
     if entry.adapter_file:
         cmd += ["--adapter-file", str(adapters / entry.adapter_file)]
-    run = subprocess.run(cmd, capture_output=True, text=True)
+    return cmd + [a.replace("{root}", str(out / entry.folder)) for a in entry.args]
+
+
+def grade(cmd: list[str], entry: Entry, timeout: float) -> Result:
+    """Run the check command and sort the layers it drove into passed and failed."""
     result = Result(entry)
+    try:
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        result.error = f"did not finish in {timeout:g} s"
+        return result
     try:
         report = json.loads(run.stdout)
     except json.JSONDecodeError:
@@ -163,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifest", type=Path, default=MANIFEST)
     parser.add_argument("--only", default="", help="substring of owner/name to grade")
     parser.add_argument("--oracles", default="fd,torch")
+    parser.add_argument("--detect", action="store_true",
+                        help="auto-detect only: ignore the declared adapters and options")
+    parser.add_argument("--timeout", type=float, default=120, help="seconds per repository")
     args = parser.parse_args(argv)
     adapters = args.adapters or args.out / "adapters"
     results = []
@@ -170,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.only and args.only not in entry.repo:
             continue
         export(args.mirrors, args.out, entry)
-        results.append(grade(args.out, adapters, entry, args.oracles))
+        cmd = command(args.out, adapters, entry, args.oracles, args.detect)
+        results.append(grade(cmd, entry, args.timeout))
         r = results[-1]
         print(f"{entry.repo}: driven {sorted(r.driven)} failed {sorted(r.failed)} {r.error}",
               file=sys.stderr)
