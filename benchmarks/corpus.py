@@ -120,14 +120,24 @@ def grade(cmd: list[str], entry: Entry, timeout: float) -> Result:
         return result
     for layer, ok in layer_verdicts(report).items():
         (result.passed if ok else result.failed).append(layer)
+    result.error = load_failure(report)
     return result
+
+
+def load_failure(report: dict) -> str:
+    """The load error when the target did not load at all (every check then errs alike)."""
+    checks = report.get("checks", [])
+    if checks and all(c.get("message", "").startswith("load:") for c in checks):
+        return checks[0]["message"][:160]
+    return ""
 
 
 def layer_verdicts(report: dict) -> dict[str, bool]:
     """Layer -> every check passed, for the layers the run drove (not 'missing')."""
     verdicts: dict[str, bool] = {}
     for check in report.get("checks", []):
-        if check["verdict"] in ("missing", "unsupported"):
+        if check["verdict"] in ("missing", "unsupported") or \
+                check.get("message", "").startswith("load:"):
             continue
         layer = check["layer"]
         verdicts[layer] = verdicts.get(layer, True) and check["verdict"] == "pass"

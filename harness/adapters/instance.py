@@ -280,7 +280,8 @@ class LibraryLayer:
         if is_local_activation(self.spec, self.conventions):
             args = [self.array("out", upstream)] if _positional_count(backward) else []
             local = to_numpy(call(who, backward, *args, **kwargs))
-            return upstream * local if isinstance(local, np.ndarray) else local
+            constant = isinstance(local, int | float) and not isinstance(local, bool)
+            return upstream * local if isinstance(local, np.ndarray) or constant else local
         if _positional_count(backward) == 0:
             result = call(who, backward, **kwargs)
             return _times(result, float(np.sum(upstream))) if upstream.ndim == 0 else result

@@ -27,3 +27,10 @@ def test_softmax_loss_returning_a_python_float_passes():
     result = run_check(FIXTURES / "softmax_loss_python_float.py", ["CrossEntropy"],
                        dtypes=("float64",))
     assert result.passed, _failures(result)
+
+
+def test_a_constant_derivative_is_the_same_factor_for_every_element():
+    result = run_check(FIXTURES / "derivative_constant.py", ["Identity", "Tanh"],
+                       adapter="classes:activation_grad=derivative", dtypes=("float64",))
+    assert {c.layer for c in result.checks} == {"Identity", "Tanh"}
+    assert result.passed, _failures(result)
