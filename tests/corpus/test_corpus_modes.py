@@ -34,3 +34,9 @@ def test_a_constant_derivative_is_the_same_factor_for_every_element():
                        adapter="classes:activation_grad=derivative", dtypes=("float64",))
     assert {c.layer for c in result.checks} == {"Identity", "Tanh"}
     assert result.passed, _failures(result)
+
+
+def test_a_dropout_with_forward_pass_is_driven():
+    result = run_check(FIXTURES / "dropout_forward_pass.py", ["Dropout"], dtypes=("float64",))
+    assert {c.layer for c in result.checks} == {"Dropout"}
+    assert result.passed, _failures(result)
