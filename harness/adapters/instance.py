@@ -90,6 +90,8 @@ class LibraryLayer:
                 kernel = tuple(int(k) for k in W.shape[2:])
                 return kernel[0] if len(set(kernel)) == 1 else kernel
             return config.get("kernel_size", MISSING)
+        if role == "init":
+            return _zeros
         if role in ("keep", "p") and "p" in config:
             keeps = role == "keep" or declared_as.dropout_keeps(self.conventions, "drop")
             return 1.0 - config["p"] if keeps else config["p"]
@@ -413,6 +415,12 @@ def _parameter_names(fn: Any) -> list[str]:
         return list(inspect.signature(fn).parameters)
     except (TypeError, ValueError):
         return []
+
+
+def _zeros(*shape: int) -> np.ndarray:
+    """An initializer a constructor demands (``Linear(in, out, weight_init_fn,
+    bias_init_fn)``): zeros of the asked shape, which the case's parameters replace."""
+    return np.zeros(shape)
 
 
 def _name(fn: Any) -> str:

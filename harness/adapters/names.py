@@ -132,6 +132,7 @@ CONSTRUCTOR: dict[str, tuple[str, ...]] = {
     "G": ("G", "num_groups", "groups", "n_groups"),
     "negative_slope": ("negative_slope", "alpha", "slope", "leak", "leaky_slope", "a"),
     "lr": ("lr", "learning_rate", "eta", "step_size", "alpha_lr"),
+    "init": ("weight_init_fn", "bias_init_fn", "weight_init", "bias_init", "init_fn"),
 }
 
 

@@ -40,3 +40,11 @@ def test_a_dropout_with_forward_pass_is_driven():
     result = run_check(FIXTURES / "dropout_forward_pass.py", ["Dropout"], dtypes=("float64",))
     assert {c.layer for c in result.checks} == {"Dropout"}
     assert result.passed, _failures(result)
+
+
+def test_a_linear_that_demands_initializer_functions_is_constructed():
+    result = run_check(FIXTURES / "linear_init_functions.py", ["Linear"],
+                       adapter="classes:Linear.param_grads=per-sample,Linear.bias=row",
+                       dtypes=("float64",))
+    assert {c.layer for c in result.checks} == {"Linear"}
+    assert result.passed, _failures(result)
