@@ -49,6 +49,8 @@ class LibraryLayer:
     def _construct(self) -> Any:
         kwargs = {}
         for param in _parameters(self.cls):
+            if names.role(param.name) == "init" and param.default is not param.empty:
+                continue
             value = self.argument(param.name)
             if value is not MISSING:
                 kwargs[param.name] = value
