@@ -282,7 +282,9 @@ class LibraryLayer:
         if self.spec.kind == "loss" and _positional_count(backward) >= 2:
             return _times(call(who, backward, *self._predictions()), float(np.sum(upstream)))
         if is_local_activation(self.spec, self.conventions):
-            args = [self.array("out", upstream)] if _positional_count(backward) else []
+            takes = _required_count if self.conventions.activation_grad == "derivative" \
+                else _positional_count
+            args = [self.array("out", upstream)] if takes(backward) else []
             local = to_numpy(call(who, backward, *args, **kwargs))
             constant = isinstance(local, int | float) and not isinstance(local, bool)
             return upstream * local if isinstance(local, np.ndarray) or constant else local
@@ -382,6 +384,17 @@ def _parameters(cls: type) -> list[inspect.Parameter]:
         return []
     plain = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
     return [p for p in signature.parameters.values() if p.kind in plain]
+
+
+def _required_count(fn: Any) -> int:
+    """Positional arguments ``fn`` cannot do without: a ``derivative``-style
+    ``backward(self, state=None)`` is called with none (its ``state`` is no ``dout``)."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return 0
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return sum(p.kind in kinds and p.default is inspect.Parameter.empty for p in params)
 
 
 def _positional_count(fn: Any) -> int:

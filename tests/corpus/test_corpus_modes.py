@@ -29,10 +29,10 @@ def test_softmax_loss_returning_a_python_float_passes():
     assert result.passed, _failures(result)
 
 
-def test_a_constant_derivative_is_the_same_factor_for_every_element():
-    result = run_check(FIXTURES / "derivative_constant.py", ["Identity", "Tanh"],
+def test_derivative_style_activations_pass_a_constant_and_an_optional_state():
+    result = run_check(FIXTURES / "derivative_constant.py", ["Identity", "Tanh", "Sigmoid"],
                        adapter="classes:activation_grad=derivative", dtypes=("float64",))
-    assert {c.layer for c in result.checks} == {"Identity", "Tanh"}
+    assert {c.layer for c in result.checks} == {"Identity", "Tanh", "Sigmoid"}
     assert result.passed, _failures(result)
 
 
