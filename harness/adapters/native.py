@@ -31,21 +31,34 @@ class NativeAdapter:
 
     def runner(self, namespace: Mapping[str, Any], spec: Spec) -> Runner | None:
         cls = _layer_class(namespace, spec)
-        if cls is None:
+        if cls is not None:
+            return lambda case: run_layer(cls, spec, case)
+        other = _api_class(namespace, spec)
+        if other is None:
             return None
-        return lambda case: run_layer(cls, spec, case)
+        error = RunError("bad-return", f"{other.__name__}.backward never returns a dict of "
+                         "gradients ({'x': dx, ...}), which this adapter reads; for gradients "
+                         "returned as an array or kept on the layer use --adapter classes")
+        return lambda case: Outcome(output=None, error=error)
 
 
 def _layer_class(namespace: Mapping[str, Any], spec: Spec) -> type | None:
     """The class named ``spec.name`` if it has the API, takes the spec's parameters and
     its backward may return a dict: one whose every ``return`` is an array, a tuple or
     nothing is another library's same-named class, which ``classes`` drives."""
+    candidate = _api_class(namespace, spec)
+    return (candidate if candidate is not None
+            and returns.may_return_mapping(candidate.backward) else None)
+
+
+def _api_class(namespace: Mapping[str, Any], spec: Spec) -> type | None:
+    """The class named ``spec.name`` with ``forward``, ``backward`` and the spec's
+    parameters, whatever its backward returns."""
     candidate = namespace.get(spec.name)
     has_api = inspect.isclass(candidate) and all(
         callable(getattr(candidate, m, None)) for m in ("forward", "backward")
     )
-    return (candidate if has_api and _takes_params(candidate, spec)
-            and returns.may_return_mapping(candidate.backward) else None)
+    return candidate if has_api and _takes_params(candidate, spec) else None
 
 
 def _takes_params(cls: type, spec: Spec) -> bool:
