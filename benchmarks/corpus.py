@@ -39,6 +39,8 @@ class Entry:
     adapter: str = ""
     adapter_file: str = ""
     bugs: tuple[str, ...] = ()
+    env: tuple[str, ...] = ()
+    unsupported: tuple[str, ...] = ()
     args: tuple[str, ...] = ()
     note: str = ""
 
@@ -132,12 +134,20 @@ def load_failure(report: dict) -> str:
     return ""
 
 
+NOT_DRIVEN = ("load:", "exception: cannot construct", "__init__ raised",
+              "has no parameter attribute")
+"""Errors that mean the layer was found but never run: not loaded, not constructed, or
+its parameters not found."""
+
+
 def layer_verdicts(report: dict) -> dict[str, bool]:
-    """Layer -> every check passed, for the layers the run drove (not 'missing')."""
+    """Layer -> every check passed, for the layers the run drove (not 'missing', not
+    stopped before running)."""
     verdicts: dict[str, bool] = {}
     for check in report.get("checks", []):
-        if check["verdict"] in ("missing", "unsupported") or \
-                check.get("message", "").startswith("load:"):
+        message = check.get("message", "")
+        if check["verdict"] in ("missing", "unsupported") or (
+                check["verdict"] == "error" and any(m in message for m in NOT_DRIVEN)):
             continue
         layer = check["layer"]
         verdicts[layer] = verdicts.get(layer, True) and check["verdict"] == "pass"
@@ -154,28 +164,41 @@ def adapter_lines(adapters: Path, entry: Entry) -> int:
 
 def table(results: list[Result], adapters: Path) -> str:
     """The Markdown table and the totals the issue's done-when asks for."""
-    rows = ["| repository | commit | style | defined | adapter | driven | passed | real bugs "
-            "| false alarms |", "|---|---|---|---|---|---|---|---|---|"]
-    drivable = alarms = bugs = 0
+    rows = ["| repository | commit | style | defined | adapter + options | driven | passed "
+            "| real bugs | env / unsupported | false alarms |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    drivable = alarms = bugs = clean = 0
     for r in results:
         e = r.entry
-        how = e.adapter or "detect"
+        how = " ".join(filter(None, [f"`{e.adapter}`" if e.adapter else "detect",
+                                     *(f"`{a}`" for a in e.args if a.startswith("--cases"))]))
         if e.adapter_file:
             how = f"file {e.adapter_file} ({adapter_lines(adapters, e)} lines)"
-        wrong = set(r.failed) - {b.split(":")[0] for b in e.bugs}
+        wrong = set(r.failed) - _layers(e.bugs) - _layers(e.env) - _layers(e.unsupported)
+        undriven = set(e.defined) - set(r.driven)
         alarms += len(wrong)
+        clean += not wrong
         bugs += len(e.bugs)
-        whole = set(e.defined) <= set(r.driven) and not wrong
-        drivable += whole and not e.adapter_file
+        drivable += not undriven and not e.adapter_file
+        alarm = ", ".join(sorted(wrong)) or "-"
+        if undriven:
+            alarm += f"; not driven: {', '.join(sorted(undriven))}"
         rows.append(f"| {e.repo} | {e.commit[:7]} | {e.style} | {len(e.defined)} | {how} "
                     f"| {len(set(r.driven) & set(e.defined))}/{len(e.defined)} "
-                    f"| {len(r.passed)} | {', '.join(e.bugs) or '-'} "
-                    f"| {', '.join(sorted(wrong)) or r.error or '-'} |")
+                    f"| {len(r.passed)} | {'; '.join(e.bugs) or '-'} "
+                    f"| {'; '.join(e.env + e.unsupported) or '-'} | {r.error or alarm} |")
     n = len(results) or 1
-    rows.append(f"\n{drivable}/{len(results)} ({100 * drivable // n}%) repositories wholly "
-                f"drivable with a built-in adapter and options; {alarms} layers failing that "
-                f"are not known bugs; {bugs} real bugs declared")
+    rows.append(f"\n{len(results)} repositories graded; {drivable} ({100 * drivable // n}%) "
+                f"wholly drivable (every layer they define driven) with a built-in adapter and "
+                f"options; {n - clean} with a false alarm ({alarms} layers failing on correct "
+                f"code); {bugs} real bugs in {sum(bool(r.entry.bugs) for r in results)} "
+                f"repositories")
     return "\n".join(rows)
+
+
+def _layers(notes: tuple[str, ...]) -> set[str]:
+    """The layer names of ``"Layer, Layer: what"`` notes."""
+    return {name.strip() for note in notes for name in note.split(":")[0].split(",")}
 
 
 def main(argv: list[str] | None = None) -> int:
