@@ -48,3 +48,14 @@ def test_a_linear_that_demands_initializer_functions_is_constructed():
                        dtypes=("float64",))
     assert {c.layer for c in result.checks} == {"Linear"}
     assert result.passed, _failures(result)
+
+
+def test_a_reduction_hint_is_never_one_the_case_cannot_tell_apart():
+    path = FIXTURES / "mse_half_mean.py"
+    undeclared = run_check(path, ["MSELoss"], adapter="classes", dtypes=("float64",))
+    hints = {c.hint for c in undeclared.checks if not c.passed}
+    assert any("MSELoss.reduction=half-mean" in h for h in hints), hints
+    assert not any("half-sum" in h for h in hints), hints
+    declared = run_check(path, ["MSELoss"], adapter="classes:MSELoss.reduction=half-mean",
+                         dtypes=("float64",))
+    assert declared.passed, _failures(declared)
