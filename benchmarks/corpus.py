@@ -170,8 +170,9 @@ def table(results: list[Result], adapters: Path) -> str:
     drivable = alarms = bugs = clean = 0
     for r in results:
         e = r.entry
-        how = " ".join(filter(None, [f"`{e.adapter}`" if e.adapter else "detect",
-                                     *(f"`{a}`" for a in e.args if a.startswith("--cases"))]))
+        cases = [f"`--cases '{v}'`" for k, v in zip(e.args, e.args[1:], strict=False)
+                 if k == "--cases"]
+        how = " ".join([f"`--adapter {e.adapter}`" if e.adapter else "detect", *cases])
         if e.adapter_file:
             how = f"file {e.adapter_file} ({adapter_lines(adapters, e)} lines)"
         wrong = set(r.failed) - _layers(e.bugs) - _layers(e.env) - _layers(e.unsupported)

@@ -75,7 +75,7 @@ PARAMS: dict[str, tuple[str, ...]] = {
 }
 
 GRAD_FORMS = ("grad_{}", "d{}", "{}_grad", "grad{}", "dL_d{}", "dLd{}", "d_{}", "{}grad",
-              "dL{}", "grad_{}s", "d{}s")
+              "dL{}", "grad_{}s", "d{}s", "_d{}", "_grad_{}")
 """How a gradient attribute is spelled from a parameter's name: ``grad_W``, ``dW``..."""
 
 GRAD_DICTS = ("grads", "gradients", "grad", "param_grads", "params_grads")

@@ -59,3 +59,11 @@ def test_a_reduction_hint_is_never_one_the_case_cannot_tell_apart():
     declared = run_check(path, ["MSELoss"], adapter="classes:MSELoss.reduction=half-mean",
                          dtypes=("float64",))
     assert declared.passed, _failures(declared)
+
+
+def test_gradients_kept_in_private_attributes_are_found():
+    result = run_check(FIXTURES / "dense_private_grads.py", ["Linear"], dtypes=("float64",),
+                       adapter="classes:Linear.weight=out-in,Linear.bias=row,"
+                               "Linear.param_grads=per-sample")
+    assert {c.layer for c in result.checks} == {"Linear"}
+    assert result.passed, _failures(result)
