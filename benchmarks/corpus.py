@@ -39,6 +39,9 @@ class Entry:
     adapter: str = ""
     adapter_file: str = ""
     bugs: tuple[str, ...] = ()
+    env: tuple[str, ...] = ()
+    unsupported: tuple[str, ...] = ()
+    args: tuple[str, ...] = ()
     note: str = ""
 
     @property
@@ -88,17 +91,30 @@ def export(mirrors: Path, out: Path, entry: Entry) -> Path:
     return root
 
 
-def grade(out: Path, adapters: Path, entry: Entry, oracles: str) -> Result:
-    """Run ``backcheck check --json`` on the entry and sort its layers."""
+def command(out: Path, adapters: Path, entry: Entry, oracles: str, detect: bool) -> list[str]:
+    """The ``backcheck check --json`` command line a user would type for the entry.
+
+    ``detect`` drops the declared adapter and options (the first, auto-detected run)."""
     target = out / entry.folder / entry.target
     cmd = [sys.executable, "-m", "harness", "check", str(target), "--json",
-           "--oracles", oracles, "--dtype", "float64"]
+           "--oracles", oracles, "--dtype", "float64", "--isolation", "none"]
+    if detect:
+        return cmd
     if entry.adapter:
         cmd += ["--adapter", entry.adapter]
     if entry.adapter_file:
         cmd += ["--adapter-file", str(adapters / entry.adapter_file)]
-    run = subprocess.run(cmd, capture_output=True, text=True)
+    return cmd + [a.replace("{root}", str(out / entry.folder)) for a in entry.args]
+
+
+def grade(cmd: list[str], entry: Entry, timeout: float) -> Result:
+    """Run the check command and sort the layers it drove into passed and failed."""
     result = Result(entry)
+    try:
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        result.error = f"did not finish in {timeout:g} s"
+        return result
     try:
         report = json.loads(run.stdout)
     except json.JSONDecodeError:
@@ -106,14 +122,32 @@ def grade(out: Path, adapters: Path, entry: Entry, oracles: str) -> Result:
         return result
     for layer, ok in layer_verdicts(report).items():
         (result.passed if ok else result.failed).append(layer)
+    result.error = load_failure(report)
     return result
 
 
+def load_failure(report: dict) -> str:
+    """The load error when the target did not load at all (every check then errs alike)."""
+    checks = report.get("checks", [])
+    if checks and all(c.get("message", "").startswith("load:") for c in checks):
+        return checks[0]["message"][:160]
+    return ""
+
+
+NOT_DRIVEN = ("load:", "exception: cannot construct", "__init__ raised",
+              "has no parameter attribute")
+"""Errors that mean the layer was found but never run: not loaded, not constructed, or
+its parameters not found."""
+
+
 def layer_verdicts(report: dict) -> dict[str, bool]:
-    """Layer -> every check passed, for the layers the run drove (not 'missing')."""
+    """Layer -> every check passed, for the layers the run drove (not 'missing', not
+    stopped before running)."""
     verdicts: dict[str, bool] = {}
     for check in report.get("checks", []):
-        if check["verdict"] in ("missing", "unsupported"):
+        message = check.get("message", "")
+        if check["verdict"] in ("missing", "unsupported") or (
+                check["verdict"] == "error" and any(m in message for m in NOT_DRIVEN)):
             continue
         layer = check["layer"]
         verdicts[layer] = verdicts.get(layer, True) and check["verdict"] == "pass"
@@ -130,28 +164,42 @@ def adapter_lines(adapters: Path, entry: Entry) -> int:
 
 def table(results: list[Result], adapters: Path) -> str:
     """The Markdown table and the totals the issue's done-when asks for."""
-    rows = ["| repository | commit | style | defined | adapter | driven | passed | real bugs "
-            "| false alarms |", "|---|---|---|---|---|---|---|---|---|"]
-    drivable = alarms = bugs = 0
+    rows = ["| repository | commit | style | defined | adapter + options | driven | passed "
+            "| real bugs | env / unsupported | false alarms |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    drivable = alarms = bugs = clean = 0
     for r in results:
         e = r.entry
-        how = e.adapter or "detect"
+        cases = [f"`--cases '{v}'`" for k, v in zip(e.args, e.args[1:], strict=False)
+                 if k == "--cases"]
+        how = " ".join([f"`--adapter {e.adapter}`" if e.adapter else "detect", *cases])
         if e.adapter_file:
             how = f"file {e.adapter_file} ({adapter_lines(adapters, e)} lines)"
-        wrong = set(r.failed) - {b.split(":")[0] for b in e.bugs}
+        wrong = set(r.failed) - _layers(e.bugs) - _layers(e.env) - _layers(e.unsupported)
+        undriven = set(e.defined) - set(r.driven)
         alarms += len(wrong)
+        clean += not wrong
         bugs += len(e.bugs)
-        whole = set(e.defined) <= set(r.driven) and not wrong
-        drivable += whole and not e.adapter_file
+        drivable += not undriven and not e.adapter_file
+        alarm = ", ".join(sorted(wrong)) or "-"
+        if undriven:
+            alarm += f"; not driven: {', '.join(sorted(undriven))}"
         rows.append(f"| {e.repo} | {e.commit[:7]} | {e.style} | {len(e.defined)} | {how} "
                     f"| {len(set(r.driven) & set(e.defined))}/{len(e.defined)} "
-                    f"| {len(r.passed)} | {', '.join(e.bugs) or '-'} "
-                    f"| {', '.join(sorted(wrong)) or r.error or '-'} |")
+                    f"| {len(r.passed)} | {'; '.join(e.bugs) or '-'} "
+                    f"| {'; '.join(e.env + e.unsupported) or '-'} | {r.error or alarm} |")
     n = len(results) or 1
-    rows.append(f"\n{drivable}/{len(results)} ({100 * drivable // n}%) repositories wholly "
-                f"drivable with a built-in adapter and options; {alarms} layers failing that "
-                f"are not known bugs; {bugs} real bugs declared")
+    rows.append(f"\n{len(results)} repositories graded; {drivable} ({100 * drivable // n}%) "
+                f"wholly drivable (every layer they define driven) with a built-in adapter and "
+                f"options; {n - clean} with a false alarm ({alarms} layers failing on correct "
+                f"code); {bugs} real bugs in {sum(bool(r.entry.bugs) for r in results)} "
+                f"repositories")
     return "\n".join(rows)
+
+
+def _layers(notes: tuple[str, ...]) -> set[str]:
+    """The layer names of ``"Layer, Layer: what"`` notes."""
+    return {name.strip() for note in notes for name in note.split(":")[0].split(",")}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifest", type=Path, default=MANIFEST)
     parser.add_argument("--only", default="", help="substring of owner/name to grade")
     parser.add_argument("--oracles", default="fd,torch")
+    parser.add_argument("--detect", action="store_true",
+                        help="auto-detect only: ignore the declared adapters and options")
+    parser.add_argument("--timeout", type=float, default=120, help="seconds per repository")
     args = parser.parse_args(argv)
     adapters = args.adapters or args.out / "adapters"
     results = []
@@ -170,7 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.only and args.only not in entry.repo:
             continue
         export(args.mirrors, args.out, entry)
-        results.append(grade(args.out, adapters, entry, args.oracles))
+        cmd = command(args.out, adapters, entry, args.oracles, args.detect)
+        results.append(grade(cmd, entry, args.timeout))
         r = results[-1]
         print(f"{entry.repo}: driven {sorted(r.driven)} failed {sorted(r.failed)} {r.error}",
               file=sys.stderr)

@@ -119,7 +119,8 @@ class ClassesAdapter:
 
 def _takes_mask(cls: type) -> bool:
     """Whether ``forward`` takes the mask as an argument (backcheck's own API)."""
+    forward = names.method(cls, "forward")
     try:
-        return "mask" in inspect.signature(cls.forward).parameters
+        return forward is not None and "mask" in inspect.signature(forward).parameters
     except (TypeError, ValueError):
         return False

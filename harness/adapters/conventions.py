@@ -337,9 +337,11 @@ def _hypotheses(spec: Spec, case: Case, quantity: str, want: np.ndarray):
     """(option, what the library's value would be under it) pairs for this quantity."""
     name, n = quantity[1:], batch_size(case)
     if (spec.kind in ("loss", "network") and quantity in ("out", "dx")) or spec.kind == "network":
-        for reduction in CHOICES["reduction"][1:]:
-            if reduction == "per-sample":
-                continue
+        scalar = [r for r in CHOICES["reduction"] if r != "per-sample"]
+        factors = [reduction_factor(spec, case, r) for r in scalar]
+        for reduction, factor in zip(scalar[1:], factors[1:], strict=True):
+            if factors.count(factor) > 1:
+                continue  # this case cannot tell it from another (one term: sum is mean)
             option = f"{spec.name}.reduction={reduction}"
             if quantity == "dx" and reduction in ("sum", "half-sum"):
                 only = "sum" if reduction == "sum" else "half-sse"

@@ -49,6 +49,8 @@ class LibraryLayer:
     def _construct(self) -> Any:
         kwargs = {}
         for param in _parameters(self.cls):
+            if names.role(param.name) == "init" and param.default is not param.empty:
+                continue
             value = self.argument(param.name)
             if value is not MISSING:
                 kwargs[param.name] = value
@@ -90,6 +92,8 @@ class LibraryLayer:
                 kernel = tuple(int(k) for k in W.shape[2:])
                 return kernel[0] if len(set(kernel)) == 1 else kernel
             return config.get("kernel_size", MISSING)
+        if role == "init":
+            return _zeros
         if role in ("keep", "p") and "p" in config:
             keeps = role == "keep" or declared_as.dropout_keeps(self.conventions, "drop")
             return 1.0 - config["p"] if keeps else config["p"]
@@ -278,9 +282,12 @@ class LibraryLayer:
         if self.spec.kind == "loss" and _positional_count(backward) >= 2:
             return _times(call(who, backward, *self._predictions()), float(np.sum(upstream)))
         if is_local_activation(self.spec, self.conventions):
-            args = [self.array("out", upstream)] if _positional_count(backward) else []
+            takes = _required_count if self.conventions.activation_grad == "derivative" \
+                else _positional_count
+            args = [self.array("out", upstream)] if takes(backward) else []
             local = to_numpy(call(who, backward, *args, **kwargs))
-            return upstream * local if isinstance(local, np.ndarray) else local
+            constant = isinstance(local, int | float) and not isinstance(local, bool)
+            return upstream * local if isinstance(local, np.ndarray) or constant else local
         if _positional_count(backward) == 0:
             result = call(who, backward, **kwargs)
             return _times(result, float(np.sum(upstream))) if upstream.ndim == 0 else result
@@ -379,6 +386,17 @@ def _parameters(cls: type) -> list[inspect.Parameter]:
     return [p for p in signature.parameters.values() if p.kind in plain]
 
 
+def _required_count(fn: Any) -> int:
+    """Positional arguments ``fn`` cannot do without: a ``derivative``-style
+    ``backward(self, state=None)`` is called with none (its ``state`` is no ``dout``)."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return 0
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return sum(p.kind in kinds and p.default is inspect.Parameter.empty for p in params)
+
+
 def _positional_count(fn: Any) -> int:
     try:
         params = inspect.signature(fn).parameters.values()
@@ -412,6 +430,12 @@ def _parameter_names(fn: Any) -> list[str]:
         return list(inspect.signature(fn).parameters)
     except (TypeError, ValueError):
         return []
+
+
+def _zeros(*shape: int) -> np.ndarray:
+    """An initializer a constructor demands (``Linear(in, out, weight_init_fn,
+    bias_init_fn)``): zeros of the asked shape, which the case's parameters replace."""
+    return np.zeros(shape)
 
 
 def _name(fn: Any) -> str:

@@ -75,7 +75,7 @@ PARAMS: dict[str, tuple[str, ...]] = {
 }
 
 GRAD_FORMS = ("grad_{}", "d{}", "{}_grad", "grad{}", "dL_d{}", "dLd{}", "d_{}", "{}grad",
-              "dL{}", "grad_{}s", "d{}s")
+              "dL{}", "grad_{}s", "d{}s", "_d{}", "_grad_{}")
 """How a gradient attribute is spelled from a parameter's name: ``grad_W``, ``dW``..."""
 
 GRAD_DICTS = ("grads", "gradients", "grad", "param_grads", "params_grads")
@@ -132,6 +132,7 @@ CONSTRUCTOR: dict[str, tuple[str, ...]] = {
     "G": ("G", "num_groups", "groups", "n_groups"),
     "negative_slope": ("negative_slope", "alpha", "slope", "leak", "leaky_slope", "a"),
     "lr": ("lr", "learning_rate", "eta", "step_size", "alpha_lr"),
+    "init": ("weight_init_fn", "bias_init_fn", "weight_init", "bias_init", "init_fn"),
 }
 
 
