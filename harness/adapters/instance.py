@@ -155,7 +155,9 @@ class LibraryLayer:
             kind = (self._probe_weight() if ours.shape[0] == ours.shape[1]
                     else layout.weight_kind(shape, ours.shape))
             layout.weight(self.layout, ours.shape, kind)
-        if ours.ndim == 1 and (self.conventions.bias == "auto" or not param.startswith("b")):
+        if ours.ndim == 1 and layout.broadcast_shape(shape, ours.size):
+            layout.shaped(self.layout, param, shape)
+        elif ours.ndim == 1 and (self.conventions.bias == "auto" or not param.startswith("b")):
             layout.bias(self.layout, param, ours.size, layout.bias_kind(shape))
 
     def _probe_weight(self) -> str:

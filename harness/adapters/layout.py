@@ -77,6 +77,18 @@ def bias(layout: Layout, name: str, size: int, kind: str) -> None:
         layout.add(name, lambda a: a.reshape(shape), _guarded(shape, lambda a: a.reshape(-1)))
 
 
+def shaped(layout: Layout, name: str, shape: tuple[int, ...]) -> None:
+    """A (C,) parameter a library keeps in a broadcasting shape of its own, such as
+    (1, C, 1, 1) for a spatial batch norm's scale, and its gradient flattened back."""
+    layout.add(name, lambda a: a.reshape(shape), _guarded(shape, lambda a: a.reshape(-1)))
+
+
+def broadcast_shape(shape: tuple[int, ...], size: int) -> bool:
+    """Whether ``shape`` holds ``size`` values along one axis and ones elsewhere, with
+    more than two axes (two are ``bias_kind``'s row and column)."""
+    return len(shape) > 2 and [d for d in shape if d != 1] == [size]
+
+
 def bias_kind(shape: tuple[int, ...]) -> str:
     """``flat``, ``row`` or ``column`` for the shape of a library's bias."""
     if len(shape) == 2 and shape[0] == 1 and shape[1] != 1:

@@ -119,3 +119,12 @@ def test_the_recording_optimizer_reads_parameter_and_gradient_dicts():
     assert optimizer.step({"W": W}, {"W": dW}) is None
     np.testing.assert_allclose(W, 0.75)
     np.testing.assert_allclose(optimizer.gradients({"W": W})["W"], dW)
+
+
+def test_mytorch_batchnorm2d_keeps_its_parameters_shaped_1_c_1_1():
+    """Its BW / Bb broadcast over (N, C, H, W): installed in that shape, gradients read
+    back flat (a false alarm on two real MyTorch HW2 solutions before)."""
+    good = run_check(STYLES / "mytorch_bn2d.py", ["SpatialBatchNorm"])
+    assert good.passed, [c.explain() for c in good.checks if not c.passed][:3]
+    bad = run_check(STYLES / "mytorch_bn2d_buggy.py", ["SpatialBatchNorm"])
+    assert _failing(bad) == {"SpatialBatchNorm.dbeta"}
