@@ -293,6 +293,9 @@ class LibraryLayer:
         if _positional_count(backward) == 0:
             result = call(who, backward, **kwargs)
             return _times(result, float(np.sum(upstream))) if upstream.ndim == 0 else result
+        if _positional_count(backward) == 2 and _first_is_input(backward):
+            return call(who, backward, *self.passed_inputs[:1], self.array("out", upstream),
+                        **kwargs)
         return call(who, backward, self.array("out", upstream), **kwargs)
 
     def _predictions(self) -> list[Any]:
@@ -484,12 +487,30 @@ def _returned(spec: Spec, returned: Any) -> dict[str, Any]:
         return {}
     if isinstance(returned, Mapping):
         return _from_mapping(spec, returned)
+    if _input_then_params(returned):
+        params = [w for w in spec.wrt if w != "x"]
+        if len(returned[1]) == len(params):
+            return {"x": returned[0], **dict(zip(params, returned[1], strict=True))}
     if isinstance(returned, tuple | list) and returned and all(
             hasattr(r, "shape") for r in returned):
         if len(returned) == len(spec.wrt):
             return dict(zip(spec.wrt, returned, strict=True))
         return {"x": returned[0]} if len(returned) == 1 else {}
     return {"x": returned}
+
+
+def _first_is_input(backward: Any) -> bool:
+    """``backward(x, top_diff)``: a backward that takes the layer's input again first."""
+    first = next(iter(_parameter_names(backward)), "")
+    return first in ("x", "X", "input", "inputs", "bottom", "A", "Z", "z", "a")
+
+
+def _input_then_params(returned: Any) -> bool:
+    """``(dX, [dW, db])``: the input gradient, then a list of the parameters' (empty for
+    a layer without parameters), as some from-scratch libraries return them."""
+    return (isinstance(returned, tuple) and len(returned) == 2
+            and hasattr(returned[0], "shape") and isinstance(returned[1], list | tuple)
+            and all(hasattr(r, "shape") for r in returned[1]))
 
 
 def _from_mapping(spec: Spec, returned: Mapping) -> dict[str, Any]:

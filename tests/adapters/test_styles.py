@@ -128,3 +128,17 @@ def test_mytorch_batchnorm2d_keeps_its_parameters_shaped_1_c_1_1():
     assert good.passed, [c.explain() for c in good.checks if not c.passed][:3]
     bad = run_check(STYLES / "mytorch_bn2d_buggy.py", ["SpatialBatchNorm"])
     assert _failing(bad) == {"SpatialBatchNorm.dbeta"}
+
+
+def test_a_backward_returning_dx_then_a_list_of_parameter_gradients():
+    good = run_check(STYLES / "grads_list.py", ["Linear", "ReLU"])
+    assert good.passed, [c.explain() for c in good.checks if not c.passed][:3]
+    bad = run_check(STYLES / "grads_list_buggy.py", ["Linear", "ReLU"])
+    assert _failing(bad) == {"Linear.db"}
+
+
+def test_a_backward_that_takes_its_input_again_before_the_upstream_gradient():
+    good = run_check(STYLES / "input_again.py", ["Sigmoid", "Tanh"])
+    assert good.passed, [c.explain() for c in good.checks if not c.passed][:3]
+    bad = run_check(STYLES / "input_again_buggy.py", ["Sigmoid", "Tanh"])
+    assert _failing(bad) == {"Tanh.dx"}
