@@ -502,7 +502,7 @@ def _returned(spec: Spec, returned: Any) -> dict[str, Any]:
 def _first_is_input(backward: Any) -> bool:
     """``backward(x, top_diff)``: a backward that takes the layer's input again first."""
     first = next(iter(_parameter_names(backward)), "")
-    return first in ("x", "X", "input", "inputs", "bottom", "A", "Z", "z", "a")
+    return first in names.INPUTS
 
 
 def _input_then_params(returned: Any) -> bool:

@@ -94,6 +94,8 @@ METHODS: dict[str, tuple[str, ...]] = {
 OUTPUTS = ("output", "out", "outputs", "y_hat", "A")
 """Where a forward that returns ``None`` leaves its result (``self.output``)."""
 
+INPUTS = ("x", "X", "input", "inputs", "bottom", "A", "Z", "z", "a")
+"""Spellings of a layer's input as a method's argument (``backward(x, top_diff)``)."""
 INPUT_GRADS = ("dinputs", "dinput", "dx", "grad_input", "dX", "grad_x", "dL_dx", "dLdx",
                "input_grad", "grad_inputs", "d_input", "dLdA")
 """Where a backward that returns ``None`` leaves the input gradient (``self.dinputs``)."""
