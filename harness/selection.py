@@ -13,7 +13,9 @@ Two things read it:
 - ``unsupported``: an adapter may declare ``supports(layer, variant) -> bool | str``;
   ``False`` or a non-empty string (the reason) marks the case *unsupported*: judged
   neither right nor wrong, not charged, left out of the score and listed for the
-  instructor. ``split`` decides it in the grading process, before any code runs.
+  instructor. ``split`` decides it in the grading process, before any code runs, for
+  the adapter named on the command line; ``declined`` after the run, for a built-in or
+  installed adapter that detection chose.
 """
 
 from __future__ import annotations
@@ -134,14 +136,34 @@ def split(target: Target, jobs: list[Job]) -> tuple[list[Job], dict[str, Outcome
     adapter = _declared(target)
     if adapter is None:
         return jobs, {}
-    run, skipped = [], {}
+    skipped = _unsupported_outcomes(adapter, jobs)
+    return [job for job in jobs if job[1].id not in skipped], skipped
+
+
+def declined(target: Target, detected: str, jobs: list[Job]) -> dict[str, Outcome]:
+    """An ``unsupported`` outcome for each case the adapter detection chose (``detected``)
+    declares it cannot express: a CS231n-style file detected, not named, is not charged
+    for padded pooling either. Only a registered adapter's own ``supports`` is asked, in
+    this process; a forged name from a sandboxed child can at most exempt the cases that
+    library style cannot express."""
+    from harness import adapters
+
+    if target.adapter or target.adapter_file or detected not in adapters.registered():
+        return {}
+    adapter = adapters.load(detected)
+    if not callable(getattr(adapter, "supports", None)):
+        return {}
+    return _unsupported_outcomes(adapter, jobs)
+
+
+def _unsupported_outcomes(adapter: object, jobs: list[Job]) -> dict[str, Outcome]:
+    """Case id -> the ``unsupported`` outcome, for each job ``adapter`` cannot express."""
+    found = {}
     for spec, case in jobs:
         reason = unsupported(adapter, spec, case)
         if reason:
-            skipped[case.id] = Outcome(None, error=RunError("unsupported", reason))
-        else:
-            run.append((spec, case))
-    return run, skipped
+            found[case.id] = Outcome(None, error=RunError("unsupported", reason))
+    return found
 
 
 def _declared(target: Target) -> object | None:
