@@ -24,29 +24,33 @@ from pathlib import Path
 from harness import adapters
 
 NAIVE_CONV2D = '''
+def _pair(v):
+    return (v, v) if np.isscalar(v) else tuple(v)
+
+
 class Conv2d:
     """Cross-correlation written the slow, obvious way: one output element at a time."""
 
     def __init__(self, W, b, stride=1, padding=0):
-        self.W, self.b, self.stride, self.padding = W, b, stride, padding
+        self.W, self.b, self.stride, self.padding = W, b, _pair(stride), _pair(padding)
 
     def forward(self, x):
-        p, s = self.padding, self.stride
-        self.xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
+        (ph, pw), (sh, sw) = self.padding, self.stride
+        self.xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
         n, _, h, w = self.xp.shape
         f, _, kh, kw = self.W.shape
-        oh, ow = (h - kh) // s + 1, (w - kw) // s + 1
+        oh, ow = (h - kh) // sh + 1, (w - kw) // sw + 1
         out = np.zeros((n, f, oh, ow), dtype=x.dtype)
         for i in range(n):
             for k in range(f):
                 for r in range(oh):
                     for c in range(ow):
-                        patch = self.xp[i, :, r * s:r * s + kh, c * s:c * s + kw]
+                        patch = self.xp[i, :, r * sh:r * sh + kh, c * sw:c * sw + kw]
                         out[i, k, r, c] = np.sum(patch * self.W[k]) + self.b[k]
         return out
 
     def backward(self, dout):
-        p, s = self.padding, self.stride
+        (ph, pw), (sh, sw) = self.padding, self.stride
         f, _, kh, kw = self.W.shape
         dxp, dW = np.zeros_like(self.xp), np.zeros_like(self.W)
         for i in range(dout.shape[0]):
@@ -54,10 +58,10 @@ class Conv2d:
                 for r in range(dout.shape[2]):
                     for c in range(dout.shape[3]):
                         g = dout[i, k, r, c]
-                        dW[k] += g * self.xp[i, :, r * s:r * s + kh, c * s:c * s + kw]
-                        dxp[i, :, r * s:r * s + kh, c * s:c * s + kw] += g * self.W[k]
+                        dW[k] += g * self.xp[i, :, r * sh:r * sh + kh, c * sw:c * sw + kw]
+                        dxp[i, :, r * sh:r * sh + kh, c * sw:c * sw + kw] += g * self.W[k]
         h, w = dxp.shape[2:]
-        dx = dxp[:, :, p:h - p, p:w - p]
+        dx = dxp[:, :, ph:h - ph, pw:w - pw]
         return {"x": dx, "W": dW, "b": dout.sum(axis=(0, 2, 3))}
 '''
 

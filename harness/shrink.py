@@ -134,16 +134,18 @@ def _reductions(variant: Mapping[str, Any], known: Sequence[Mapping[str, Any]]
                 yield key, tries
     for key, value in settings:
         if isinstance(value, tuple) and all(isinstance(v, int) for v in value):
-            tries = [t for t in _smaller_tuples(value) if t != value]
+            tries = [t for t in _smaller_tuples(value, SMALLEST.get(key, 1)) if t != value]
             if tries:
                 yield key, tries
 
 
-def _smaller_tuples(value: tuple[int, ...]) -> list[tuple[int, ...]]:
-    """All ones first, then every element halved, then every element less one."""
-    tries = (tuple(1 for _ in value), tuple(max(1, (v + 1) // 2) for v in value),
-             tuple(max(1, v - 1) for v in value))
-    return list(dict.fromkeys(tries))
+def _smaller_tuples(value: tuple[int, ...], low: int = 1) -> list[tuple[int, ...]]:
+    """All ``low`` first, then every element halved, then every element less one, none
+    below ``low`` nor above its own value (a per-axis ``padding=(1, 0)`` goes to 0, not 1)."""
+    tries = (tuple(low for _ in value), tuple(max(low, (v + 1) // 2) for v in value),
+             tuple(max(low, v - 1) for v in value))
+    smaller = [tuple(min(t, v) for t, v in zip(tried, value, strict=True)) for tried in tries]
+    return list(dict.fromkeys(smaller))
 
 
 def _valid(probe: Spec, index: int, dtype: str, salt: str) -> tuple[Case, Outcome] | None:

@@ -16,10 +16,12 @@ class _Conv:
     """Cross-correlation of ``x`` (N, C, *spatial) with ``W`` (F, C, *kernel) plus ``b`` (F,).
 
     ``padding`` zeros are added on both sides of every spatial axis, then the kernel
-    moves by ``stride``; positions that do not fit a whole kernel are dropped.
+    moves by ``stride``; positions that do not fit a whole kernel are dropped. Each is
+    an int for every axis or one per axis, as torch's ``(2, 1)``.
     """
 
-    def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):
+    def __init__(self, W: np.ndarray, b: np.ndarray, stride: int | tuple[int, ...] = 1,
+                 padding: int | tuple[int, ...] = 0):
         self.W, self.b = W, b
         self.stride, self.padding = stride, padding
         self.spatial = W.ndim - 2

@@ -332,12 +332,15 @@ class Conv1d:
 class Conv2d:
     """Cross-correlation of ``x`` (N, C, H, W) (NCHW) with ``W`` (F, C, KH, KW) plus ``b`` (F,).
 
-    ``padding`` zeros on all four sides, the same ``stride`` on both axes:
-    ``H_out = (H + 2 * padding - KH) // stride + 1`` (likewise W_out); out (N, F, H_out, W_out).
+    ``stride`` and ``padding`` are an int for both axes or a pair ``(h, w)`` (as torch):
+    ``(pad_h, pad_w)`` zeros above and below, left and right, then
+    ``H_out = (H + 2 * pad_h - KH) // stride_h + 1`` (likewise W_out with ``pad_w`` and
+    ``stride_w``); out (N, F, H_out, W_out).
     Cache the (padded) input. backward returns ``{"x", "W", "b"}`` shaped like them.
     """
 
-    def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):
+    def __init__(self, W: np.ndarray, b: np.ndarray, stride: int | tuple[int, int] = 1,
+                 padding: int | tuple[int, int] = 0):
         self.W, self.b, self.stride, self.padding = W, b, stride, padding
 
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -350,13 +353,16 @@ class Conv2d:
 class MaxPool2d:
     """Maximum of each ``kernel_size`` x ``kernel_size`` window of ``x`` (N, C, H, W).
 
-    No padding; windows that do not fit are dropped; ``stride`` defaults to
-    ``kernel_size``. The gradient of a window goes to its maximum only (cache where).
-    backward returns ``{"x": dx}`` shaped like ``x`` (overlapping windows add up).
+    ``padding`` adds that many -inf rows and columns on every side (as torch), so a
+    padded position is never a maximum; windows that do not fit are dropped; ``stride``
+    defaults to ``kernel_size``. The gradient of a window goes to its maximum only
+    (cache where). backward returns ``{"x": dx}`` shaped like ``x``, the padding cropped
+    (overlapping windows add up).
     """
 
-    def __init__(self, kernel_size: int, stride: int | None = None):
+    def __init__(self, kernel_size: int, stride: int | None = None, padding: int = 0):
         self.kernel_size, self.stride = kernel_size, stride or kernel_size
+        self.padding = padding
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError("MaxPool2d.forward")
@@ -368,12 +374,15 @@ class MaxPool2d:
 class AvgPool2d:
     """Mean of each ``kernel_size`` x ``kernel_size`` window of ``x`` (N, C, H, W).
 
-    Each input element receives ``1 / kernel_size**2`` of every window it is in.
-    backward returns ``{"x": dx}`` shaped like ``x``.
+    ``padding`` adds zeros on every side that count in the mean (torch's
+    ``count_include_pad=True``): every window divides by ``kernel_size**2``, at the
+    border too. Each input element receives ``1 / kernel_size**2`` of every window it is
+    in. backward returns ``{"x": dx}`` shaped like ``x``, the padding cropped.
     """
 
-    def __init__(self, kernel_size: int, stride: int | None = None):
+    def __init__(self, kernel_size: int, stride: int | None = None, padding: int = 0):
         self.kernel_size, self.stride = kernel_size, stride or kernel_size
+        self.padding = padding
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError("AvgPool2d.forward")

@@ -10,7 +10,7 @@ from harness.execution import Execution
 from harness.expectations import expect
 from harness.oracles.fd import FiniteDifferenceOracle
 from harness.outcome import Outcome, RunError
-from harness.result import ERROR, HARNESS_ERROR, MISSING, PASS, SKIP
+from harness.result import ERROR, FAIL, HARNESS_ERROR, MISSING, PASS, SKIP, UNSUPPORTED
 from harness.specs import CATALOG
 from harness.target import Target
 
@@ -124,3 +124,35 @@ def test_reference_in_either_dtype_passes_against_float64_expectations(dtype):
     expectations = expect([(LINEAR, case)], [FiniteDifferenceOracle()])
     checks = judging.judge(LINEAR, case, outcome, ["fd"], {}, expectations)
     assert {c.verdict for c in checks} == {PASS}
+
+
+def _pool_verdicts(adapter: str, target: Target) -> dict[int, set[str]]:
+    """Case index -> verdicts of MaxPool2d when every outcome is wrong and the run reports
+    ``adapter`` as the one detection chose."""
+    pool = CATALOG["MaxPool2d"]
+
+    def executor(_, jobs):
+        wrong = Outcome(np.zeros(1), {"x": np.zeros(1)})
+        return Execution({case.id: wrong for _, case in jobs}, adapter)
+
+    result = engine.check(target, [pool], ["float64"], ["fd"], executor=executor)
+    found: dict[int, set[str]] = {}
+    for c in result.checks:
+        found.setdefault(c.case, set()).add(c.verdict)
+    return found
+
+
+def test_a_detected_cs231n_file_is_not_charged_for_padding_its_pool_param_lacks():
+    found = _pool_verdicts("cs231n", Target("fake"))
+    padded = {i for i, v in enumerate(CATALOG["MaxPool2d"].variants) if v.get("padding")}
+    assert padded and {i for i, v in found.items() if v == {UNSUPPORTED}} == padded
+    assert all(FAIL in v for i, v in found.items() if i not in padded)
+
+
+@pytest.mark.parametrize(("reported", "target"), [
+    ("native", Target("fake")),
+    ("not-an-adapter", Target("fake")),
+    ("cs231n", Target("fake", adapter="native")),
+])
+def test_only_a_registered_adapter_detection_chose_declines_cases(reported, target):
+    assert UNSUPPORTED not in set().union(*_pool_verdicts(reported, target).values())

@@ -115,3 +115,11 @@ def test_an_embedding_bug_shrinks_to_two_indices():
         Path(__file__).parent / "fixtures" / "submissions" / "cs231n_course" /
         "embedding_buggy.py")), execute)
     assert found is not None and found.case.inputs["x"].size == 2
+
+
+def test_a_per_axis_padding_shrinks_towards_zero_and_never_grows():
+    from harness.shrink import _reductions
+
+    tries = dict(_reductions({"padding": (1, 0), "stride": (2, 1)}, []))
+    assert tries["padding"] == [(0, 0)]
+    assert tries["stride"] == [(1, 1)]

@@ -25,9 +25,8 @@ PER_AXIS = [
      "padding": (0, 1)},
 ]
 """(stride_h, stride_w) and (pad_h, pad_w), as torch's tuples: a library that takes only
-one int for both axes (CS231n's conv_param) skips these by their tuple value: an
-adapter's ``supports(layer, variant)`` says no when ``variant["stride"]`` is a tuple.
-Not yet among Conv2d's variants, for the reason ``pooling.PADDED`` gives."""
+one int for both axes (CS231n's conv_param) is told by their tuple value: its adapter's
+``supports(layer, variant)`` declares them unsupported."""
 
 CONV1D = Spec(
     name="Conv1d", kind="layer", inputs=("x",), params=("W", "b"), wrt=("x", "W", "b"),
@@ -47,9 +46,11 @@ CONV2D = Spec(
         {"N": 2, "C": 3, "size": (6, 6), "F": 4, "kernel": (3, 3), "stride": 2, "padding": 1},
         {"N": 2, "C": 2, "size": (5, 6), "F": 3, "kernel": (2, 3), "stride": 1, "padding": 1},
         {"N": 1, "C": 3, "size": (6, 5), "F": 2, "kernel": (3, 2), "stride": 2, "padding": 0},
+        *PER_AXIS,
     ],
     draw=_draw, reference="reference.conv.Conv2d",
-    doc="x NCHW, W (F, C, KH, KW), b (F,); int stride and zero padding on both sides.",
+    doc="x NCHW, W (F, C, KH, KW), b (F,); stride and zero padding on both sides, an "
+        "int or (h, w) per axis.",
 )
 
 

@@ -5,27 +5,26 @@ from __future__ import annotations
 from harness.spec import Draw, Spec
 from harness.specs.sampling import distinct, normal
 
+PADDED = [
+    {"N": 1, "C": 2, "size": (5, 5), "kernel_size": 3, "stride": 2, "padding": 1},
+    {"N": 2, "C": 1, "size": (4, 5), "kernel_size": 2, "stride": 2, "padding": 1},
+]
+"""Padded pooling, torch semantics: max pads with -inf, average counts the padded zeros
+(``count_include_pad=True``). Only these variants pass ``padding`` to the layer, so the
+adapter of a library without it tells them by the key and declares them unsupported
+(``supports``: CS231n's pool_param has no padding)."""
+
 VARIANTS = [
     {"N": 1, "C": 1, "size": (4, 4), "kernel_size": 2, "stride": 2},
     {"N": 2, "C": 3, "size": (5, 5), "kernel_size": 3, "stride": 2},
     {"N": 2, "C": 2, "size": (5, 6), "kernel_size": 2, "stride": 1},
     {"N": 1, "C": 2, "size": (7, 6), "kernel_size": 3, "stride": 3},
+    *PADDED,
 ]
-"""Non-overlapping, overlapping (stride < kernel), non-square and ragged (edges dropped)."""
+"""Non-overlapping, overlapping (stride < kernel), non-square, ragged (edges dropped),
+then padded by 1 on every side (square and non-square)."""
 
 
-# --- convfamily: padded 2-D pooling, new variants with a ``padding`` key ---
-
-PADDED = [
-    {"N": 1, "C": 2, "size": (5, 5), "kernel_size": 3, "stride": 2, "padding": 1},
-    {"N": 2, "C": 1, "size": (4, 5), "kernel_size": 2, "stride": 2, "padding": 1},
-]
-"""torch semantics: max pads with -inf, average counts the padded zeros
-(``count_include_pad=True``). Only these variants pass ``padding`` to the layer, so a
-library without it is told by the key (``--cases MaxPool2d:padding=0`` or an adapter's
-``supports``). Not yet among the specs' variants: until the engine honours ``supports``,
-every library without padding (CS231n's pool_param has none) would be charged for them.
-``tests/specs/test_opt_in_variants.py`` checks them against every oracle."""
 BELOW_ZERO = 2.5
 """Padded max-pool inputs are shifted below zero: a pool that pads with 0 instead of
 -inf then returns 0 at every border window, which shows."""

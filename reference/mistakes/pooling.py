@@ -157,5 +157,6 @@ def _padded_models() -> tuple[Mistake, ...]:
 
 
 PADDED_MISTAKES = _padded_models()
-"""Registered in ``MISTAKES`` together with ``harness.specs.pooling.PADDED``: on the
-unpadded variants they equal the right answer, and could never be named."""
+"""Only the padded variants (``harness.specs.pooling.PADDED``) show these: on an unpadded
+case each equals the right answer, so the diagnosis never names it there."""
+MISTAKES = (*MISTAKES, *PADDED_MISTAKES)

@@ -87,15 +87,18 @@ static Arrays group_norm(const Case&) { throw NotImplemented("GroupNorm"); }
 static Arrays conv1d(const Case&) { throw NotImplemented("Conv1d"); }
 
 // Cross-correlation of x (N, C, H, W) with W (F, C, KH, KW) plus b (F,); config stride,
-// padding. Reply out, dx, dW, db.
+// padding: one value for both axes, or two (h w) as in "config stride 2 1". Reply out,
+// dx, dW, db.
 static Arrays conv2d(const Case&) { throw NotImplemented("Conv2d"); }
 
-// Maximum of each kernel_size x kernel_size window of x (N, C, H, W), moved by stride.
-// Reply out, dx.
+// Maximum of each kernel_size x kernel_size window of x (N, C, H, W), moved by stride;
+// config padding (when sent) adds -inf rows and columns on every side. Reply out, dx
+// (the padding cropped).
 static Arrays max_pool2d(const Case&) { throw NotImplemented("MaxPool2d"); }
 
-// Mean of each kernel_size x kernel_size window of x (N, C, H, W), moved by stride. Reply
-// out, dx.
+// Mean of each kernel_size x kernel_size window of x (N, C, H, W), moved by stride;
+// config padding (when sent) adds zeros on every side that count in the mean (divide
+// by kernel_size^2 everywhere). Reply out, dx (the padding cropped).
 static Arrays avg_pool2d(const Case&) { throw NotImplemented("AvgPool2d"); }
 
 // out = x * mask / (1 - p) with the given 0/1 mask (an input, not differentiated); config

@@ -130,19 +130,22 @@ const LAYERS = {
   },
 
   // Cross-correlation of x (N, C, H, W) with W (F, C, KH, KW) plus b (F,); config stride,
-  // padding. Reply out, dx, dW, db.
+  // padding: one value for both axes, or two (h w) as in "config stride 2 1". Reply out,
+  // dx, dW, db.
   Conv2d(a) {
     throw notImplemented("Conv2d");
   },
 
-  // Maximum of each kernel_size x kernel_size window of x (N, C, H, W), moved by stride.
-  // Reply out, dx.
+  // Maximum of each kernel_size x kernel_size window of x (N, C, H, W), moved by stride;
+  // config padding (when sent) adds -inf rows and columns on every side. Reply out, dx
+  // (the padding cropped).
   MaxPool2d(a) {
     throw notImplemented("MaxPool2d");
   },
 
-  // Mean of each kernel_size x kernel_size window of x (N, C, H, W), moved by stride. Reply
-  // out, dx.
+  // Mean of each kernel_size x kernel_size window of x (N, C, H, W), moved by stride;
+  // config padding (when sent) adds zeros on every side that count in the mean (divide
+  // by kernel_size^2 everywhere). Reply out, dx (the padding cropped).
   AvgPool2d(a) {
     throw notImplemented("AvgPool2d");
   },

@@ -32,6 +32,16 @@ def test_every_forward_raises_not_implemented(name):
         layer.backward(np.ones(1))
 
 
+@pytest.mark.parametrize("name", list(CATALOG))
+def test_every_case_builds_its_layer(name):
+    """Each variant's hyper-parameters (padded pools, per-axis Conv2d stride and padding)
+    are arguments the template's constructor takes."""
+    spec = CATALOG[name]
+    for case in spec.cases("float64"):
+        layer = getattr(student_template, name)(**case.params, **case.config)
+        assert all(getattr(layer, key, value) == value for key, value in case.config.items())
+
+
 @pytest.mark.parametrize("target", ["student_template/", "student_template/backprop.ipynb"])
 def test_checking_the_template_reports_every_layer_missing(target, capsys, monkeypatch):
     monkeypatch.chdir(inspect.getfile(student_template).rsplit("/student_template/", 1)[0])

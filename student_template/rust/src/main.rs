@@ -131,19 +131,22 @@ fn conv1d(_case: &Case) -> Reply {
 }
 
 /// Cross-correlation of x (N, C, H, W) with W (F, C, KH, KW) plus b (F,); config stride,
-/// padding. Reply out, dx, dW, db.
+/// padding: one value for both axes, or two (h w) as in "config stride 2 1". Reply out,
+/// dx, dW, db.
 fn conv2d(_case: &Case) -> Reply {
     Err(Failure::not_implemented("Conv2d"))
 }
 
-/// Maximum of each kernel_size x kernel_size window of x (N, C, H, W), moved by stride.
-/// Reply out, dx.
+/// Maximum of each kernel_size x kernel_size window of x (N, C, H, W), moved by stride;
+/// config padding (when sent) adds -inf rows and columns on every side. Reply out, dx
+/// (the padding cropped).
 fn max_pool2d(_case: &Case) -> Reply {
     Err(Failure::not_implemented("MaxPool2d"))
 }
 
-/// Mean of each kernel_size x kernel_size window of x (N, C, H, W), moved by stride. Reply
-/// out, dx.
+/// Mean of each kernel_size x kernel_size window of x (N, C, H, W), moved by stride;
+/// config padding (when sent) adds zeros on every side that count in the mean (divide
+/// by kernel_size^2 everywhere). Reply out, dx (the padding cropped).
 fn avg_pool2d(_case: &Case) -> Reply {
     Err(Failure::not_implemented("AvgPool2d"))
 }
