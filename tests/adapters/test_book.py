@@ -1,0 +1,63 @@
+"""The classic book's ``Network(sizes)``: lists of weights and biases, ``feedforward(a)``
+and ``backprop(x, y) -> (nabla_b, nabla_w)``, found and checked as ``SigmoidNet``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from adapter_checks import run_check, verdicts
+
+from harness import diagnosis
+from harness.adapters import choose
+from harness.adapters.book import BookAdapter
+from harness.loaders import load
+from harness.oracles.fd import FiniteDifferenceOracle
+from harness.specs import CATALOG
+
+BOOK = Path(__file__).resolve().parents[1] / "fixtures" / "book"
+GRADIENTS = ("dW1", "db1", "dW2", "db2")
+
+
+def test_the_book_network_is_detected_as_SigmoidNet_and_chosen():
+    namespace = load(str(BOOK / "network.py")).namespace
+    detection = BookAdapter().detect(namespace)
+    assert detection.layers == ("SigmoidNet",)
+    assert "Network as SigmoidNet" in detection.evidence
+    assert choose(namespace)[0].name == "book"
+
+
+def test_the_book_network_passes_every_check():
+    result = run_check(BOOK / "network.py", ["SigmoidNet"])
+    assert result.adapter == "book"
+    assert result.passed, [c.explain() for c in result.checks if not c.passed][:3]
+    assert {c.quantity for c in result.checks} == {"out", *GRADIENTS}
+
+
+def test_an_output_error_without_the_sigmoid_slope_fails_every_gradient_only():
+    found = verdicts(run_check(BOOK / "network_buggy.py", ["SigmoidNet"]))
+    assert found.pop("SigmoidNet.out") == {"pass"}
+    assert all(v == {"fail"} for v in found.values()), found
+
+
+def test_the_missing_slope_is_named():
+    """The buggy twin's gradients fit the model of the cross-entropy delta."""
+    spec = CATALOG["SigmoidNet"]
+    runner = BookAdapter().runner(load(str(BOOK / "network_buggy.py")).namespace, spec)
+    case = spec.cases("float64")[1]
+    outcome = runner(case)
+    expected = FiniteDifferenceOracle().evaluate(spec, case)
+    for quantity in GRADIENTS:
+        found = diagnosis.find(spec, case, quantity, np.asarray(outcome.value(quantity)),
+                               expected.value(quantity))
+        assert found is not None and found.kind == "sigmoid-output-delta-no-slope", quantity
+
+
+def test_a_backprop_returning_one_list_is_a_bad_return(tmp_path):
+    source = (BOOK / "network.py").read_text().replace("return grad_b, grad_w",
+                                                       "return grad_w")
+    path = tmp_path / "network.py"
+    path.write_text(source)
+    result = run_check(path, ["SigmoidNet"], dtypes=("float64",))
+    messages = {c.message for c in result.checks if c.quantity != "out"}
+    assert all("expected (nabla_b, nabla_w)" in m for m in messages), messages
