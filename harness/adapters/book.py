@@ -26,6 +26,10 @@ from harness.spec import Spec
 NETWORK = "SigmoidNet"
 LAYERS = (("W1", "b1"), ("W2", "b2"))
 """Per layer of the book's lists, the catalog's names of its weight and bias."""
+QUADRATIC = ("QuadraticCost",)
+"""The names of the quadratic cost class that the book's second network takes as
+``Network(sizes, cost=...)``; its default there is the cross-entropy cost, whose
+``delta`` is not the gradient of the cost ``SigmoidNet`` is checked under."""
 
 
 class BookAdapter:
@@ -35,19 +39,23 @@ class BookAdapter:
 
     def detect(self, namespace: Mapping[str, Any]) -> Detection:
         found = self.networks(namespace)
-        listed = ", ".join(f"{c.__name__} as {NETWORK}" for c in found)
+        listed = f"{found[0].__name__} as {NETWORK}" if found else ""
         return Detection(self.name, (NETWORK,) if found else (),
                          f"book-style networks {listed or 'none'}")
 
     def networks(self, namespace: Mapping[str, Any]) -> list[type]:
-        """The classes written in the book's style, in the order the module defines them."""
-        return [v for v in namespace.values() if inspect.isclass(v) and _is_book(v)]
+        """The classes written in the book's style, the module's own first (before one it
+        imported, such as the first network a second one extends)."""
+        found = [v for v in namespace.values() if inspect.isclass(v) and _is_book(v)]
+        own = namespace.get("__name__")
+        return sorted(found, key=lambda cls: cls.__module__ != own)
 
     def runner(self, namespace: Mapping[str, Any], spec: Spec) -> Runner | None:
         found = self.networks(namespace)
         if spec.name != NETWORK or not found:
             return None
-        return lambda case: run_network(found[0], case)
+        options = _cost_option(found[0], namespace)
+        return lambda case: run_network(found[0], case, options)
 
 
 def _is_book(cls: type) -> bool:
@@ -63,12 +71,25 @@ def _is_book(cls: type) -> bool:
     return len(args) == 2 and len(init) >= 1
 
 
-def run_network(cls: type, case: Case) -> Outcome:
-    """Build ``cls([D, H, M])``, install the case's parameters, check cost and gradients."""
+def _cost_option(cls: type, namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"cost": QuadraticCost}`` for a constructor with a ``cost`` argument when the
+    module defines that class, else no option."""
+    try:
+        takes = "cost" in inspect.signature(cls).parameters
+    except (TypeError, ValueError):
+        return {}
+    quadratic = next((namespace[n] for n in QUADRATIC if inspect.isclass(namespace.get(n))),
+                     None)
+    return {"cost": quadratic} if takes and quadratic is not None else {}
+
+
+def run_network(cls: type, case: Case, options: Mapping[str, Any] | None = None) -> Outcome:
+    """Build ``cls([D, H, M], **options)``, install the case's parameters, check cost and
+    gradients."""
     x, target = case.inputs["x"], case.inputs["target"]
     sizes = [x.shape[0], case.params["W1"].shape[0], target.shape[0]]
     try:
-        net = call(f"{cls.__name__}.__init__", cls, sizes)
+        net = call(f"{cls.__name__}.__init__", cls, sizes, **(options or {}))
         net.weights = [fresh(case.params[w]) for w, _ in LAYERS]
         net.biases = [fresh(case.params[b]) for _, b in LAYERS]
         out = to_numpy(call(f"{cls.__name__}.feedforward", net.feedforward, fresh(x)))

@@ -61,3 +61,42 @@ def test_a_backprop_returning_one_list_is_a_bad_return(tmp_path):
     result = run_check(path, ["SigmoidNet"], dtypes=("float64",))
     messages = {c.message for c in result.checks if c.quantity != "out"}
     assert all("expected (nabla_b, nabla_w)" in m for m in messages), messages
+
+
+SECOND = '''import numpy as np
+
+from network import Network as _Plain
+
+
+class QuadraticCost:
+    @staticmethod
+    def delta(z, a, y):
+        return (a - y) * a * (1 - a)
+
+
+class EntropyCost:
+    @staticmethod
+    def delta(z, a, y):
+        return a - y
+
+
+class Network(_Plain):
+    def __init__(self, sizes, cost=EntropyCost):
+        super().__init__(sizes)
+        self.cost = cost
+
+    def output_error(self, output, y):
+        return self.cost.delta(None, output, y) / (output * (1 - output))
+'''
+
+
+def test_the_second_network_is_built_with_its_quadratic_cost(tmp_path):
+    """``Network(sizes, cost=CrossEntropyCost)`` by default: checked as SigmoidNet only
+    with the module's ``QuadraticCost`` passed in."""
+    (tmp_path / "network.py").write_text((BOOK / "network.py").read_text())
+    path = tmp_path / "network2.py"
+    path.write_text(SECOND)
+    result = run_check(path, ["SigmoidNet"], dtypes=("float64",))
+    assert result.passed, [c.explain() for c in result.checks if not c.passed][:3]
+    path.write_text(SECOND.replace("class QuadraticCost", "class SquareCost"))
+    assert not run_check(path, ["SigmoidNet"], dtypes=("float64",)).passed
