@@ -126,11 +126,18 @@ def grade(cmd: list[str], entry: Entry, timeout: float) -> Result:
     return result
 
 
+LOAD_MESSAGE_CHARS = 240
+"""Enough for a SyntaxError's line and backcheck's guess at its cause ("looks like Python
+2: a print statement"), which 160 characters cut off mid-sentence."""
+
+
 def load_failure(report: dict) -> str:
     """The load error when the target did not load at all (every check then errs alike)."""
     checks = report.get("checks", [])
     if checks and all(c.get("message", "").startswith("load:") for c in checks):
-        return checks[0]["message"][:160]
+        message = checks[0]["message"]
+        cut = message[:LOAD_MESSAGE_CHARS]
+        return cut if cut == message else cut[:-1] + "…"
     return ""
 
 

@@ -27,6 +27,7 @@ BUILTIN = {
     "native": "harness.adapters.native:NativeAdapter",
     "cs231n": "harness.adapters.cs231n:CS231nAdapter",
     "columnar": "harness.adapters.columnar:ColumnarAdapter",
+    "book": "harness.adapters.book:BookAdapter",
     "sgd": "harness.adapters.sgd:SGDAdapter",
     "classes": "harness.adapters.classes:ClassesAdapter",
     "protocol": "harness.adapters.protocol:ProtocolAdapter",

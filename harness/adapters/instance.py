@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from harness.adapters import conventions as declared_as
-from harness.adapters import layout, names
+from harness.adapters import layout, names, stacked
 from harness.adapters.calls import UPSTREAM, CallFailed, call, to_numpy, watch
 from harness.adapters.conventions import Conventions, grad_scale, is_local_activation
 from harness.case import Case
@@ -205,7 +205,7 @@ class LibraryLayer:
             self.probabilities = _softmax(self.case.inputs["x"])
             inputs[0] = self.library("x", self.probabilities)
         self.passed_inputs = inputs
-        out = to_numpy(self.call_forward(inputs))
+        out = stacked.joined(self.spec, to_numpy(self.call_forward(inputs)))
         self.out_shape = np.shape(out)
         ours = self.layout.ours("out", self._loss_value(out))
         return declared_as.output(self.spec, self.case, self.conventions, ours)
@@ -293,6 +293,9 @@ class LibraryLayer:
         if _positional_count(backward) == 0:
             result = call(who, backward, **kwargs)
             return _times(result, float(np.sum(upstream))) if upstream.ndim == 0 else result
+        pieces = stacked.split(self.spec, upstream)
+        if len(pieces) > 1 and _positional_count(backward) == len(pieces):
+            return call(who, backward, *(self.library("out", p) for p in pieces), **kwargs)
         if _positional_count(backward) == 2 and _first_is_input(backward):
             return call(who, backward, *self.passed_inputs[:1], self.array("out", upstream),
                         **kwargs)
@@ -495,6 +498,9 @@ def _returned(spec: Spec, returned: Any) -> dict[str, Any]:
             hasattr(r, "shape") for r in returned):
         if len(returned) == len(spec.wrt):
             return dict(zip(spec.wrt, returned, strict=True))
+        inputs = [n for n in spec.inputs if n in spec.wrt]
+        if len(inputs) > 1 and len(returned) == len(inputs):  # (dx, dprev_h, dprev_c)
+            return dict(zip(inputs, returned, strict=True))
         return {"x": returned[0]} if len(returned) == 1 else {}
     return {"x": returned}
 

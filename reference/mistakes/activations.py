@@ -20,6 +20,11 @@ def _gelu_tanh_derivative(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1 + t) + 0.5 * x * (1 - t**2) * c * (1 + 3 * 0.044715 * x**2)
 
 
+def _gelu_sigmoid(x: np.ndarray) -> np.ndarray:
+    """GELU's sigmoid approximation ("quick GELU"), x * sigmoid(1.702 x)."""
+    return x * _sigmoid(1.702 * x)
+
+
 def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
     shifted = np.exp(x - x.max(axis=axis, keepdims=True))
     return shifted / shifted.sum(axis=axis, keepdims=True)
@@ -113,5 +118,34 @@ MISTAKES = (
         "dout * exp(x): the derivative of exp, not of log(1 + exp(x))",
         "dx = dout * sigmoid(x) = dout / (1 + exp(-x))",
         lambda p: p.upstream * np.exp(p.x),
+    ),
+    Mistake(
+        "GELU", "out", "gelu-sigmoid-approximation",
+        "the GELU forward is the sigmoid approximation x * sigmoid(1.702 x)",
+        "x * sigmoid(1.702 x) (\"quick GELU\"), which is off from x * Phi(x) by up to "
+        "about 0.02",
+        "out = x * Phi(x) = 0.5 x (1 + erf(x / sqrt(2))), the exact GELU",
+        lambda p: _gelu_sigmoid(p.x),
+    ),
+    Mistake(
+        "SiLU", "out", "silu-sign",
+        "the SiLU forward uses exp(x) instead of exp(-x) in its sigmoid",
+        "x / (1 + exp(x)), which is x * sigmoid(-x)",
+        "out = x * sigmoid(x) = x / (1 + exp(-x))",
+        lambda p: p.x * _sigmoid(-p.x),
+    ),
+    Mistake(
+        "ELU", "out", "elu-missing-minus-one",
+        "the ELU forward for x < 0 forgets the -1",
+        "alpha * exp(x) where x <= 0, which jumps to alpha at 0 instead of tending to 0",
+        "out = where(x > 0, x, alpha * (exp(x) - 1))",
+        lambda p: np.where(p.x > 0, p.x, p.config.get("alpha", 1.0) * np.exp(p.x)),
+    ),
+    Mistake(
+        "Softplus", "out", "softplus-sign",
+        "the Softplus forward uses exp(-x) instead of exp(x)",
+        "log(1 + exp(-x)), which is softplus(-x) = softplus(x) - x",
+        "out = log(1 + exp(x)) (np.logaddexp(0, x) is the stable form)",
+        lambda p: np.log1p(np.exp(-p.x)),
     ),
 )

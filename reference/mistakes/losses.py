@@ -25,6 +25,14 @@ def _svm_target_once(p: Probe) -> np.ndarray:
     return active
 
 
+def _svm_loss(p: Probe) -> np.ndarray:
+    """The multiclass hinge loss, mean over the batch of the sum over j != y_i."""
+    rows, target = np.arange(p.x.shape[0]), p.inputs["target"]
+    margins = np.maximum(0.0, p.x - p.x[rows, target][:, None] + 1.0)
+    margins[rows, target] = 0.0
+    return np.asarray(margins.sum() / _batch(p))
+
+
 MISTAKES = (
     Mistake(
         "CrossEntropy", "dx", "ce-missing-minus-one",
@@ -71,5 +79,13 @@ MISTAKES = (
         "-1 / N at each row's target (when any margin is positive), whatever the count",
         "dx[i, y_i] = -(number of j != y_i with a positive margin) / N",
         lambda p: p.upstream * _svm_target_once(p) / _batch(p),
+    ),
+    Mistake(
+        "SVMLoss", "out", "svm-target-margin-counted",
+        "the SVM loss counts the target's own margin",
+        "the right loss plus 1: max(0, s_y - s_y + 1) = 1 is summed for every row, "
+        "because the margin at j = y_i was never set to 0",
+        "zero the target's margin (margins[range(N), y] = 0) or skip j == y_i in the sum",
+        lambda p: _svm_loss(p) + 1.0,
     ),
 )

@@ -1,4 +1,5 @@
-"""Mistakes in LayerNorm (axis 1) and BatchNorm (axis 0, training mode)."""
+"""Mistakes in LayerNorm (axis 1), BatchNorm (axis 0, training mode) and the spatial
+norms (SpatialBatchNorm, GroupNorm)."""
 
 from __future__ import annotations
 
@@ -123,6 +124,39 @@ def _groups(p: Probe) -> tuple[int, ...]:
     return n, p.config["G"], c // p.config["G"], h, w
 
 
+def _counted_over(p: Probe, grouped: tuple[int, ...], axes: tuple[int, ...],
+                  count: int) -> np.ndarray:
+    """The backward through x̂ over ``axes`` of x reshaped to ``grouped``, with its two sums
+    divided by ``count`` instead of by the number of elements they add up."""
+    x = p.x.reshape(grouped)
+    centered = x - x.mean(axis=axes, keepdims=True)
+    inv_std = 1.0 / np.sqrt(np.mean(centered**2, axis=axes, keepdims=True)
+                            + p.config.get("eps", 1e-5))
+    xhat = centered * inv_std
+    dxhat = (p.upstream * p.params["gamma"][:, None, None]).reshape(grouped)
+    dx = inv_std * (dxhat - (dxhat.sum(axis=axes, keepdims=True)
+                             + xhat * np.sum(dxhat * xhat, axis=axes, keepdims=True)) / count)
+    return dx.reshape(p.x.shape)
+
+
+def _count(layer: str, reduced: str, counted: str, value) -> Mistake:
+    return Mistake(
+        layer, "dx", "norm-dx-wrong-count",
+        f"the {layer} backward divides its sums by {counted}, not by {reduced}",
+        f"the BatchNorm formula with the sums over {reduced} divided by {counted}: the "
+        "count of plain BatchNorm, which has no spatial axes",
+        f"m = {reduced} elements enter each statistic: dx = (dx̂ - sum(dx̂)/m - x̂ · "
+        "sum(dx̂ · x̂)/m) / std",
+        value,
+    )
+
+
+COUNTS = (
+    _count("SpatialBatchNorm", "N*H*W", "N",
+           lambda p: _counted_over(p, p.x.shape, (0, 2, 3), p.x.shape[0])),
+    _count("GroupNorm", "(C/G)*H*W", "C/G",
+           lambda p: _counted_over(p, _groups(p), (2, 3, 4), _groups(p)[2])),
+)
 SPATIAL = (
     Mistake(
         "SpatialBatchNorm", "out", "norm-wrong-axis",
@@ -144,4 +178,4 @@ SPATIAL = (
         lambda p: _standardized_over(p, _groups(p), (2,)),
     ),
 )
-MISTAKES = (*_family("LayerNorm"), *_family("BatchNorm"), *SPATIAL)
+MISTAKES = (*_family("LayerNorm"), *_family("BatchNorm"), *SPATIAL, *COUNTS)

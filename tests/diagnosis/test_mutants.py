@@ -31,6 +31,14 @@ SAME_EVIDENCE = {"bias-not-reduced": {"broadcast-shape"},
                  "norm-dgamma-not-summed": {"broadcast-shape"}}
 """With a batch of 1 an unsummed gradient is the summed one with an extra axis: both fit."""
 NAMED_AT_LEAST = 0.85
+NEW_LAYERS = ("SVMLoss", "SpatialBatchNorm", "GroupNorm", "MaxPool2d", "AvgPool2d", "Conv2d",
+              "Embedding", "RNNCell", "RNN", "LSTMCell", "LSTM", "GRUCell", "TemporalAffine",
+              "TemporalSoftmaxLoss", "Attention", "MultiHeadAttention", "GELU", "SiLU", "ELU",
+              "Softplus", "Identity", "ConvTranspose1d", "ConvTranspose2d", "Upsample1d",
+              "Upsample2d", "Downsample1d", "Downsample2d", "MaxPool1d", "AvgPool1d",
+              "SigmoidNet", "TwoLayerNet")
+"""The layers the catalog grew by (issue #13): each needs a wrong-forward and a
+wrong-gradient one-bug file here."""
 
 
 def declaration(path: Path) -> tuple[str, str, str | None]:
@@ -90,6 +98,15 @@ def test_corpus_covers_every_modelled_layer_with_sixty_files():
     layers = {declaration(p)[0] for p in MUTANTS}
     assert len(MUTANTS) >= 60
     assert layers >= set(MISTAKES)
+
+
+@pytest.mark.parametrize("layer", NEW_LAYERS)
+def test_new_layer_has_a_wrong_forward_and_a_wrong_gradient_mutant(layer):
+    """A declared ``out`` is a wrong forward statistic; any other quantity a wrong gradient."""
+    declared = {quantity for path in MUTANTS for name, quantity, _ in [declaration(path)]
+                if name == layer}
+    assert "out" in declared, f"{layer} has no wrong-forward mutant"
+    assert declared - {"out"}, f"{layer} has no wrong-gradient mutant"
 
 
 def test_most_mutants_are_named():
