@@ -1,0 +1,42 @@
+"""What a failing check says, through ``check``, ``grade`` and ``batch``, in process and
+sandboxed: never an empty message, and an environment error said with its fix."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+MESSAGES = "messages"
+
+
+@pytest.mark.parametrize("isolation", ["none", "process"])
+def test_removed_numpy_alias_says_what_where_and_what_to_do(cli, fixtures, isolation):
+    run = cli("check", fixtures / MESSAGES / "removed_alias.py", "--layers", "ReLU",
+              "--oracles", "fd", "--dtype", "float64", "--isolation", isolation, "--json")
+    checks = json.loads(run.out)["checks"]
+    assert checks and all(c["verdict"] == "error" for c in checks)
+    message = checks[0]["message"]
+    assert "np.int was removed in NumPy 1.24: use int (or np.int64)" in message
+    assert "(at removed_alias.py:7)" in message and "\n" not in message
+
+
+@pytest.mark.parametrize("isolation", ["none", "process"])
+def test_python2_division_is_named_in_grade(cli, fixtures, tmp_path, isolation):
+    run = cli("grade", fixtures / MESSAGES / "py2_division.py", "--layers", "MaxPool2d",
+              "--oracles", "fd", "--isolation", isolation, "--format", "json",
+              "--out", tmp_path / "out")
+    assert run.code in (0, 1), run.err
+    grade = json.loads((tmp_path / "out" / "grade.json").read_text())
+    assert any("looks like Python 2 division: use //" in p and "py2_division.py:11" in p
+               for p in grade["problems"])
+
+
+def test_a_module_level_removed_alias_is_a_one_line_load_note(cli, tmp_path):
+    source = tmp_path / "old.py"
+    source.write_text("import numpy as np\nDTYPE = np.float\n\n\ndef relu(x):\n"
+                      "    return x\n")
+    run = cli("check", source, "--layers", "ReLU", "--oracles", "fd", "--json")
+    notes = json.loads(run.out)["notes"]
+    assert any("np.float was removed in NumPy 1.24: use float (or np.float64)" in n
+               and "old.py:2" in n for n in notes), notes
