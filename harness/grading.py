@@ -45,7 +45,10 @@ class Item:
 
     @property
     def detail(self) -> str:
-        return self.check.explain() if self.check is not None else ""
+        """The failure text; for a quantity no case was run on, that it never ran."""
+        if self.check is not None:
+            return self.check.explain()
+        return "" if self.passed else f"{self.verdict}: no case of this quantity was run"
 
 
 @dataclass(frozen=True)

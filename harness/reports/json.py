@@ -49,6 +49,7 @@ COMPARISON_FIELDS = ("passed", "max_abs", "max_rel", "worst_expected", "worst_ac
 def check_dict(check: Check) -> dict[str, Any]:
     """One check as JSON-ready data (built field by field: a batch writes thousands)."""
     data = {name: getattr(check, name) for name in CHECK_FIELDS}
+    data["message"] = check.why
     data["id"] = check.id
     comparison = check.comparison
     if comparison is not None:
