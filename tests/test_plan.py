@@ -177,7 +177,7 @@ def test_the_same_options_make_the_same_plan_for_the_plugin_and_check():
                   "backcheck_layers": "Linear,ReLU", "backcheck_dtype": "float64",
                   "backcheck_salt": "s", "backcheck_isolation": "none",
                   "backcheck_spec_file": [], "backcheck_path": [],
-                  "backcheck_cases": []}
+                  "backcheck_cases": [], "backcheck_rubric": None}
 
         def getoption(self, name):
             return self.values[name]

@@ -118,7 +118,7 @@ def _test(test: Test) -> dict[str, Any]:
 def _item(item: Item) -> dict[str, Any]:
     check = item.check
     return {"case": item.case, "dtype": item.dtype, "verdict": item.verdict,
-            "passed": item.passed, "flag": item.flag,
+            "passed": item.passed, "excluded": item.excluded, "flag": item.flag,
             "check": check.id if check else "", "hint": check.hint if check else "",
             "where": check.where if check else "",
             "detail": item.detail}
