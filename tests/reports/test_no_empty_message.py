@@ -1,11 +1,12 @@
 """No failing check is ever reported without words: in ``grade.json`` (every check's
-``message``, every item's ``detail``), the Markdown report and the terminal, for the
+``message``, every item's ``detail``), JUnit, the Markdown report and the terminal, for the
 class fixture, the message fixtures and (slow) every one-bug mutant of the corpus."""
 
 from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from harness import rubric, specs
 from harness.assessment import grade_one
 from harness.plan import Plan
 from harness.reports import json as json_report
-from harness.reports import markdown, terminal
+from harness.reports import junit, markdown, terminal
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MESSAGES = sorted((FIXTURES / "messages").glob("*.py"))
@@ -49,6 +50,10 @@ def wordless(grade) -> list[str]:
     assert len(shown) == min(len([t for t in grade.tests if not t.passed]),
                              markdown.MAX_FAILURES)
     empty += [f"markdown line {n}" for n, text in enumerate(shown) if not text.strip()]
+    root = ET.fromstring(junit.render(grade))
+    empty += [f"junit {case.get('name')}" for case in root.iter("testcase")
+              for bad in (case.find("failure"), case.find("error"))
+              if bad is not None and not bad.get("message", "").strip()]
     console = Console(record=True, width=100_000)
     terminal.render_grade(grade, console)
     said = [m.group(1) for line in console.export_text().splitlines()
