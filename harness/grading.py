@@ -42,10 +42,15 @@ class Item:
     passed: bool
     flag: str = ""
     check: Check | None = None
+    excluded: bool = False
+    """Left out of the maximum (an unsupported case under ``unsupported = "exclude"``)."""
 
     @property
     def detail(self) -> str:
-        return self.check.explain() if self.check is not None else ""
+        """The failure text; for a quantity no case was run on, that it never ran."""
+        if self.check is not None:
+            return self.check.explain()
+        return "" if self.passed else f"{self.verdict}: no case of this quantity was run"
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,14 @@ class Test:
     points: Points
     max_points: Points
     items: tuple[Item, ...]
+    count: int = 0
+    """How many items the quantity's points are shared over (visible and hidden parts
+    together, excluded items included): each item's share is points / count."""
+
+    @property
+    def excluded(self) -> int:
+        """How many of this test's items are left out of its maximum."""
+        return sum(item.excluded for item in self.items)
 
     @property
     def name(self) -> str:
@@ -176,12 +189,15 @@ def grade(result: Result, rubric: Rubric, submission: str = "") -> Grade:
     by_item: dict[tuple[str, str, int, str], list[Check]] = defaultdict(list)
     for check in result.checks:
         by_item[(check.layer, check.quantity, check.case, check.dtype)].append(check)
-    layers = tuple(_layer(rule, by_item) for rule in rubric.rules.values())
+    layers = tuple(_layer(rule, by_item, rubric.unsupported) for rule in rubric.rules.values())
     flags = tuple(f"{t.name}: {flag}" for layer in layers for t in layer.tests
                   for flag in dict.fromkeys(t.flags))
     flags += tuple(autodiff.flags(result.autodiff, rubric.autodiff))
-    return Grade(submission or result.target, rubric.name, layers, rubric.max_points,
-                 result=result, flags=flags)
+    excluded = total(Points(rule.points[t.quantity] / t.count) * t.excluded
+                     for layer, rule in zip(layers, rubric.rules.values(), strict=True)
+                     for t in layer.tests)
+    return Grade(submission or result.target, rubric.name, layers,
+                 Points(rubric.max_points - excluded), result=result, flags=flags)
 
 
 def crashed(submission: str, rubric: Rubric, reason: str) -> Grade:
@@ -190,11 +206,11 @@ def crashed(submission: str, rubric: Rubric, reason: str) -> Grade:
                  flags=(f"not graded: {reason}",))
 
 
-def _layer(rule: LayerRule, by_item: dict) -> LayerGrade:
+def _layer(rule: LayerRule, by_item: dict, unsupported: str = "award") -> LayerGrade:
     keys = [k for k in by_item if k[0] == rule.layer]
     tests = []
     for quantity, points in rule.points.items():
-        items = [_item(case, dtype, by_item[(rule.layer, quantity, case, dtype)])
+        items = [_item(case, dtype, by_item[(rule.layer, quantity, case, dtype)], unsupported)
                  for (_, q, case, dtype) in keys if q == quantity]
         if not items:
             items = [Item(0, "", MISSING, False, check=None)]
@@ -212,16 +228,17 @@ def _tests(rule: LayerRule, quantity: str, points: Points, items: list[Item]) ->
         mine = tuple(i for i in items if rule.visible(quantity, i.case) == visible)
         if not mine:
             continue
-        top = Points(share * len(mine))
+        counted = [i for i in mine if not i.excluded]
+        top = Points(share * len(counted))
         if rule.partial == "case":
-            earned = Points(share * sum(i.passed for i in mine))
+            earned = Points(share * sum(i.passed for i in counted))
         else:
-            earned = top if all(i.passed for i in mine) else Points(0)
-        parts.append(Test(rule.layer, quantity, visible, earned, top, mine))
+            earned = top if all(i.passed for i in counted) else Points(0)
+        parts.append(Test(rule.layer, quantity, visible, earned, top, mine, len(items)))
     return parts
 
 
-def _item(case: int, dtype: str, checks: list[Check]) -> Item:
+def _item(case: int, dtype: str, checks: list[Check], unsupported: str = "award") -> Item:
     verdict = judging.worst(c.verdict for c in checks)
     same = [c for c in checks if c.verdict == verdict]
     worst = max(same, key=_error) if verdict == PASS else same[0]
@@ -232,6 +249,9 @@ def _item(case: int, dtype: str, checks: list[Check]) -> Item:
         flag = f"case {case} {dtype} not charged: {worst.message}"
     elif verdict == SKIP:
         flag = f"case {case} {dtype} not judged: {worst.message}"
+    elif verdict == UNSUPPORTED and unsupported == "exclude":
+        flag = f"case {case} {dtype} unsupported, excluded from the maximum: {worst.message}"
+        return Item(case, dtype, verdict, True, flag, worst, excluded=True)
     elif verdict == UNSUPPORTED:
         flag = f"case {case} {dtype} unsupported, not charged: {worst.message}"
     return Item(case, dtype, verdict, True, flag, worst)

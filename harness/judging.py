@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from harness.adapters import conventions
+from harness.adapters import conventions, probes
 from harness.case import Case
 from harness.comparison import Comparison, compare
 from harness.diagnosis import Diagnosis, diagnosed, violation
@@ -97,12 +97,7 @@ def contract(spec: Spec, case: Case, quantity: str, outcome: Outcome, row: list[
     failed = next((c for c in row if c.verdict == FAIL), None)
     if failed is not None:
         expected = expectations.get(failed.oracle, case.id).value(quantity)
-        found = diagnosed(spec, case, quantity, outcome.value(quantity), expected,
-                          outcome.observations)
-        hint, kind = (str(found), found.kind) if found else ("", "")
-        declare = conventions.advice(spec, case, quantity, outcome.value(quantity), expected,
-                                     adapter)
-        hint = "; ".join(filter(None, (hint.rstrip("."), declare))) if declare else hint
+        hint, kind = _explained(spec, case, quantity, outcome, expected, adapter)
         return [replace(c, hint=hint, kind=kind) if c.verdict == FAIL else c for c in row]
     broken = broken_contract(spec, case, quantity, outcome)
     if broken is None:
@@ -112,6 +107,22 @@ def contract(spec: Spec, case: Case, quantity: str, outcome: Outcome, row: list[
     return [replace(c, verdict=FAIL, hint=str(broken), kind=broken.kind)
             if c.verdict == PASS else c
             for c in row]
+
+
+def _explained(spec: Spec, case: Case, quantity: str, outcome: Outcome, expected,
+               adapter: str) -> tuple[str, str]:
+    """(hint, kind) of a failed quantity. Right on one-hot targets, the code is right
+    under a convention, so only the option that declares it is said; otherwise the
+    diagnosis, then any convention that would explain the values."""
+    actual = outcome.value(quantity)
+    onehot = conventions.onehot_advice(spec, quantity, actual, expected, adapter,
+                                       outcome.observations.get(probes.ONEHOT))
+    if onehot:
+        return onehot, "undeclared-onehot-targets"
+    found = diagnosed(spec, case, quantity, actual, expected, outcome.observations)
+    hint, kind = (str(found), found.kind) if found else ("", "")
+    declare = conventions.advice(spec, case, quantity, actual, expected, adapter)
+    return ("; ".join(filter(None, (hint.rstrip("."), declare))) if declare else hint), kind
 
 
 def broken_contract(spec: Spec, case: Case, quantity: str,

@@ -137,15 +137,18 @@ def make(command: str, options: Mapping[str, Any], target: bool = True) -> Plan:
         require_target(get("path"))
     limits = _limits(options, isolation, hidden_paths(options, batch=command == "batch"))
     formats = _formats(command, get("format"))
-    adapter, adapter_file = _adapter(get("adapter"), get("adapter_file"))
     rubric = _rubric(get("rubric"), get("layers")) if command in ("grade", "batch") else None
+    course = _course(rubric, get("rubric"))
+    adapter, adapter_file = _adapter(
+        get("adapter") or (None if get("adapter_file") else course.adapter), get("adapter_file"))
     specs = tuple(catalog.select(rubric.layers if rubric else get("layers")))
     oracles = _oracles(get("oracles"))
     salt = get("salt") or (rubric.salt if rubric else "")
     return Plan(get("path"), adapter, adapter_file, specs, _dtypes(get("dtype"), rubric),
                 oracles, salt, isolation, limits, rubric, formats, get("out"),
                 bool(get("students")), tuple(get("spec_file") or ()),
-                _import_paths(get("import_path")), _cases(get("cases")))
+                _import_paths(get("import_path")),
+                _cases(get("cases") or list(course.cases)))
 
 
 def require_target(path: str | None) -> None:
@@ -290,6 +293,17 @@ def _rubric(path: str | None, layers: list[str] | None):
 
     rubric = rubrics.load(path)
     return rubric.restrict(layers) if layers else rubric
+
+
+def _course(rubric, path: str | None):
+    """The rubric whose ``adapter`` and ``cases`` apply when the command line gives none:
+    the grading rubric, or for the plugin the ``--backcheck-rubric`` file (only those two
+    keys are read from it); with neither, an empty one."""
+    from harness import rubric as rubrics
+
+    if rubric is not None:
+        return rubric
+    return rubrics.load(path) if path else rubrics.Rubric("", {})
 
 
 def _oracles(names: list[str] | None) -> tuple[str, ...] | None:

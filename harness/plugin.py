@@ -58,6 +58,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="a Python file defining SPECS (course layers); repeatable")
     group.addoption("--backcheck-path", action="append", default=[], metavar="DIR",
                     help="a folder the implementation imports from; repeatable")
+    group.addoption("--backcheck-rubric", default=None, metavar="FILE",
+                    help="a course rubric whose adapter and cases apply (its points do not); "
+                         "--backcheck-adapter and --backcheck-cases override them")
     group.addoption("--backcheck-cases", action="append", default=[], metavar="SELECTOR",
                     help="run only these configurations, e.g. 'Conv2d:stride=1,padding=0'; "
                          "repeatable")
@@ -83,7 +86,7 @@ OPTIONS = {"path": "backcheck_impl", "adapter": "backcheck_adapter",
            "layers": "backcheck_layers", "dtype": "backcheck_dtype",
            "salt": "backcheck_salt", "isolation": "backcheck_isolation",
            "spec_file": "backcheck_spec_file", "import_path": "backcheck_path",
-           "cases": "backcheck_cases"}
+           "cases": "backcheck_cases", "rubric": "backcheck_rubric"}
 """``Plan`` option -> the pytest option that sets it (the lists are comma-separated)."""
 
 

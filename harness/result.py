@@ -60,6 +60,20 @@ class Check:
     def passed(self) -> bool:
         return self.verdict in (PASS, SKIP, HARNESS_ERROR, UNSUPPORTED)
 
+    @property
+    def why(self) -> str:
+        """Why the check did not pass, in one short paragraph (``""`` for one that did):
+        what the code raised, else the comparison's evidence (counts, worst element,
+        errors, tolerance), else the diagnosis of a broken contract. Never empty for a
+        failing check, so every report and ``--json`` can say something."""
+        if self.passed:
+            return self.message
+        if self.message:
+            return self.message
+        if self.comparison is not None and not self.comparison.passed:
+            return self.comparison.describe()
+        return self.hint or f"{self.verdict}: no detail recorded"
+
     def explain(self) -> str:
         """The failure text: the hint first (what to fix), then the evidence."""
         parts = [p for p in (self.hint, self.message) if p]

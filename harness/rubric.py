@@ -30,14 +30,17 @@ else:  # pragma: no cover - Python 3.10
 
 FORMAT_VERSION = 1
 PARTIAL = ("case", "none")
-TOP_KEYS = ("version", "name", "salt", "dtypes", "layers", "hidden_visibility", "default",
-            "layer")
+TOP_KEYS = ("version", "name", "salt", "dtypes", "layers", "hidden_visibility", "adapter",
+            "cases", "default", "layer")
 VISIBILITIES = ("hidden", "after_due_date", "after_published")
 """When Gradescope shows students the hidden checks (its own visibility names)."""
 DEFAULT_POINTS = ("out", "input", "param")
-DEFAULT_KEYS = (*DEFAULT_POINTS, "partial", "hidden_cases", "autodiff")
+DEFAULT_KEYS = (*DEFAULT_POINTS, "partial", "hidden_cases", "autodiff", "unsupported")
 AUTODIFF = ("allow", "flag", "refuse")
 """``[default] autodiff``: what a backward computed by an autodiff engine gets."""
+UNSUPPORTED = ("award", "exclude")
+"""``[default] unsupported``: a case the adapter declared the library cannot express is
+awarded its points (and flagged), or left out of the maximum."""
 LAYER_KEYS = ("points", "hidden", "hidden_cases", "partial")
 
 
@@ -71,6 +74,15 @@ class Rubric:
     hidden_visibility: str = "hidden"
     source: str = field(default="", repr=False)
     autodiff: str = "flag"
+    adapter: str = ""
+    """The course's adapter and its conventions (``classes:CrossEntropy.targets=onehot``),
+    as ``--adapter`` takes them; ``--adapter`` or ``--adapter-file`` overrides it."""
+    cases: tuple[str, ...] = ()
+    """Case selectors (``Conv2d:padding=0``), as ``--cases`` takes them; ``--cases``
+    overrides them."""
+    unsupported: str = "award"
+    """What an unsupported case is worth: ``award`` its points, or ``exclude`` it from
+    the maximum (``UNSUPPORTED``)."""
 
     @property
     def layers(self) -> list[str]:
@@ -137,12 +149,54 @@ def parse(text: str, where: str) -> Rubric:
     if shown not in VISIBILITIES:
         raise BackcheckError(f"hidden_visibility = {_short(shown)}", where=where,
                              hint=f"valid: {', '.join(VISIBILITIES)}")
-    policy = defaults.get("autodiff", "flag")
-    if policy not in AUTODIFF:
-        raise BackcheckError(f"autodiff = {_short(policy)} in [default]", where=where,
-                             hint=f"valid: {', '.join(AUTODIFF)}")
     return Rubric(_string(data, "name", where, where), rules, _string(data, "salt", "", where),
-                  _dtypes(data.get("dtypes", list(DTYPES)), where), shown, text, policy)
+                  _dtypes(data.get("dtypes", list(DTYPES)), where), shown, text,
+                  _choice(defaults, "autodiff", AUTODIFF, where),
+                  _adapter(_string(data, "adapter", "", where), where),
+                  _selectors(data.get("cases", []), where),
+                  _choice(defaults, "unsupported", UNSUPPORTED, where))
+
+
+def _choice(defaults: Mapping[str, Any], key: str, valid: tuple[str, ...], where: str) -> str:
+    """A ``[default]`` policy: one of ``valid`` (``DEFAULT_CHOICES`` when left out)."""
+    value = defaults.get(key, DEFAULT_CHOICES[key])
+    if value not in valid:
+        raise BackcheckError(f"{key} = {_short(value)} in [default]", where=where,
+                             hint=f"valid: {', '.join(valid)}")
+    return value
+
+
+DEFAULT_CHOICES = {"autodiff": "flag", "unsupported": "award"}
+"""The value of each ``[default]`` policy a rubric leaves out."""
+
+
+def _adapter(name: str, where: str) -> str:
+    """``adapter = "NAME[:options]"``, loaded once now so a typo names the rubric."""
+    if name:
+        from harness import adapters
+
+        try:
+            adapters.load(name)
+        except BackcheckError as exc:
+            raise BackcheckError(f"adapter = {_short(name)}: {exc.what}", where=where,
+                                 hint=exc.hint) from None
+    return name
+
+
+def _selectors(value: Any, where: str) -> tuple[str, ...]:
+    """``cases = [...]``: selector strings, each read against the catalog now
+    (``harness.selection``), exactly as ``--cases`` reads them."""
+    from harness import selection
+
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise BackcheckError(f"cases = {_short(value)} is not a list of selectors",
+                             where=where, hint='e.g. cases = ["Conv2d:padding=0"]')
+    for text in value:
+        try:
+            selection.parse(text, CATALOG)
+        except BackcheckError as exc:
+            raise BackcheckError(f"cases: {exc.what}", where=where, hint=exc.hint) from None
+    return tuple(value)
 
 
 def _known(table: Mapping[str, Any], valid: tuple[str, ...], section: str, where: str,

@@ -177,7 +177,7 @@ def test_the_same_options_make_the_same_plan_for_the_plugin_and_check():
                   "backcheck_layers": "Linear,ReLU", "backcheck_dtype": "float64",
                   "backcheck_salt": "s", "backcheck_isolation": "none",
                   "backcheck_spec_file": [], "backcheck_path": [],
-                  "backcheck_cases": []}
+                  "backcheck_cases": [], "backcheck_rubric": None}
 
         def getoption(self, name):
             return self.values[name]
@@ -188,3 +188,21 @@ def test_the_same_options_make_the_same_plan_for_the_plugin_and_check():
                                    "dtype": "float64", "salt": "s"})
     assert from_plugin == from_cli
     assert set(plugin.OPTIONS) <= set(plan.KEYS)
+
+
+COURSE = FIXTURES / "rubrics" / "onehot-course.toml"
+
+
+def test_the_rubric_adapter_and_cases_apply_unless_the_command_line_gives_its_own():
+    def made(**options):
+        return plan.make("grade", {"path": str(SUBMISSION), "rubric": str(COURSE),
+                                   "format": ["json"], **options})
+
+    course = made()
+    assert course.adapter == "classes:CrossEntropy.targets=onehot"
+    assert [s.layer for s in course.cases] == ["CrossEntropy"]
+    assert made(adapter="classes").adapter == "classes"
+    own_file = made(adapter_file=str(ADAPTER_FILE))
+    assert (own_file.adapter, own_file.adapter_file) == (None, str(ADAPTER_FILE))
+    assert [t.value for s in made(cases=["CrossEntropy:N=1"]).cases for t in s.terms] == [1]
+    assert plan.make("check", {"path": str(SUBMISSION)}).adapter is None

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from harness import pitfalls
 from harness.case import Case
 from harness.outcome import RunError
 
@@ -168,7 +169,7 @@ def _invoke(what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any
         raise CallFailed(RunError("not-implemented", f"{what} is not implemented",
                                   location(exc))) from None
     except Exception as exc:
-        message = f"{what} raised {type(exc).__name__}: {exc}"
+        message = f"{what} raised {pitfalls.describe(exc)}"
         raise CallFailed(RunError("exception", message, location(exc))) from None
 
 

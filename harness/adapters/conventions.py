@@ -329,8 +329,31 @@ def advice(spec: Spec, case: Case, quantity: str, actual: Any, expected: Any,
     got, want = np.asarray(actual, np.float64), np.asarray(expected, np.float64)
     option = next((o for o, hypothesis in _hypotheses(spec, case, quantity, want)
                    if _fits(got, hypothesis) and not _fits(want, hypothesis)), "")
-    return (f"if that is the library's convention, declare it: "
-            f"--adapter {adapter}:{option}") if option else ""
+    return _declare(adapter, option) if option else ""
+
+
+def onehot_advice(spec: Spec, quantity: str, actual: Any, expected: Any, adapter: str,
+                  onehot: Mapping[str, Any] | None) -> str:
+    """For a class-target loss that is wrong on integer labels but right on one-hot
+    targets (``onehot``: what the ``onehot`` probe saw it give), the option that declares
+    them; ``""`` when that does not explain the failure. Values on labels are never
+    converted without the declaration: a one-hot library mistaken for a buggy one is
+    told how to say so."""
+    key = "out" if quantity == "out" else quantity[1:]
+    value = (onehot or {}).get(key)
+    if (adapter not in TAKES_OPTIONS or spec.name not in CLASS_TARGETS
+            or not (_numeric(value) and _numeric(expected))):
+        return ""
+    want = np.asarray(expected, np.float64)
+    if not _fits(np.asarray(value, np.float64), want):
+        return ""
+    if _numeric(actual) and _fits(np.asarray(actual, np.float64), want):
+        return ""
+    return _declare(adapter, f"{spec.name}.targets=onehot")
+
+
+def _declare(adapter: str, option: str) -> str:
+    return f"if that is the library's convention, declare it: --adapter {adapter}:{option}."
 
 
 def _hypotheses(spec: Spec, case: Case, quantity: str, want: np.ndarray):

@@ -25,6 +25,7 @@ import numpy as np
 
 from harness.adapters import calls
 from harness.adapters.contract import Runner
+from harness.adapters.conventions import CLASS_TARGETS
 from harness.case import Case
 from harness.outcome import Outcome
 from harness.spec import Spec
@@ -39,7 +40,11 @@ FIRST_ONLY = "first_only"
 """Gradients after forward and backward on the decoy inputs alone."""
 AT_ZERO = "at_zero"
 """Gradients of a kinked activation with every other input exactly 0."""
-OBSERVATIONS = (CHANGED_BY_FORWARD, CHANGED_BY_BACKWARD, SECOND_FORWARD, FIRST_ONLY, AT_ZERO)
+ONEHOT = "onehot"
+"""A class-target loss's output (``out``) and gradients given one-hot (N, C) targets in
+place of the case's labels: whether an undeclared one-hot convention explains a failure."""
+OBSERVATIONS = (CHANGED_BY_FORWARD, CHANGED_BY_BACKWARD, SECOND_FORWARD, FIRST_ONLY, AT_ZERO,
+                ONEHOT)
 """Every observation name; the only ones that cross the sandbox wire."""
 UPSTREAM = calls.UPSTREAM
 
@@ -98,7 +103,36 @@ def _probes(runner: Runner, spec: Spec, case: Case) -> dict[str, dict[str, np.nd
     zeros = zero_inputs(spec, case)
     if zeros is not None:
         found[AT_ZERO] = _gradients(runner, spec, replace(case, inputs=zeros))
+    onehot = onehot_inputs(spec, case)
+    if onehot is not None:
+        found[ONEHOT] = _values(runner, spec, replace(case, inputs=onehot))
     return {k: v for k, v in found.items() if v}
+
+
+def onehot_inputs(spec: Spec, case: Case) -> dict[str, np.ndarray] | None:
+    """For class-target losses, the case's inputs with the labels as one-hot rows of the
+    scores' shape and dtype; ``None`` for other layers."""
+    target, x = case.inputs.get("target"), case.inputs.get("x")
+    if spec.name not in CLASS_TARGETS or target is None or x is None or target.ndim != x.ndim - 1:
+        return None
+    onehot = np.zeros(x.shape, dtype=x.dtype)
+    np.put_along_axis(onehot, np.asarray(target, dtype=np.intp)[..., None], 1.0, axis=-1)
+    return {**case.inputs, "target": onehot}
+
+
+def _values(runner: Runner, spec: Spec, case: Case) -> dict[str, np.ndarray]:
+    """The float64 output (as ``out``) and gradients of one probe run; empty on failure."""
+    try:
+        with calls.recording(case):
+            outcome = runner(case)
+        if outcome.error is not None:
+            return {}
+        found = {"out": np.asarray(outcome.output, dtype=np.float64)}
+        found.update((n, np.asarray(v, dtype=np.float64)) for n, v in outcome.grads.items()
+                     if n in spec.wrt and _is_array(v))
+        return found
+    except Exception:
+        return {}
 
 
 def _gradients(runner: Runner, spec: Spec, case: Case,

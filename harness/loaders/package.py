@@ -18,6 +18,7 @@ import uuid
 from types import ModuleType
 from typing import Any
 
+from harness import pitfalls
 from harness.loaders import aliases, units
 from harness.loaders.file import on_path
 from harness.loaders.guard import Guard
@@ -92,7 +93,7 @@ def failure(name: str, exc: BaseException) -> str:
         extra = f" (looks like Python 2: {hint}; backcheck runs Python 3)" if hint else ""
         return (f"{name} has a SyntaxError at {os.path.basename(exc.filename or '')}:"
                 f"{exc.lineno}: {exc.msg}{extra}")
-    return f"{name} raised {type(exc).__name__}: {exc}"
+    return f"{name} raised {pitfalls.describe(exc)}"
 
 
 def _line(exc: BaseException) -> int | None:

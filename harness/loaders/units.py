@@ -16,6 +16,8 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
+from harness import pitfalls
+
 MAX_NOTES = 5
 
 
@@ -84,7 +86,7 @@ def _run_one(unit: Unit, namespace: dict[str, Any]) -> str:
     except MemoryError:
         raise
     except Exception as exc:
-        return f"{unit.label} raised {type(exc).__name__}: {exc}{_where(exc, unit)}"
+        return f"{unit.label} raised {pitfalls.describe(exc)}{_where(exc, unit)}"
     return ""
 
 

@@ -49,6 +49,7 @@ COMPARISON_FIELDS = ("passed", "max_abs", "max_rel", "worst_expected", "worst_ac
 def check_dict(check: Check) -> dict[str, Any]:
     """One check as JSON-ready data (built field by field: a batch writes thousands)."""
     data = {name: getattr(check, name) for name in CHECK_FIELDS}
+    data["message"] = check.why
     data["id"] = check.id
     comparison = check.comparison
     if comparison is not None:
@@ -117,7 +118,7 @@ def _test(test: Test) -> dict[str, Any]:
 def _item(item: Item) -> dict[str, Any]:
     check = item.check
     return {"case": item.case, "dtype": item.dtype, "verdict": item.verdict,
-            "passed": item.passed, "flag": item.flag,
+            "passed": item.passed, "excluded": item.excluded, "flag": item.flag,
             "check": check.id if check else "", "hint": check.hint if check else "",
             "where": check.where if check else "",
             "detail": item.detail}

@@ -37,6 +37,21 @@ def _maxpool_overwritten(p: Probe) -> np.ndarray:
     return unpad(dx, _padding(p))
 
 
+def _maxpool_argmax_assigned(p: Probe) -> np.ndarray:
+    """Each window's ``dout`` assigned (``=``) at its maximum only, in raster order: an
+    input that is the maximum of two overlapping windows keeps the last one's alone."""
+    kernel, stride = _geometry(p)
+    x = _padded(p, -np.inf)
+    dx = np.zeros_like(x)
+    for where in np.ndindex(*p.upstream.shape):
+        n, c, *at = where
+        corner = [i * stride for i in at]
+        span = tuple(slice(i, i + k) for i, k in zip(corner, kernel, strict=True))
+        top = np.unravel_index(np.argmax(x[(n, c, *span)]), kernel)
+        dx[(n, c, *(i + t for i, t in zip(corner, top, strict=True)))] = p.upstream[where]
+    return unpad(dx, _padding(p))
+
+
 def _spread(p: Probe, share: float) -> np.ndarray:
     kernel, stride = _geometry(p)
     share = np.expand_dims(p.upstream * share, tuple(range(-len(kernel), 0)))
@@ -53,6 +68,15 @@ MISTAKES = (
         "accumulate: dx[window] += (window == max) * dout (only overlapping windows, "
         "stride < kernel, show the difference)",
         _maxpool_overwritten,
+    ),
+    Mistake(
+        "MaxPool2d", "dx", "maxpool-argmax-overwrite",
+        "the MaxPool2d backward assigns at each window's maximum instead of adding",
+        "dx[argmax] = dout, so an input that is the maximum of two overlapping windows "
+        "keeps only the last window's gradient",
+        "accumulate: dx[argmax] += dout (only overlapping windows, stride < kernel, show "
+        "the difference)",
+        _maxpool_argmax_assigned,
     ),
     Mistake(
         "MaxPool2d", "dx", "maxpool-gradient-spread",

@@ -146,3 +146,38 @@ def test_the_students_view_keeps_only_visible_tests_and_their_totals():
 def test_the_students_view_of_a_perfect_grade_is_perfect():
     view = grade(result({}), RUBRIC).for_students()
     assert view.perfect and view.withheld == Fraction(4, 3)
+
+
+EXCLUDING = rubric.parse(RUBRIC.source + '[default]\nunsupported = "exclude"\n', "t.toml")
+
+
+def test_unsupported_cases_are_awarded_by_default():
+    from harness.result import UNSUPPORTED
+
+    g = grade(result({("dx", 0): UNSUPPORTED, ("dx", 2): UNSUPPORTED}), RUBRIC)
+    assert g.points == g.max_points == 4
+    assert all("unsupported, not charged" in f for f in g.flags) and len(g.flags) == 2
+
+
+def test_excluded_unsupported_cases_leave_the_maximum_at_the_same_share_per_case():
+    from harness.result import UNSUPPORTED
+
+    g = grade(result({("dx", 0): UNSUPPORTED, ("dx", 2): UNSUPPORTED, ("dx", 1): FAIL}),
+              EXCLUDING)
+    dx, hidden = (next(t for t in g.tests if t.name == name)
+                  for name in ("ReLU dx", "ReLU dx (hidden)"))
+    assert (dx.points, dx.max_points, dx.excluded) == (0, 1, 1)
+    assert (hidden.points, hidden.max_points, hidden.passed) == (0, 0, True)
+    assert (g.points, g.max_points) == (1, 2)
+    assert all("excluded from the maximum" in f for f in g.flags)
+    students = g.for_students()
+    assert (students.points, students.max_points) == (Fraction(2, 3), Fraction(5, 3))
+
+
+def test_excluded_cases_never_make_all_or_nothing_fail():
+    from harness.result import UNSUPPORTED
+
+    strict = rubric.parse('layers = ["ReLU"]\n[default]\nunsupported = "exclude"\n'
+                          '[layer.ReLU]\npartial = "none"\n', "t")
+    g = grade(result({("dx", 0): UNSUPPORTED}), strict)
+    assert g.perfect and g.max_points == Fraction(1) + Fraction(4, 3)

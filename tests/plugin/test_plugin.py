@@ -287,3 +287,44 @@ def test_collection_imports_no_framework(pytester):
                                            "--backcheck-impl", str(CORRECT))
 
     result.stdout.fnmatch_lines(["FRAMEWORKS LOADED [[][]] FOR * TESTS"])
+
+
+ONEHOT = FIXTURES.parent / "messages" / "onehot_loss.py"
+ONEHOT_COURSE = FIXTURES.parent / "rubrics" / "onehot-course.toml"
+ONEHOT_FAST = ("--backcheck-oracles", "fd", "--backcheck-layers", "CrossEntropy",
+               "--backcheck-dtype", "float64")
+
+
+def test_declared_conventions_are_honoured(pytester):
+    undeclared = run(pytester, "--backcheck-impl", str(ONEHOT), *ONEHOT_FAST)
+    assert undeclared.code == 1
+    told = "declare it: --adapter classes:CrossEntropy.targets=onehot"
+    assert all(told in " ".join(undeclared.failures[i].split())
+               for i in ("CrossEntropy-case0-out-fd", "CrossEntropy-case0-dx-fd"))
+    declared = run(pytester, "--backcheck-impl", str(ONEHOT), *ONEHOT_FAST,
+                   "--backcheck-adapter", "classes:CrossEntropy.targets=onehot")
+    assert declared.code == 0, declared.out
+    assert set(declared.outcomes.values()) == {"passed"} and len(declared.outcomes) == 6
+
+
+@pytest.mark.parametrize("isolation", ["none", "process"])
+def test_the_rubric_adapter_and_cases_are_honoured(pytester, isolation):
+    found = run(pytester, "--backcheck-impl", str(ONEHOT), *ONEHOT_FAST,
+                "--backcheck-rubric", str(ONEHOT_COURSE), "--backcheck-isolation", isolation)
+    assert found.code == 0, found.out
+    assert set(found.outcomes) == {f"CrossEntropy-case{c}-{q}-fd" for c in (1, 2)
+                                   for q in ("out", "dx")}
+    overridden = run(pytester, "--backcheck-impl", str(ONEHOT), *ONEHOT_FAST,
+                     "--backcheck-rubric", str(ONEHOT_COURSE), "--backcheck-adapter", "classes",
+                     "--backcheck-cases", "CrossEntropy:N=1")
+    assert overridden.code == 1
+    assert set(overridden.outcomes) == {"CrossEntropy-case0-out-fd", "CrossEntropy-case0-dx-fd"}
+
+
+def test_a_bad_rubric_stops_pytest_with_one_line(pytester, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('version = 1\nname = "b"\nadapter = "classes:targets=one-hot"\n')
+    result = pytester.runpytest_subprocess("--backcheck-impl", str(ONEHOT),
+                                           "--backcheck-rubric", str(bad))
+    assert result.ret != 0
+    assert "bad.toml: adapter = 'classes:targets=one-hot'" in result.stderr.str()

@@ -163,3 +163,30 @@ def test_default_hidden_cases_of_the_wrong_type_fail_in_milliseconds():
         seconds, message = line.split(" ", 1)
         assert float(seconds) < 0.05
         assert "hidden_cases" in message and "[default]" in message and "integers" in message
+
+
+def test_the_class_conventions_and_unsupported_policy_are_read():
+    course = rubric.parse('version = 1\nname = "c"\nadapter = "classes:targets=onehot"\n'
+                          'cases = ["Conv2d:padding=0"]\n[default]\nunsupported = "exclude"\n',
+                          "course.toml")
+    assert course.adapter == "classes:targets=onehot"
+    assert course.cases == ("Conv2d:padding=0",)
+    assert course.unsupported == "exclude"
+    default = rubric.load()
+    assert (default.adapter, default.cases, default.unsupported) == ("", (), "award")
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ('adapter = "classes:targets=one-hot"', "course.toml: adapter = 'classes:targets=one-hot'"
+                                            ": adapter option targets='one-hot' is not valid"),
+    ('adapter = "clases"', "course.toml: adapter = 'clases': unknown adapter 'clases'"),
+    ("adapter = 3", "course.toml: adapter = 3 is not a string"),
+    ('cases = ["Conv2d:strde=1"]', "course.toml: cases: --cases 'Conv2d:strde=1'"),
+    ('cases = "Conv2d:padding=0"', "course.toml: cases = 'Conv2d:padding=0' is not a list"),
+    ('[default]\nunsupported = "drop"', "course.toml: unsupported = 'drop' in [default]; "
+                                        "valid: award, exclude"),
+])
+def test_a_bad_convention_key_names_the_rubric(text, words):
+    with pytest.raises(BackcheckError) as caught:
+        rubric.parse(f'version = 1\nname = "c"\n{text}\n', "course.toml")
+    assert str(caught.value).startswith(words), str(caught.value)

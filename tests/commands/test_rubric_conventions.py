@@ -1,0 +1,98 @@
+"""The rubric's class-wide settings reach ``grade`` and ``batch``: its ``adapter`` and
+``cases`` (the command line overrides them), and ``[default] unsupported``, which awards
+an unsupported case's points or leaves them out of the maximum in every report."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+ONEHOT = FIXTURES / "messages" / "onehot_loss.py"
+COURSE = FIXTURES / "rubrics" / "onehot-course.toml"
+QUILL = FIXTURES / "submissions" / "loading" / "quill" / "quill.py"
+AWARD = FIXTURES / "submissions" / "loading" / "rubric_conv.toml"
+EXCLUDE = FIXTURES / "rubrics" / "quill-exclude.toml"
+DOCS = FIXTURES.parents[1] / "docs" / "adapters.md"
+FAST = ("--oracles", "fd", "--dtype", "float64")
+EVERY = "json,gradescope,junit,markdown,html"
+
+
+def grade_json(cli, out: Path, *args) -> dict:
+    run = cli("grade", *args, *FAST, "--format", "json", "--out", out)
+    assert (out / "grade.json").exists(), run.out + run.err
+    return json.loads((out / "grade.json").read_text())
+
+
+@pytest.mark.parametrize("isolation", ["none", "process"])
+def test_grade_uses_the_rubric_adapter_and_cases(cli, tmp_path, isolation):
+    grade = grade_json(cli, tmp_path / "o", ONEHOT, "--rubric", COURSE, "--isolation", isolation)
+    assert grade["score"] == grade["max_score"] == 3, grade["problems"]
+    assert grade["adapter"] == "classes"
+    assert {c["case"] for c in grade["checks"]} == {1, 2}
+
+
+def test_the_command_line_overrides_the_rubric_adapter_and_cases(cli, tmp_path):
+    plain = grade_json(cli, tmp_path / "a", ONEHOT, "--rubric", COURSE, "--isolation", "none",
+                       "--adapter", "classes")
+    assert plain["score"] == 0
+    one = grade_json(cli, tmp_path / "b", ONEHOT, "--rubric", COURSE, "--isolation", "none",
+                     "--cases", "CrossEntropy:N=1")
+    assert {c["case"] for c in one["checks"]} == {0}
+    assert one["score"] == one["max_score"] == 3
+
+
+def test_batch_grades_the_class_with_the_rubric_adapter(cli, tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copyfile(ONEHOT, folder / "ada.py")
+    run = cli("batch", folder, "--rubric", COURSE, *FAST, "--out", tmp_path / "o")
+    assert run.code == 0, run.out + run.err
+    row = next(csv.DictReader((tmp_path / "o" / "gradebook.csv").open()))
+    assert (row["score"], row["max_score"]) == ("3", "3"), row
+
+
+def quill_adapter(tmp_path: Path) -> Path:
+    """The adapter file of docs/adapters.md, whose quill expresses one Conv2d case of four."""
+    block = re.search(r"```python\n(# quill_adapter\.py.*?)```", DOCS.read_text(), re.S)
+    path = tmp_path / "quill_adapter.py"
+    path.write_text(block[1])
+    return path
+
+
+@pytest.mark.parametrize(("rubric", "maximum", "flag"), [
+    (AWARD, 8, "unsupported, not charged"),
+    (EXCLUDE, 5, "unsupported, excluded from the maximum"),
+])
+def test_unsupported_cases_are_awarded_or_excluded_in_every_report(cli, tmp_path, rubric,
+                                                                   maximum, flag):
+    out = tmp_path / "out"
+    run = cli("grade", QUILL, "--adapter-file", quill_adapter(tmp_path), "--rubric", rubric,
+              *FAST, "--isolation", "none", "--format", f"terminal,{EVERY}", "--out", out)
+    assert f"score {maximum} / {maximum}" in run.out and flag in " ".join(run.out.split())
+    grade = json.loads((out / "grade.json").read_text())
+    assert grade["score"] == grade["max_score"] == maximum
+    items = [i for layer in grade["layers"] for t in layer["tests"] for i in t["items"]]
+    assert sum(i["excluded"] for i in items) == (12 if rubric == EXCLUDE else 0)
+    assert all(flag in f for f in grade["flags"])
+    gradescope = json.loads((out / "results.json").read_text())
+    assert gradescope["score"] == sum(t["max_score"] for t in gradescope["tests"]) == maximum
+    assert any(flag in f for f in gradescope["extra_data"]["flags"])
+    for report in ("junit.xml", "report.md", "report.html"):
+        assert flag in (out / report).read_text(), report
+
+
+def test_batch_gradebook_has_the_excluded_maximum(cli, tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copyfile(QUILL, folder / "quill.py")
+    run = cli("batch", folder, "--rubric", EXCLUDE, "--adapter-file", quill_adapter(tmp_path),
+              *FAST, "--out", tmp_path / "o")
+    assert run.code == 0, run.out + run.err
+    row = next(csv.DictReader((tmp_path / "o" / "gradebook.csv").open()))
+    assert (row["score"], row["max_score"], row["flags"]) == ("5", "5", "12"), row
