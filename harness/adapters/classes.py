@@ -54,6 +54,14 @@ class ClassesAdapter:
                 found[layer] = cls
         return found
 
+    def supports(self, layer: str, variant: Mapping[str, Any]) -> bool | str:
+        """A cell declared ``unbatched`` takes one sample: the cases of a batch of more
+        than one cannot be given to it."""
+        if self.conventions.of(layer).unbatched and variant.get("N", 1) != 1:
+            return (f"{layer} is declared unbatched (one sample, x (D,)); this case has a "
+                    f"batch of {variant['N']}")
+        return True
+
     def runner(self, namespace: Mapping[str, Any], spec: Spec) -> Runner | None:
         cls = self.classes(namespace).get(spec.name)
         if cls is None:
