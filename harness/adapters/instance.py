@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from harness.adapters import cells, layout, names, sublayers
+from harness.adapters import cells, layout, names, sublayers, upsampled
 from harness.adapters import conventions as declared_as
 from harness.adapters.calls import UPSTREAM, CallFailed, call, to_numpy, watch
 from harness.adapters.conventions import Conventions, grad_scale, is_local_activation
@@ -42,6 +42,9 @@ class LibraryLayer:
         self.tables: dict[str, str] = {}
         self.holders: dict[str, Any] = {}
         self.splits: dict[str, cells.Split] = {}
+        self.upsampled = upsampled.applies(cls, spec.name)
+        if self.upsampled:
+            self._upsampled()
         self.obj = self._construct()
         self.attrs = self._install_all()
         self._configure()
@@ -63,8 +66,19 @@ class LibraryLayer:
                     "the Adapters section of the README)"))
         return call(f"{self.cls.__name__}.__init__", self.cls, **kwargs)
 
+    def _upsampled(self) -> None:
+        """A transposed convolution written as upsample-then-convolve
+        (``harness.adapters.upsampled``): its kernel's layout, or why it cannot run."""
+        reason = upsampled.unsupported(self.case)
+        if reason:
+            raise CallFailed(RunError("unsupported", reason))
+        upsampled.kernel(self.layout, self.case.params["W"])
+
     def argument(self, name: str) -> Any:
         """The value for constructor argument ``name``, or ``MISSING``."""
+        if self.upsampled and name in upsampled.FACTORS:
+            self.roles.add("stride")
+            return upsampled.factor(self.case)
         for param in self.spec.params:
             if name in names.PARAMS.get(param, (param,)):
                 self.passed[param] = name

@@ -5,10 +5,11 @@ CMU 11-785's strided convolution is a ``Conv1d_stride1`` (which holds ``W``, ``b
 ``Upsample1d`` followed by the stride-1 convolution. The outer class has no parameter
 of its own: they, and their gradients, live one attribute down.
 
-Only one level is searched, and only when exactly one sub-layer holds the parameter:
-a layer composed of two resampling steps and one parameterized step is what a course
-asks for, while deeper nesting or two sub-layers with a ``W`` each is a network, whose
-parameters belong to several layers that one catalog case cannot fill.
+The search goes down only while exactly one sub-layer leads to the parameter, and at
+most ``DEPTH`` levels: a course's wrapper composes resampling steps with one
+parameterized step (one real solution wraps ``Conv2d(stride=1)``, itself a wrapper of
+``Conv2d_stride1``: two levels), while two sub-layers with a ``W`` each is a network,
+whose parameters belong to several layers that one catalog case cannot fill.
 """
 
 from __future__ import annotations
@@ -18,16 +19,20 @@ from typing import Any
 
 from harness.adapters import names
 
+DEPTH = 3
+"""How many attribute levels down a parameter is looked for."""
 
-def holder(obj: Any, aliases: Iterable[str]) -> tuple[Any, str] | None:
-    """The one sub-layer of ``obj`` holding an array under one of ``aliases``, and that
-    alias; ``None`` when none does or several do."""
+
+def holder(obj: Any, aliases: Iterable[str], depth: int = DEPTH) -> tuple[Any, str] | None:
+    """The sub-layer of ``obj`` holding an array under one of ``aliases``, and that
+    alias; ``None`` when none does or several sub-layers lead to one."""
     aliases = tuple(aliases)
     found = []
-    for value in _sublayers(obj):
+    for value in _sublayers(obj) if depth > 0 else ():
         attr = next((a for a in aliases if _is_array(value, a)), None)
-        if attr is not None:
-            found.append((value, attr))
+        deeper = (value, attr) if attr is not None else holder(value, aliases, depth - 1)
+        if deeper is not None:
+            found.append(deeper)
     return found[0] if len(found) == 1 else None
 
 
