@@ -64,7 +64,7 @@ class LibraryLayer:
                     "exception", f"cannot construct {self.cls.__name__}: no value known for "
                     f"its argument {param.name!r} (declare it in an adapter file, see "
                     "the Adapters section of the README)"))
-        return call(f"{self.cls.__name__}.__init__", self.cls, **kwargs)
+        return call(f"{self.cls.__name__}.__init__({_shown(kwargs)})", self.cls, **kwargs)
 
     def _upsampled(self) -> None:
         """A transposed convolution written as upsample-then-convolve
@@ -508,6 +508,19 @@ def _per_sample(out: Any, case: Case) -> bool:
     x = next(iter(case.inputs.values()))
     return isinstance(out, np.ndarray) and out.ndim == 1 and np.ndim(x) >= 1 and (
         out.shape[0] == np.shape(x)[0])
+
+
+def _shown(kwargs: Mapping[str, Any]) -> str:
+    """The constructor's arguments as a failure names them (``in_features=3``, an array
+    by its shape), so that an ``__init__`` that raises on sound sizes shows it is its own
+    code that failed."""
+    def one(value: Any) -> str:
+        if hasattr(value, "shape"):
+            return f"array{tuple(value.shape)}"
+        name = getattr(value, "__name__", None)
+        return name.lstrip("_") if name else repr(value)
+
+    return ", ".join(f"{k}={one(v)}" for k, v in kwargs.items())
 
 
 def _first_set(obj: Any, spellings: list[str]) -> Any:
