@@ -42,9 +42,9 @@ class LibraryLayer:
         self.tables: dict[str, str] = {}
         self.holders: dict[str, Any] = {}
         self.splits: dict[str, cells.Split] = {}
-        self.upsampled = upsampled.applies(cls, spec.name)
+        self.upsampled = conventions.upsampled
         if self.upsampled:
-            self._upsampled()
+            upsampled.kernel(self.layout, case.params["W"])
         self.obj = self._construct()
         self.attrs = self._install_all()
         self._configure()
@@ -63,16 +63,15 @@ class LibraryLayer:
                 raise CallFailed(RunError(
                     "exception", f"cannot construct {self.cls.__name__}: no value known for "
                     f"its argument {param.name!r} (declare it in an adapter file, see "
-                    "the Adapters section of the README)"))
+                    "the Adapters section of the README)" + self._factor_hint(param.name)))
         return call(f"{self.cls.__name__}.__init__({_shown(kwargs)})", self.cls, **kwargs)
 
-    def _upsampled(self) -> None:
-        """A transposed convolution written as upsample-then-convolve
-        (``harness.adapters.upsampled``): its kernel's layout, or why it cannot run."""
-        reason = upsampled.unsupported(self.case)
-        if reason:
-            raise CallFailed(RunError("unsupported", reason))
-        upsampled.kernel(self.layout, self.case.params["W"])
+    def _factor_hint(self, name: str) -> str:
+        """For an undeclared upsample-then-convolve ``ConvTranspose``: the option."""
+        if name not in upsampled.FACTORS or not self.spec.name.startswith("ConvTranspose"):
+            return ""
+        return (f"; if it upsamples by zero insertion then convolves with stride 1, "
+                f"declare --adapter classes:{self.spec.name}.upsampled")
 
     def argument(self, name: str) -> Any:
         """The value for constructor argument ``name``, or ``MISSING``."""

@@ -7,18 +7,18 @@ transposed convolution (torch's ``conv_transpose``) with ``stride = factor`` and
 ``padding = K - 1`` on every axis, whose kernel is the library's with its two channel axes
 swapped and every spatial axis flipped: a torch transposed convolution zero-inserts, pads
 by ``K - 1 - padding`` and cross-correlates with exactly that kernel. A case of other
-padding is a different function, which such a class cannot compute: it is reported
-unsupported, never charged.
+padding is a different function, which such a class cannot compute: declared
+(``--adapter classes:ConvTranspose1d.upsampled``), it is reported unsupported, never
+charged.
 """
 
 from __future__ import annotations
 
-import inspect
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from harness.adapters import names
 from harness.adapters.layout import Layout
 from harness.case import Case
 
@@ -26,20 +26,12 @@ FACTORS = ("upsampling_factor", "upsample_factor", "upsampling")
 """Constructor arguments that give such a class its stride."""
 
 
-def applies(cls: type, layer: str) -> bool:
-    """Whether ``cls`` is a ``layer`` transposed convolution sized by an upsampling factor
-    and taking no padding."""
-    if not layer.startswith("ConvTranspose"):
-        return False
-    arguments = _arguments(cls)
-    return any(a in FACTORS for a in arguments) and not any(
-        names.role(a) == "padding" for a in arguments)
-
-
-def unsupported(case: Case) -> str:
-    """Why ``case`` is not this class's function (``""`` when it is)."""
-    kernel = case.params["W"].shape[2:]
-    padding = case.config.get("padding", 0)
+def unsupported(variant: Mapping[str, Any]) -> str:
+    """Why the case drawn from ``variant`` is not such a class's function (``""`` when
+    it is). Decided from the variant alone, in the grading process, before any code runs
+    (``harness.selection``): a sandboxed child cannot declare a case unsupported."""
+    kernel = tuple(variant["kernel"])
+    padding = variant.get("padding", 0)
     pads = padding if isinstance(padding, tuple | list) else (padding,) * len(kernel)
     if tuple(pads) == tuple(k - 1 for k in kernel):
         return ""
@@ -62,10 +54,3 @@ def factor(case: Case) -> Any:
 def _swap_flip(array: np.ndarray) -> np.ndarray:
     spatial = tuple(range(2, array.ndim))
     return np.ascontiguousarray(np.flip(np.swapaxes(array, 0, 1), axis=spatial))
-
-
-def _arguments(cls: type) -> list[str]:
-    try:
-        return list(inspect.signature(cls).parameters)
-    except (TypeError, ValueError):
-        return []
