@@ -131,8 +131,11 @@ def _transposed(obj: Any, layer: str, params: dict[str, np.ndarray]) -> bool:
     return False
 
 
-SIZES = ("in", "features", "out")
-"""Constructor roles a cell's weights answer: ``input_size`` and ``hidden_size``."""
+SIZES = ("in", "features")
+"""Constructor roles a cell's weights answer: ``input_size`` and ``hidden_size``. Not
+``out`` (numpy-ml's ``RNNCell(n_out)``): such a cell keeps its own hidden state and
+takes no ``prev_h``, so sizing it would only run a forward that cannot be given the
+case."""
 
 
 def size(role: str, params: dict[str, np.ndarray]) -> int:

@@ -88,17 +88,20 @@ class ClassesAdapter:
             layer = self.layer_type(cls, spec, conv.library_case(spec, case, declared), declared)
             output = layer.forward()
         except CallFailed as failed:
-            return Outcome(output=None, error=self._unbatched_hint(spec, declared, failed.error))
+            return Outcome(output=None, error=self._unbatched_hint(cls, spec, declared,
+                                                                  failed.error))
         try:
             outcome = layer.backward()
         except CallFailed as failed:
             return Outcome.forward_only(output, spec.wrt, failed.error)
         return Outcome(output=output, grads=outcome.grads, problems=outcome.problems)
 
-    def _unbatched_hint(self, spec: Spec, declared: Conventions, error: RunError) -> RunError:
+    def _unbatched_hint(self, cls: type, spec: Spec, declared: Conventions,
+                        error: RunError) -> RunError:
         """A recurrent cell that fails on a batch may take one sample: say how to declare
         it (CMU 11-785's GRU cell asserts x.shape == (D,))."""
-        if spec.name not in conv.CELLS or declared.unbatched or error.kind != "exception":
+        if spec.name not in conv.CELLS or declared.unbatched or error.kind != "exception" or (
+                not _takes_inputs(cls, spec)):
             return error
         return replace(error, message=f"{error.message}; if {spec.name} takes one sample "
                        f"(x (D,), h (H,)), declare --adapter {self.name}:{spec.name}.unbatched")
@@ -135,6 +138,19 @@ class ClassesAdapter:
                                   f"p={given:g} as the {meaning} probability",
                                   f"--adapter {self.name}:Dropout.p={other}")
         return dropout.run(library, case)
+
+
+def _takes_inputs(cls: type, spec: Spec) -> bool:
+    """Whether ``forward`` takes every one of the spec's inputs (``x`` and ``prev_h``)."""
+    forward = names.method(cls, "forward")
+    try:
+        params = list(inspect.signature(forward).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    positional = [p for p in params if p.name != "self" and p.kind in (
+        p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)]
+    return any(p.kind == p.VAR_POSITIONAL for p in positional) or (
+        len(positional) >= len(spec.inputs))
 
 
 def _takes_mask(cls: type) -> bool:

@@ -151,3 +151,25 @@ def test_gate_pieces_go_in_transposed_and_their_gradients_come_back_joined():
         setattr(cell, f"dW{gate}x", getattr(cell, f"W{gate}x") * 2)
     joined = split.gradient(lambda obj, spellings: getattr(obj, spellings[1], None))
     np.testing.assert_array_equal(joined, ours * 2)
+
+
+def test_a_cell_that_keeps_its_own_state_is_not_sized_into_a_false_alarm():
+    """numpy-ml's ``RNNCell(n_out)`` takes no ``prev_h``: sizing it from the case would
+    only run a forward the case cannot be given, charged on correct code."""
+
+    class RNNCell:
+        def __init__(self, n_out):
+            self.n_out = n_out
+
+        def forward(self, X):
+            return X
+
+        def backward(self, dLdA):
+            return dLdA
+
+    from harness.adapters.classes import ClassesAdapter
+
+    spec = specs.CATALOG["RNNCell"]
+    outcome = ClassesAdapter().run(RNNCell, spec, spec.case(0, "float64"))
+    assert outcome.error.message.startswith("cannot construct RNNCell")
+    assert "unbatched" not in outcome.error.message
