@@ -141,10 +141,11 @@ def load_failure(report: dict) -> str:
     return ""
 
 
-NOT_DRIVEN = ("load:", "exception: cannot construct", "__init__ raised",
-              "has no parameter attribute")
-"""Errors that mean the layer was found but never run: not loaded, not constructed, or
-its parameters not found."""
+NOT_DRIVEN = ("load:", "exception: cannot construct", "has no parameter attribute")
+"""Errors that mean the layer was found but never run: not loaded, not constructible
+(no value known for an argument), or its parameters not found. A constructor that
+raises on the arguments it was given (YukunJ's ``Linear`` calls ``np.zeros(None)``) is
+the library's own code run and failing: driven, and charged."""
 
 
 def layer_verdicts(report: dict) -> dict[str, bool]:

@@ -18,13 +18,13 @@ from typing import Any
 
 from harness import catalog
 from harness.adapters import conventions as conv
-from harness.adapters import dropout, names
+from harness.adapters import dropout, names, upsampled
 from harness.adapters.calls import CallFailed, to_numpy
 from harness.adapters.contract import Detection, Runner
 from harness.adapters.conventions import Conventions
 from harness.adapters.instance import LibraryLayer
 from harness.case import Case
-from harness.outcome import Outcome
+from harness.outcome import Outcome, RunError
 from harness.spec import Spec
 
 
@@ -54,6 +54,18 @@ class ClassesAdapter:
                 found[layer] = cls
         return found
 
+    def supports(self, layer: str, variant: Mapping[str, Any]) -> bool | str:
+        """A cell declared ``unbatched`` takes one sample: the cases of a batch of more
+        than one cannot be given to it; a transposed convolution declared ``upsampled``
+        computes one padding per kernel size (``harness.adapters.upsampled``)."""
+        declared = self.conventions.of(layer)
+        if declared.unbatched and variant.get("N", 1) != 1:
+            return (f"{layer} is declared unbatched (one sample, x (D,)); this case has a "
+                    f"batch of {variant['N']}")
+        if declared.upsampled and "kernel" in variant:
+            return upsampled.unsupported(variant) or True
+        return True
+
     def runner(self, namespace: Mapping[str, Any], spec: Spec) -> Runner | None:
         cls = self.classes(namespace).get(spec.name)
         if cls is None:
@@ -76,12 +88,23 @@ class ClassesAdapter:
             layer = self.layer_type(cls, spec, conv.library_case(spec, case, declared), declared)
             output = layer.forward()
         except CallFailed as failed:
-            return Outcome(output=None, error=failed.error)
+            return Outcome(output=None, error=self._unbatched_hint(cls, spec, declared,
+                                                                  failed.error))
         try:
             outcome = layer.backward()
         except CallFailed as failed:
             return Outcome.forward_only(output, spec.wrt, failed.error)
         return Outcome(output=output, grads=outcome.grads, problems=outcome.problems)
+
+    def _unbatched_hint(self, cls: type, spec: Spec, declared: Conventions,
+                        error: RunError) -> RunError:
+        """A recurrent cell that fails on a batch may take one sample: say how to declare
+        it (CMU 11-785's GRU cell asserts x.shape == (D,))."""
+        if spec.name not in conv.CELLS or declared.unbatched or error.kind != "exception" or (
+                not _takes_inputs(cls, spec)):
+            return error
+        return replace(error, message=f"{error.message}; if {spec.name} takes one sample "
+                       f"(x (D,), h (H,)), declare --adapter {self.name}:{spec.name}.unbatched")
 
     def run_dropout(self, cls: type, spec: Spec, case: Case, declared: Conventions) -> Outcome:
         """A dropout class that draws its own mask, judged by that mask
@@ -115,6 +138,19 @@ class ClassesAdapter:
                                   f"p={given:g} as the {meaning} probability",
                                   f"--adapter {self.name}:Dropout.p={other}")
         return dropout.run(library, case)
+
+
+def _takes_inputs(cls: type, spec: Spec) -> bool:
+    """Whether ``forward`` takes every one of the spec's inputs (``x`` and ``prev_h``)."""
+    forward = names.method(cls, "forward")
+    try:
+        params = list(inspect.signature(forward).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    positional = [p for p in params if p.name != "self" and p.kind in (
+        p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)]
+    return any(p.kind == p.VAR_POSITIONAL for p in positional) or (
+        len(positional) >= len(spec.inputs))
 
 
 def _takes_mask(cls: type) -> bool:

@@ -36,7 +36,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "arrays": ("auto", "numpy", "torch"),
     "l2": ("half", "full"),
 }
-FLAGS = ("channels_last", "accumulate", "inverted")
+FLAGS = ("channels_last", "accumulate", "inverted", "unbatched", "upsampled")
 TRUE, FALSE = ("1", "true", "yes", "on", ""), ("0", "false", "no", "off")
 ACTIVATIONS = ("ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "SiLU", "ELU", "Softplus",
                "Identity")
@@ -47,6 +47,7 @@ LOSS_TERMS = {"MSELoss": "elements", "BCELoss": "elements", "CrossEntropy": "bat
               "SVMLoss": "batch"}
 """What a loss's mean is over: every element, or the samples of the batch."""
 SPATIAL = ("Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d")
+CELLS = ("RNNCell", "GRUCell", "LSTMCell")
 
 APPLIES: dict[str, tuple[str, Callable[[Spec], bool]]] = {
     "param_grads": ("layers with parameters", lambda s: bool(s.params)),
@@ -61,6 +62,9 @@ APPLIES: dict[str, tuple[str, Callable[[Spec], bool]]] = {
     "channels_last": (", ".join(SPATIAL), lambda s: s.name in SPATIAL),
     "accumulate": ("layers with parameters", lambda s: bool(s.params)),
     "lr": ("layers with parameters", lambda s: bool(s.params)),
+    "unbatched": ("RNNCell, GRUCell, LSTMCell", lambda s: s.name in CELLS),
+    "upsampled": ("ConvTranspose1d, ConvTranspose2d",
+                  lambda s: s.name.startswith("ConvTranspose")),
 }
 """For an option given to one layer: which layers it means something for."""
 
@@ -107,6 +111,13 @@ class Conventions:
     returns f'(x)."""
     accumulate: bool = False
     """Parameter gradients add up over backward calls until zeroed."""
+    unbatched: bool = False
+    """A recurrent cell takes one sample, x (D,) and h (H,) (CMU 11-785's GRU cell): it
+    is run on the one-sample cases, given their row, and the others are unsupported."""
+    upsampled: bool = False
+    """A transposed convolution written as zero insertion then a stride-1 convolution,
+    built from an ``upsampling_factor`` (CMU 11-785's ``ConvTranspose1d``): run on the
+    cases it computes (``harness.adapters.upsampled``), the others unsupported."""
     arrays: str = "auto"
     """``torch``: the layers compute on torch tensors; ``auto`` looks for ``torch``."""
     lr: float = 0.0

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from harness.adapters import cells, layout, names, stacked, sublayers, upsampled
 from harness.adapters import conventions as declared_as
-from harness.adapters import layout, names, stacked
 from harness.adapters.calls import UPSTREAM, CallFailed, call, to_numpy, watch
 from harness.adapters.conventions import Conventions, grad_scale, is_local_activation
 from harness.case import Case
@@ -40,6 +40,11 @@ class LibraryLayer:
         self.passed: dict[str, str] = {}
         self.roles: set[str] = set()
         self.tables: dict[str, str] = {}
+        self.holders: dict[str, Any] = {}
+        self.splits: dict[str, cells.Split] = {}
+        self.upsampled = conventions.upsampled
+        if self.upsampled:
+            upsampled.kernel(self.layout, case.params["W"])
         self.obj = self._construct()
         self.attrs = self._install_all()
         self._configure()
@@ -58,11 +63,21 @@ class LibraryLayer:
                 raise CallFailed(RunError(
                     "exception", f"cannot construct {self.cls.__name__}: no value known for "
                     f"its argument {param.name!r} (declare it in an adapter file, see "
-                    "the Adapters section of the README)"))
-        return call(f"{self.cls.__name__}.__init__", self.cls, **kwargs)
+                    "the Adapters section of the README)" + self._factor_hint(param.name)))
+        return call(f"{self.cls.__name__}.__init__({_shown(kwargs)})", self.cls, **kwargs)
+
+    def _factor_hint(self, name: str) -> str:
+        """For an undeclared upsample-then-convolve ``ConvTranspose``: the option."""
+        if name not in upsampled.FACTORS or not self.spec.name.startswith("ConvTranspose"):
+            return ""
+        return (f"; if it upsamples by zero insertion then convolves with stride 1, "
+                f"declare --adapter classes:{self.spec.name}.upsampled")
 
     def argument(self, name: str) -> Any:
         """The value for constructor argument ``name``, or ``MISSING``."""
+        if self.upsampled and name in upsampled.FACTORS:
+            self.roles.add("stride")
+            return upsampled.factor(self.case)
         for param in self.spec.params:
             if name in names.PARAMS.get(param, (param,)):
                 self.passed[param] = name
@@ -85,6 +100,8 @@ class LibraryLayer:
             return int(W.shape[1] if conv and not transposed else W.shape[0])
         if role == "out" and W is not None:
             return int(W.shape[0] if conv and not transposed else W.shape[1])
+        if role in cells.SIZES and "Wh" in params:
+            return cells.size(role, params)
         if role in ("features", "in", "out") and "gamma" in params:
             return int(params["gamma"].shape[0])
         if role == "kernel_size":
@@ -109,7 +126,13 @@ class LibraryLayer:
         return {p: self._install(p) for p in self.spec.params}
 
     def _location(self, param: str) -> str | None:
-        """The attribute (or key of a parameter dict) holding ``param``, or ``None``."""
+        """The attribute (or key of a parameter dict) holding ``param``, or ``None``:
+        a recurrent cell's pieces first (``harness.adapters.cells``), then the object's
+        own attributes and dicts, then those of its one sub-layer holding it."""
+        split = cells.find(self.obj, self.spec.name, param, self.case.params)
+        if split is not None:
+            self.splits[param] = split
+            return split.label
         aliases = names.PARAMS.get(param, (param,))
         attr = next((a for a in aliases if _has_array(self.obj, a)), None)
         if attr is not None:
@@ -121,14 +144,24 @@ class LibraryLayer:
                 if key is not None:
                     self.tables[param] = holder
                     return key
+        found = sublayers.holder(self.obj, aliases)
+        if found is not None:
+            self.holders[param], attr = found
+            return attr
         return self.passed.get(param)
 
     def param_value(self, param: str) -> Any:
         """The library's current value of ``param`` (an attribute or a dict entry)."""
+        if param in self.splits:
+            return self.splits[param].value()
         holder = self.tables.get(param)
         where = getattr(self.obj, holder) if holder else None
         attr = self.attrs[param]
-        return where[attr] if where is not None else getattr(self.obj, attr)
+        return where[attr] if where is not None else getattr(self.owner(param), attr)
+
+    def owner(self, param: str) -> Any:
+        """The object whose attributes hold ``param``: the layer or its sub-layer."""
+        return self.holders.get(param, self.obj)
 
     def _install(self, param: str) -> str:
         """Put the case's ``param`` on the object; the attribute name it lives under."""
@@ -139,15 +172,19 @@ class LibraryLayer:
                 "exception", f"{self.cls.__name__} has no parameter attribute for {param} "
                 f"(looked for {', '.join(names.PARAMS.get(param, (param,)))}, also in "
                 f"{', '.join(f'self.{d}' for d in names.PARAM_DICTS)}, after one forward)"))
+        if param in self.splits:
+            self.splits[param].install(ours, lambda a: layout.library_array(a, self.torch))
+            return attr
         holder = self.tables.get(param)
         table = getattr(self.obj, holder) if holder else None
-        existing = table[attr] if table is not None else getattr(self.obj, attr, None)
+        owner = self.owner(param)
+        existing = table[attr] if table is not None else getattr(owner, attr, None)
         if param not in self.passed and existing is not None:
             self._read_layout(param, tuple(getattr(existing, "shape", ())), ours)
         if table is not None:
             table[attr] = self.array(param, ours)
         else:
-            setattr(self.obj, attr, self.array(param, ours))
+            setattr(owner, attr, self.array(param, ours))
         return attr
 
     def _read_layout(self, param: str, shape: tuple[int, ...], ours: np.ndarray) -> None:
@@ -206,6 +243,7 @@ class LibraryLayer:
             inputs[0] = self.library("x", self.probabilities)
         self.passed_inputs = inputs
         out = stacked.joined(self.spec, to_numpy(self.call_forward(inputs)))
+        self.saw = {"out": out, **dict(zip(self.spec.inputs, inputs, strict=True))}
         self.out_shape = np.shape(out)
         ours = self.layout.ours("out", self._loss_value(out))
         return declared_as.output(self.spec, self.case, self.conventions, ours)
@@ -252,6 +290,8 @@ class LibraryLayer:
         if callable(zero):
             call(f"{self.cls.__name__}.zero_grad", zero)
             return
+        for split in self.splits.values():
+            split.zero(_first_set)
         for value in self._stored(copy=False).values():
             if value is not None and hasattr(value, "shape"):
                 try:
@@ -299,7 +339,8 @@ class LibraryLayer:
         if _positional_count(backward) == 2 and _first_is_input(backward):
             return call(who, backward, *self.passed_inputs[:1], self.array("out", upstream),
                         **kwargs)
-        return call(who, backward, self.array("out", upstream), **kwargs)
+        extra = cells.recalled(_required_names(backward)[1:], getattr(self, "saw", {}))
+        return call(who, backward, self.array("out", upstream), *(extra or ()), **kwargs)
 
     def _predictions(self) -> list[Any]:
         """What a loss's ``backward(y_pred, y_true)`` compares with the target: the
@@ -359,9 +400,13 @@ class LibraryLayer:
         as copies unless ``copy`` is false."""
         stored = {}
         for param, attr in self.attrs.items():
+            if param in self.splits:
+                value = self.splits[param].gradient(_first_set)
+                stored[param] = _copy(value) if copy else value
+                continue
+            owner = self.owner(param)
             spellings = names.grad_names([attr, *names.PARAMS.get(param, (param,))])
-            value = next((getattr(self.obj, s) for s in spellings
-                          if _is_data(getattr(self.obj, s, None))), None)
+            value = _first_set(owner, spellings)
             value = value if value is not None else self._in_dict(attr)
             stored[param] = _copy(value) if copy else value
         return stored
@@ -403,6 +448,16 @@ def _required_count(fn: Any) -> int:
         return 0
     kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     return sum(p.kind in kinds and p.default is inspect.Parameter.empty for p in params)
+
+
+def _required_names(fn: Any) -> list[str]:
+    """The names of the positional arguments ``fn`` cannot do without."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return [p.name for p in params if p.kind in kinds and p.default is inspect.Parameter.empty]
 
 
 def _positional_count(fn: Any) -> int:
@@ -457,6 +512,24 @@ def _per_sample(out: Any, case: Case) -> bool:
         out.shape[0] == np.shape(x)[0])
 
 
+def _shown(kwargs: Mapping[str, Any]) -> str:
+    """The constructor's arguments as a failure names them (``in_features=3``, an array
+    by its shape), so that an ``__init__`` that raises on sound sizes shows it is its own
+    code that failed."""
+    def one(value: Any) -> str:
+        if hasattr(value, "shape"):
+            return f"array{tuple(value.shape)}"
+        name = getattr(value, "__name__", None)
+        return name.lstrip("_") if name else repr(value)
+
+    return ", ".join(f"{k}={one(v)}" for k, v in kwargs.items())
+
+
+def _first_set(obj: Any, spellings: list[str]) -> Any:
+    """The first of ``spellings`` that is set (as data) on ``obj``, or ``None``."""
+    return next((getattr(obj, s) for s in spellings if _is_data(getattr(obj, s, None))), None)
+
+
 def _has_array(obj: Any, attr: str) -> bool:
     value = getattr(obj, attr, None)
     return value is not None and hasattr(value, "shape") and not callable(value)
@@ -499,7 +572,7 @@ def _returned(spec: Spec, returned: Any) -> dict[str, Any]:
         if len(returned) == len(spec.wrt):
             return dict(zip(spec.wrt, returned, strict=True))
         inputs = [n for n in spec.inputs if n in spec.wrt]
-        if len(inputs) > 1 and len(returned) == len(inputs):  # (dx, dprev_h, dprev_c)
+        if len(inputs) > 1 and len(returned) == len(inputs):  # a cell's (dx, dprev_h[, dprev_c])
             return dict(zip(inputs, returned, strict=True))
         return {"x": returned[0]} if len(returned) == 1 else {}
     return {"x": returned}

@@ -63,6 +63,21 @@ def channels_last(spec: Spec, case: Case, layout: Layout) -> None:
                    _guarded(shape, lambda a: np.transpose(a, inverse)))
 
 
+def one_sample(spec: Spec, layout: Layout) -> None:
+    """A layer that takes one sample (x (D,), not (1, D)): the batch axis of one dropped
+    from every input and the upstream gradient, and put back on what it returns."""
+    for name in (*spec.inputs, "out"):
+        layout.add(name, _drop_batch, _add_batch)
+
+
+def _drop_batch(array: np.ndarray) -> np.ndarray:
+    return array[0] if array.ndim > 1 and array.shape[0] == 1 else array
+
+
+def _add_batch(array: np.ndarray) -> np.ndarray:
+    return array[None] if array.ndim == 1 else array
+
+
 def weight(layout: Layout, ours_shape: tuple[int, ...], declared: str) -> None:
     """A (in, out) weight given to a library that stores (out, in), when declared or read."""
     if declared == "out-in":
@@ -117,6 +132,8 @@ def for_conventions(spec: Spec, case: Case, conventions: Conventions) -> Layout:
     layout = Layout()
     if conventions.channels_last:
         channels_last(spec, case, layout)
+    if conventions.unbatched:
+        one_sample(spec, layout)
     if "W" in case.params and case.params["W"].ndim == 2:
         weight(layout, case.params["W"].shape, conventions.weight)
     for name in ("b", "b1", "b2"):

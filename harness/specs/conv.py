@@ -55,6 +55,8 @@ CONV2D = Spec(
 
 
 # --- convfamily: transposed convolutions, W (C_in, C_out, *kernel) as in torch ---
+# The last variant of each has padding = kernel - 1: what CMU 11-785's upsample-then-
+# convolve ConvTranspose computes (harness.adapters.upsampled), so it has a case to run.
 
 
 def _draw_transposed(rng, v) -> Draw:
@@ -73,6 +75,7 @@ CONV_TRANSPOSE1D = Spec(
         {"N": 1, "C": 1, "size": (4,), "F": 1, "kernel": (3,), "stride": 1, "padding": 0},
         {"N": 2, "C": 3, "size": (4,), "F": 2, "kernel": (3,), "stride": 2, "padding": 1},
         {"N": 2, "C": 2, "size": (3,), "F": 3, "kernel": (2,), "stride": 3, "padding": 0},
+        {"N": 2, "C": 2, "size": (4,), "F": 3, "kernel": (3,), "stride": 2, "padding": 2},
     ],
     draw=_draw_transposed, reference="reference.conv.ConvTranspose1d",
     doc="x (N, C_in, L), W (C_in, C_out, K), b (C_out,); out (N, C_out, (L-1)*stride "
@@ -85,6 +88,7 @@ CONV_TRANSPOSE2D = Spec(
         {"N": 1, "C": 1, "size": (3, 3), "F": 1, "kernel": (2, 2), "stride": 1, "padding": 0},
         {"N": 2, "C": 2, "size": (3, 3), "F": 2, "kernel": (3, 3), "stride": 2, "padding": 1},
         {"N": 1, "C": 2, "size": (2, 3), "F": 3, "kernel": (2, 3), "stride": 2, "padding": 0},
+        {"N": 1, "C": 2, "size": (3, 3), "F": 2, "kernel": (2, 2), "stride": 2, "padding": 1},
     ],
     draw=_draw_transposed, reference="reference.conv.ConvTranspose2d",
     doc="x NCHW, W (C_in, C_out, KH, KW), b (C_out,); out (H-1)*stride - 2*padding + KH "

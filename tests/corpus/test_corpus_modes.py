@@ -67,3 +67,26 @@ def test_gradients_kept_in_private_attributes_are_found():
                                "Linear.param_grads=per-sample")
     assert {c.layer for c in result.checks} == {"Linear"}
     assert result.passed, _failures(result)
+
+
+def _corpus_module():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "corpus.py"
+    spec = importlib.util.spec_from_file_location("corpus_benchmark", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_constructor_that_raises_is_the_students_failure_and_counts_as_driven():
+    result = run_check(FIXTURES / "linear_unfinished_init.py", ["Linear"], adapter="classes",
+                       dtypes=("float64",))
+    messages = {c.message for c in result.checks}
+    assert all(c.verdict == "error" for c in result.checks) and result.checks
+    assert all("Linear.__init__(in_feature=" in m and "raised TypeError" in m
+               for m in messages), messages
+    report = {"checks": [{"layer": c.layer, "verdict": c.verdict, "message": c.message}
+                         for c in result.checks]}
+    assert _corpus_module().layer_verdicts(report) == {"Linear": False}
