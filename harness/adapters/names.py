@@ -152,10 +152,12 @@ def normalize(name: str) -> str:
 def spellings(name: str) -> list[str]:
     """The normalized forms of a class name to look up, most specific first: the whole
     name, then without one of ``PREFIXES`` (``Activation_Linear`` stays ``Identity``
-    because its whole name is listed)."""
+    because its whole name is listed), then without ``layer`` inside it
+    (``ConvLayer2D``)."""
     flat = normalize(name)
     stripped = [flat[len(p):] for p in PREFIXES if flat.startswith(p) and flat != p]
-    return [flat, *stripped]
+    inner = flat.replace("layer", "")
+    return list(dict.fromkeys([flat, *stripped, *([inner] if inner else [])]))
 
 
 def layer_of(name: str) -> str | None:

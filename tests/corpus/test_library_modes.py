@@ -43,27 +43,39 @@ def failing(verdicts: dict[str, set[str]]) -> set[str]:
 
 
 MODES = {
-    # name: (fixture, layers, extra arguments, what the one bug breaks)
-    "image_dims": ("image_dims", "Conv2d,MaxPool2d,BatchNorm", (), {"MaxPool2d.dx"}),
+    # name: (fixture and its "_buggy" twin, layers, extra arguments, what the bug breaks)
+    "image_dims": (STYLES / "image_dims", "Conv2d,MaxPool2d,BatchNorm", (), {"MaxPool2d.dx"}),
+    "channels_last_lib": (FIXTURES / "corpus" / "channels_last_lib", "Conv2d,MaxPool2d,ReLU",
+                          ("--adapter", "classes:channels_last", "--cases", "Conv2d:padding=0"),
+                          {"ReLU.dx"}),
 }
+
+
+def _pair(fixture: Path) -> tuple[Path, Path]:
+    """The correct fixture and its one-bug twin (a ``.py`` file, or a package folder)."""
+    suffix = "" if fixture.is_dir() else ".py"
+    return (fixture.with_name(fixture.name + suffix),
+            fixture.with_name(fixture.name + "_buggy" + suffix))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("isolation", ["none", "process"])
 @pytest.mark.parametrize("mode", sorted(MODES))
 def test_the_correct_library_passes_and_its_bug_is_caught_in_check(mode, isolation, capsys):
-    name, layers, extra, broken = MODES[mode]
-    good = check(capsys, STYLES / f"{name}.py", layers, isolation, *extra)
+    fixture, layers, extra, broken = MODES[mode]
+    correct, buggy = _pair(fixture)
+    good = check(capsys, correct, layers, isolation, *extra)
     assert {k.split(".")[0] for k in good} == set(layers.split(","))
     assert failing(good) == set(), good
-    assert failing(check(capsys, STYLES / f"{name}_buggy.py", layers, isolation, *extra)) == broken
+    assert failing(check(capsys, buggy, layers, isolation, *extra)) == broken
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", sorted(MODES))
 def test_the_correct_library_earns_full_marks_and_its_bug_loses_some(mode, tmp_path, capsys):
-    name, layers, extra, _ = MODES[mode]
-    score, top = grade(capsys, STYLES / f"{name}.py", layers, tmp_path / "good", *extra)
+    fixture, layers, extra, _ = MODES[mode]
+    correct, buggy = _pair(fixture)
+    score, top = grade(capsys, correct, layers, tmp_path / "good", *extra)
     assert score == top > 0
-    score, top = grade(capsys, STYLES / f"{name}_buggy.py", layers, tmp_path / "bad", *extra)
+    score, top = grade(capsys, buggy, layers, tmp_path / "bad", *extra)
     assert 0 < score < top
