@@ -19,10 +19,12 @@ IMAGE_DIMS = 3
 
 
 def _wants_tuple(param: inspect.Parameter) -> bool:
-    """A tuple annotation (``Tuple[int, int]``, also as a string) or a tuple default."""
+    """A tuple annotation (``Tuple[int, int]``, also as a string), a tuple default, or a
+    name that says shape (``kernel_shape``)."""
     annotation = param.annotation
     text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
-    return "tuple" in str(text).lower() or isinstance(param.default, tuple)
+    return ("tuple" in str(text).lower() or isinstance(param.default, tuple)
+            or param.name.endswith("shape"))
 
 
 def _pair(param: inspect.Parameter, value: Any, config: Mapping[str, Any]) -> Any:

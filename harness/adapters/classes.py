@@ -18,7 +18,7 @@ from typing import Any
 
 from harness import catalog
 from harness.adapters import conventions as conv
-from harness.adapters import dropout, names
+from harness.adapters import dropout, names, pairs
 from harness.adapters.calls import CallFailed, to_numpy
 from harness.adapters.contract import Detection, Runner
 from harness.adapters.conventions import Conventions
@@ -46,13 +46,14 @@ class ClassesAdapter:
         return Detection(self.name, tuple(found), f"classes {listed or 'none'}")
 
     def classes(self, namespace: Mapping[str, Any]) -> dict[str, type]:
-        """Catalog layer name -> the class implementing it (networks excluded)."""
+        """Catalog layer name -> the class implementing it (networks excluded); then the
+        layers a library builds from a pair of functions (``harness.adapters.pairs``)."""
         found = {}
         for layer, spec in catalog.specs().items():
             cls = names.find_class(namespace, layer) if spec.kind != "network" else None
             if cls is not None:
                 found[layer] = cls
-        return found
+        return {**pairs.classes(namespace), **found}
 
     def runner(self, namespace: Mapping[str, Any], spec: Spec) -> Runner | None:
         cls = self.classes(namespace).get(spec.name)

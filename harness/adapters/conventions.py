@@ -36,7 +36,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "arrays": ("auto", "numpy", "torch"),
     "l2": ("half", "full"),
 }
-FLAGS = ("channels_last", "accumulate", "inverted")
+FLAGS = ("channels_last", "accumulate", "inverted", "unbatched")
 TRUE, FALSE = ("1", "true", "yes", "on", ""), ("0", "false", "no", "off")
 ACTIVATIONS = ("ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "SiLU", "ELU", "Softplus",
                "Identity")
@@ -59,6 +59,7 @@ APPLIES: dict[str, tuple[str, Callable[[Spec], bool]]] = {
     "bias": ("layers with a bias", lambda s: any(p.startswith("b") for p in s.params)),
     "weight": ("layers with a weight", lambda s: "W" in s.params),
     "channels_last": (", ".join(SPATIAL), lambda s: s.name in SPATIAL),
+    "unbatched": ("every layer", lambda s: True),
     "accumulate": ("layers with parameters", lambda s: bool(s.params)),
     "lr": ("layers with parameters", lambda s: bool(s.params)),
 }
@@ -101,6 +102,9 @@ class Conventions:
     """``in-out`` or ``out-in``; ``auto`` reads it from the constructed layer's shape."""
     channels_last: bool = False
     """Convolutions and pools take (N, H, W, C) with (kh, kw, in, out) kernels."""
+    unbatched: bool = False
+    """A layer takes one sample without its batch axis ((H, W, C), not (1, H, W, C)): the
+    one-sample cases are given so (select them with ``--cases LAYER:N=1``)."""
     activation_grad: str = "chain"
     """``local``: an activation's backward returns only f'(x), not ``dout * f'(x)``;
     ``derivative``: a method ``derivative()`` (or ``backward()``) taking no argument

@@ -115,7 +115,8 @@ class LibraryLayer:
         if role in ("kernel_h", "kernel_w"):
             return self._kernel_side(role == "kernel_w")
         if role == "shape":
-            return tuple(self.layout.theirs("x", self.case.inputs["x"]).shape[1:])
+            shape = self.layout.theirs("x", self.case.inputs["x"]).shape
+            return tuple(shape if self.conventions.unbatched else shape[1:])
         if role == "init":
             return _zeros
         if role in ("keep", "p") and "p" in config:

@@ -63,6 +63,18 @@ def channels_last(spec: Spec, case: Case, layout: Layout) -> None:
                    _guarded(shape, lambda a: np.transpose(a, inverse)))
 
 
+def unbatched(case: Case, layout: Layout) -> None:
+    """A one-sample case's input and output without their batch axis, after any other
+    move of theirs; a case of several samples is left whole (the library then fails on
+    it: it is declared unsupported with ``--cases``)."""
+    if np.shape(case.inputs["x"])[:1] != (1,):
+        return
+    for name in ("x", "out"):
+        to, back = layout.moves.get(name, (_same, _same))
+        layout.add(name, lambda a, to=to: to(a)[0],
+                   lambda a, back=back: back(a[np.newaxis]))
+
+
 def weight(layout: Layout, ours_shape: tuple[int, ...], declared: str) -> None:
     """A (in, out) weight given to a library that stores (out, in), when declared or read."""
     if declared == "out-in":
@@ -117,6 +129,8 @@ def for_conventions(spec: Spec, case: Case, conventions: Conventions) -> Layout:
     layout = Layout()
     if conventions.channels_last:
         channels_last(spec, case, layout)
+    if conventions.unbatched:
+        unbatched(case, layout)
     if "W" in case.params and case.params["W"].ndim == 2:
         weight(layout, case.params["W"].shape, conventions.weight)
     for name in ("b", "b1", "b2"):

@@ -46,3 +46,49 @@ def test_layer_inside_a_class_name_is_dropped_last():
     assert names.layer_of("ConvLayer2D") == "Conv2d"
     assert names.layer_of("LayerNorm") == "LayerNorm"
     assert names.spellings("Layer") == ["layer"]
+
+
+def test_a_function_pair_is_an_activation_only_with_a_generic_class_to_build():
+    from harness.adapters import pairs
+
+    def tanh(x):
+        return x
+
+    def tanh_prime(x):
+        return x
+
+    class Wrapper:
+        def __init__(self, activation, activation_prime):
+            self.f = activation
+
+        def forward(self, x):
+            return self.f(x)
+
+        def backward(self, dout):
+            return dout
+
+    assert pairs.classes({"tanh": tanh, "tanh_prime": tanh_prime}) == {}
+    built = pairs.classes({"tanh": tanh, "tanh_prime": tanh_prime, "Wrapper": Wrapper})
+    assert built["Tanh"].__name__ == "Wrapper(tanh, tanh_prime)"
+    assert built["Tanh"]().f is tanh
+
+
+def test_a_loss_pair_is_called_in_the_order_its_argument_names_say():
+    from harness.adapters import pairs
+
+    def mse(prediction, target):
+        return prediction - target
+
+    def mse_prime(prediction, target):
+        return prediction
+
+    def bce(p, q):
+        return p
+
+    def bce_prime(p, q):
+        return q
+
+    found = pairs.classes({"mse": mse, "mse_prime": mse_prime, "bce": bce,
+                           "bce_prime": bce_prime})
+    assert set(found) == {"MSELoss"}
+    assert found["MSELoss"]().forward(5, 3) == 2

@@ -48,6 +48,11 @@ MODES = {
     "channels_last_lib": (FIXTURES / "corpus" / "channels_last_lib", "Conv2d,MaxPool2d,ReLU",
                           ("--adapter", "classes:channels_last", "--cases", "Conv2d:padding=0"),
                           {"ReLU.dx"}),
+    "function_pairs": (FIXTURES / "corpus" / "function_pairs", "Sigmoid,ReLU,MSELoss", (),
+                       {"ReLU.dx"}),
+    "unbatched_conv": (FIXTURES / "corpus" / "unbatched_conv", "Conv2d",
+                       ("--adapter", "classes:channels_last,unbatched",
+                        "--cases", "Conv2d:N=1,stride=1,padding=0"), {"Conv2d.db"}),
 }
 
 
