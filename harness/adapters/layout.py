@@ -64,15 +64,15 @@ def channels_last(spec: Spec, case: Case, layout: Layout) -> None:
 
 
 def unbatched(case: Case, layout: Layout) -> None:
-    """A one-sample case's input and output without their batch axis, after any other
-    move of theirs; a case of several samples is left whole (the library then fails on
-    it: it is declared unsupported with ``--cases``)."""
+    """A one-sample case's inputs (a loss's target too) and output without their batch
+    axis, after any other move of theirs; a case of several samples is left whole (the
+    library then fails on it: it is declared unsupported with ``--cases``)."""
     if np.shape(case.inputs["x"])[:1] != (1,):
         return
-    for name in ("x", "out"):
+    for name in (*case.inputs, "out"):
         to, back = layout.moves.get(name, (_same, _same))
         layout.add(name, lambda a, to=to: to(a)[0],
-                   lambda a, back=back: back(a[np.newaxis]))
+                   lambda a, back=back: back(a[np.newaxis]) if a.ndim else a)
 
 
 def weight(layout: Layout, ours_shape: tuple[int, ...], declared: str) -> None:

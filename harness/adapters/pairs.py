@@ -37,10 +37,15 @@ DERIVATIVE_ARGS = ("prime", "deriv", "grad", "backward")
 """Words in a generic activation class's second argument that mark it as f'."""
 
 
+LOSS_METHODS = ("diff", "loss_prime", "loss_grad", "loss_derivative", "dloss", "grad_loss")
+"""The derivative beside a class's ``loss(x, y)`` method (``Softmax.loss`` / ``.diff``)."""
+
+
 def classes(namespace: Mapping[str, Any]) -> dict[str, type]:
-    """Catalog layer -> a class built from a function pair of ``namespace``."""
+    """Catalog layer -> a class built from a function pair of ``namespace``, or from a
+    class's ``loss`` method and its derivative."""
     functions = {k: v for k, v in namespace.items() if inspect.isfunction(v)}
-    found: dict[str, type] = {}
+    found: dict[str, type] = dict(_method_losses(namespace))
     generic = _generic_activation(namespace)
     for layer, (f, df) in _pairs(functions).items():
         if layer in ACTIVATIONS and generic is not None:
@@ -126,3 +131,31 @@ def _loss(f: Callable, df: Callable) -> type:
     label = f"{f.__name__}/{df.__name__}"
     return type(label, (), {"forward": forward, "backward": backward, "__qualname__": label,
                             "__module__": f.__module__, "__doc__": _loss.__doc__})
+
+
+def _method_losses(namespace: Mapping[str, Any]) -> dict[str, type]:
+    """An output class with ``loss(x, y)`` and its derivative method and no backward: a
+    ``Softmax`` (or cross-entropy) one is the softmax cross-entropy of the logits."""
+    found = {}
+    for name, value in namespace.items():
+        layer = names.layer_of(name) if inspect.isclass(value) else None
+        if layer not in ("Softmax", "CrossEntropy") or names.method(value, "backward"):
+            continue
+        derivative = next((m for m in LOSS_METHODS if callable(getattr(value, m, None))), None)
+        if callable(getattr(value, "loss", None)) and derivative is not None:
+            found["CrossEntropy"] = _loss_methods(value, derivative)
+    return found
+
+
+def _loss_methods(cls: type, derivative: str) -> type:
+    """``cls`` with ``forward(x, y)`` its ``loss`` and ``backward()`` its derivative."""
+    def forward(self: Any, x: Any, y: Any) -> Any:
+        self.args = (x, y)
+        return cls.loss(self, x, y)
+
+    def backward(self: Any) -> Any:
+        return getattr(cls, derivative)(self, *self.args)
+
+    label = f"{cls.__name__}.loss/{derivative}"
+    return type(label, (cls,), {"forward": forward, "backward": backward,
+                                "__qualname__": label, "__module__": cls.__module__})

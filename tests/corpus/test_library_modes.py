@@ -53,6 +53,9 @@ MODES = {
     "unbatched_conv": (FIXTURES / "corpus" / "unbatched_conv", "Conv2d",
                        ("--adapter", "classes:channels_last,unbatched",
                         "--cases", "Conv2d:N=1,stride=1,padding=0"), {"Conv2d.db"}),
+    "output_loss": (FIXTURES / "corpus" / "output_loss", "CrossEntropy",
+                    ("--adapter", "classes:CrossEntropy.unbatched", "--cases",
+                     "CrossEntropy:N=1"), {"CrossEntropy.dx"}),
 }
 
 
