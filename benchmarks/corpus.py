@@ -42,6 +42,8 @@ class Entry:
     env: tuple[str, ...] = ()
     unsupported: tuple[str, ...] = ()
     args: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    """Third-party packages its code imports that a user would install (``scipy``)."""
     note: str = ""
 
     @property
@@ -91,13 +93,31 @@ def export(mirrors: Path, out: Path, entry: Entry) -> Path:
     return root
 
 
+def install(out: Path, entries: list[Entry]) -> None:
+    """``pip install --target OUT/_deps`` every package the entries require, once, so
+    their code imports as on a user's machine; without their dependencies, which the
+    environment has (a second NumPy there would shadow the installed one)."""
+    packages = sorted({p for e in entries for p in e.requires})
+    if packages:
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--upgrade", "--no-deps",
+                        "--target", str(deps(out)), *packages], check=True)
+
+
+def deps(out: Path) -> Path:
+    """Where ``install`` puts the required packages, given to backcheck with ``--path``."""
+    return out / "_deps"
+
+
 def command(out: Path, adapters: Path, entry: Entry, oracles: str, detect: bool) -> list[str]:
     """The ``backcheck check --json`` command line a user would type for the entry.
 
-    ``detect`` drops the declared adapter and options (the first, auto-detected run)."""
+    ``detect`` drops the declared adapter and options (the first, auto-detected run); the
+    required packages' folder is given either way."""
     target = out / entry.folder / entry.target
     cmd = [sys.executable, "-m", "harness", "check", str(target), "--json",
            "--oracles", oracles, "--dtype", "float64", "--isolation", "none"]
+    if entry.requires:
+        cmd += ["--path", str(deps(out))]
     if detect:
         return cmd
     if entry.adapter:
@@ -225,9 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     adapters = args.adapters or args.out / "adapters"
     results = []
-    for entry in read_manifest(args.manifest):
-        if args.only and args.only not in entry.repo:
-            continue
+    entries = [e for e in read_manifest(args.manifest) if args.only in e.repo]
+    install(args.out, entries)
+    for entry in entries:
         export(args.mirrors, args.out, entry)
         cmd = command(args.out, adapters, entry, args.oracles, args.detect)
         results.append(grade(cmd, entry, args.timeout))

@@ -18,7 +18,7 @@ from typing import Any
 
 from harness import catalog
 from harness.adapters import conventions as conv
-from harness.adapters import dropout, names, upsampled
+from harness.adapters import dropout, names, pairs, upsampled
 from harness.adapters.calls import CallFailed, to_numpy
 from harness.adapters.contract import Detection, Runner
 from harness.adapters.conventions import Conventions
@@ -46,16 +46,17 @@ class ClassesAdapter:
         return Detection(self.name, tuple(found), f"classes {listed or 'none'}")
 
     def classes(self, namespace: Mapping[str, Any]) -> dict[str, type]:
-        """Catalog layer name -> the class implementing it (networks excluded)."""
+        """Catalog layer name -> the class implementing it (networks excluded); then the
+        layers a library builds from a pair of functions (``harness.adapters.pairs``)."""
         found = {}
         for layer, spec in catalog.specs().items():
             cls = names.find_class(namespace, layer) if spec.kind != "network" else None
             if cls is not None:
                 found[layer] = cls
-        return found
+        return {**pairs.classes(namespace), **found}
 
     def supports(self, layer: str, variant: Mapping[str, Any]) -> bool | str:
-        """A cell declared ``unbatched`` takes one sample: the cases of a batch of more
+        """A layer declared ``unbatched`` takes one sample: the cases of a batch of more
         than one cannot be given to it; a transposed convolution declared ``upsampled``
         computes one padding per kernel size (``harness.adapters.upsampled``)."""
         declared = self.conventions.of(layer)

@@ -60,9 +60,9 @@ APPLIES: dict[str, tuple[str, Callable[[Spec], bool]]] = {
     "bias": ("layers with a bias", lambda s: any(p.startswith("b") for p in s.params)),
     "weight": ("layers with a weight", lambda s: "W" in s.params),
     "channels_last": (", ".join(SPATIAL), lambda s: s.name in SPATIAL),
+    "unbatched": ("every layer", lambda s: True),
     "accumulate": ("layers with parameters", lambda s: bool(s.params)),
     "lr": ("layers with parameters", lambda s: bool(s.params)),
-    "unbatched": ("RNNCell, GRUCell, LSTMCell", lambda s: s.name in CELLS),
     "upsampled": ("ConvTranspose1d, ConvTranspose2d",
                   lambda s: s.name.startswith("ConvTranspose")),
 }
@@ -105,15 +105,15 @@ class Conventions:
     """``in-out`` or ``out-in``; ``auto`` reads it from the constructed layer's shape."""
     channels_last: bool = False
     """Convolutions and pools take (N, H, W, C) with (kh, kw, in, out) kernels."""
+    unbatched: bool = False
+    """A layer takes one sample without its batch axis (x (D,), not (1, D); a cell's h
+    (H,) too): it is run on the one-sample cases, the others are unsupported."""
     activation_grad: str = "chain"
     """``local``: an activation's backward returns only f'(x), not ``dout * f'(x)``;
     ``derivative``: a method ``derivative()`` (or ``backward()``) taking no argument
     returns f'(x)."""
     accumulate: bool = False
     """Parameter gradients add up over backward calls until zeroed."""
-    unbatched: bool = False
-    """A recurrent cell takes one sample, x (D,) and h (H,) (CMU 11-785's GRU cell): it
-    is run on the one-sample cases, given their row, and the others are unsupported."""
     upsampled: bool = False
     """A transposed convolution written as zero insertion then a stride-1 convolution,
     built from an ``upsampling_factor`` (CMU 11-785's ``ConvTranspose1d``): run on the

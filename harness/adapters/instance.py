@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from harness.adapters import cells, layout, names, stacked, sublayers, upsampled
+from harness.adapters import arguments, cells, layout, names, stacked, sublayers, upsampled
 from harness.adapters import conventions as declared_as
 from harness.adapters.calls import UPSTREAM, CallFailed, call, to_numpy, watch
 from harness.adapters.conventions import Conventions, grad_scale, is_local_activation
@@ -58,13 +58,22 @@ class LibraryLayer:
                 continue
             value = self.argument(param.name)
             if value is not MISSING:
-                kwargs[param.name] = value
+                kwargs[param.name] = arguments.spelled(param, names.role(param.name), value,
+                                                       self._config())
             elif param.default is inspect.Parameter.empty:
                 raise CallFailed(RunError(
                     "exception", f"cannot construct {self.cls.__name__}: no value known for "
                     f"its argument {param.name!r} (declare it in an adapter file, see "
                     "the Adapters section of the README)" + self._factor_hint(param.name)))
-        return call(f"{self.cls.__name__}.__init__({_shown(kwargs)})", self.cls, **kwargs)
+        try:
+            return call(f"{self.cls.__name__}.__init__({_shown(kwargs)})", self.cls, **kwargs)
+        except CallFailed:
+            shapes = {k: arguments.image_shape(v) for k, v in kwargs.items()
+                      if names.role(k) == "shape"}
+            if not shapes or None in shapes.values():
+                raise
+            kwargs = {**kwargs, **shapes}
+            return call(f"{self.cls.__name__}.__init__({_shown(kwargs)})", self.cls, **kwargs)
 
     def _factor_hint(self, name: str) -> str:
         """For an undeclared upsample-then-convolve ``ConvTranspose``: the option."""
@@ -73,8 +82,15 @@ class LibraryLayer:
         return (f"; if it upsamples by zero insertion then convolves with stride 1, "
                 f"declare --adapter classes:{self.spec.name}.upsampled")
 
+    def _config(self) -> dict[str, Any]:
+        """The case's configuration and its kernel's sizes (``kernel``), for respelling."""
+        W = self.case.params.get("W")
+        kernel = tuple(int(k) for k in W.shape[2:]) if W is not None and W.ndim > 2 else ()
+        return {**self.case.config, "kernel": kernel}
+
     def argument(self, name: str) -> Any:
-        """The value for constructor argument ``name``, or ``MISSING``."""
+        """The value for constructor argument ``name``, or ``MISSING``; a name with
+        several roles (``size``) takes the first the case has a value for."""
         if self.upsampled and name in upsampled.FACTORS:
             self.roles.add("stride")
             return upsampled.factor(self.case)
@@ -85,9 +101,13 @@ class LibraryLayer:
         if name in self.case.config and names.role(name) not in ("p", "keep"):
             self.roles.add(name)
             return self.case.config[name]
-        role = names.role(name)
-        self.roles.add(role)
-        return self.sized(role)
+        self.roles.add(names.role(name))
+        for role in names.roles(name):
+            value = self.sized(role)
+            if value is not MISSING:
+                self.roles.add(role)
+                return value
+        return MISSING
 
     def sized(self, role: str) -> Any:
         """A size or hyper-parameter for a constructor role (``in``, ``stride``...)."""
@@ -109,12 +129,24 @@ class LibraryLayer:
                 kernel = tuple(int(k) for k in W.shape[2:])
                 return kernel[0] if len(set(kernel)) == 1 else kernel
             return config.get("kernel_size", MISSING)
+        if role in ("kernel_h", "kernel_w"):
+            return self._kernel_side(role == "kernel_w")
+        if role == "shape":
+            shape = self.layout.theirs("x", self.case.inputs["x"]).shape
+            return tuple(shape if self.conventions.unbatched else shape[1:])
         if role == "init":
             return _zeros
         if role in ("keep", "p") and "p" in config:
             keeps = role == "keep" or declared_as.dropout_keeps(self.conventions, "drop")
             return 1.0 - config["p"] if keeps else config["p"]
         return config.get(role, MISSING) if role else MISSING
+
+    def _kernel_side(self, width: bool) -> Any:
+        """A kernel's height or width (``Conv(X_dim, n_filter, h_filter, w_filter...)``)."""
+        kernel = self._config()["kernel"] or self.case.config.get("kernel_size", MISSING)
+        if isinstance(kernel, int):
+            return kernel
+        return kernel[-1 if width else 0] if kernel is not MISSING else MISSING
 
     def _install_all(self) -> dict[str, str]:
         """Install every parameter; a layer that creates its parameters in its first

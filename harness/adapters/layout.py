@@ -63,19 +63,16 @@ def channels_last(spec: Spec, case: Case, layout: Layout) -> None:
                    _guarded(shape, lambda a: np.transpose(a, inverse)))
 
 
-def one_sample(spec: Spec, layout: Layout) -> None:
-    """A layer that takes one sample (x (D,), not (1, D)): the batch axis of one dropped
-    from every input and the upstream gradient, and put back on what it returns."""
-    for name in (*spec.inputs, "out"):
-        layout.add(name, _drop_batch, _add_batch)
-
-
-def _drop_batch(array: np.ndarray) -> np.ndarray:
-    return array[0] if array.ndim > 1 and array.shape[0] == 1 else array
-
-
-def _add_batch(array: np.ndarray) -> np.ndarray:
-    return array[None] if array.ndim == 1 else array
+def unbatched(case: Case, layout: Layout) -> None:
+    """A one-sample case's inputs (a loss's target too) and output without their batch
+    axis, after any other move of theirs; a case of several samples is left whole (the
+    adapter's ``supports`` declares it unsupported, so it is not run)."""
+    if np.shape(next(iter(case.inputs.values())))[:1] != (1,):
+        return
+    for name in (*case.inputs, "out"):
+        to, back = layout.moves.get(name, (_same, _same))
+        layout.add(name, lambda a, to=to: to(a)[0],
+                   lambda a, back=back: back(a[np.newaxis]) if a.ndim else a)
 
 
 def weight(layout: Layout, ours_shape: tuple[int, ...], declared: str) -> None:
@@ -133,7 +130,7 @@ def for_conventions(spec: Spec, case: Case, conventions: Conventions) -> Layout:
     if conventions.channels_last:
         channels_last(spec, case, layout)
     if conventions.unbatched:
-        one_sample(spec, layout)
+        unbatched(case, layout)
     if "W" in case.params and case.params["W"].ndim == 2:
         weight(layout, case.params["W"].shape, conventions.weight)
     for name in ("b", "b1", "b2"):

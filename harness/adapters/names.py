@@ -121,12 +121,17 @@ CONSTRUCTOR: dict[str, tuple[str, ...]] = {
             "output_size", "fan_out",
             "n_outputs", "num_outputs", "out_size", "nout", "output_features", "units",
             "out_channels", "output_channels", "num_filters", "n_filters", "outputs",
-            "n_output", "num_out", "dim_out"),
+            "n_output", "num_out", "dim_out", "n_filter", "num_filter", "layer_depth"),
     "features": ("num_features", "features", "dim", "normalized_shape", "n_features",
                  "feature_dim", "d_model", "size", "hidden_size",
                  "hidden_dim"),
     "kernel_size": ("kernel_size", "kernel", "k", "filter_size", "ksize", "pool_size",
-                    "window", "window_size", "pool"),
+                    "window", "window_size", "pool", "size", "kernel_shape", "pool_shape"),
+    "kernel_h": ("h_filter", "kernel_h", "filter_h", "kh", "filter_height", "kernel_height",
+                 "field_height"),
+    "kernel_w": ("w_filter", "kernel_w", "filter_w", "kw", "filter_width", "kernel_width",
+                 "field_width"),
+    "shape": ("X_dim", "x_dim", "input_shape", "in_shape", "input_dims", "x_shape"),
     "stride": ("stride", "strides", "step"),
     "padding": ("padding", "pad"),
     "p": ("p", "rate", "drop_prob", "dropout", "drop_rate", "prob", "p_drop"),
@@ -148,10 +153,12 @@ def normalize(name: str) -> str:
 def spellings(name: str) -> list[str]:
     """The normalized forms of a class name to look up, most specific first: the whole
     name, then without one of ``PREFIXES`` (``Activation_Linear`` stays ``Identity``
-    because its whole name is listed)."""
+    because its whole name is listed), then without ``layer`` inside it
+    (``ConvLayer2D``)."""
     flat = normalize(name)
     stripped = [flat[len(p):] for p in PREFIXES if flat.startswith(p) and flat != p]
-    return [flat, *stripped]
+    inner = flat.replace("layer", "")
+    return list(dict.fromkeys([flat, *stripped, *([inner] if inner else [])]))
 
 
 def layer_of(name: str) -> str | None:
@@ -210,7 +217,10 @@ def grad_names(attrs: Iterable[str]) -> list[str]:
 
 def role(argument: str) -> str:
     """The constructor role (``in``, ``stride``...) of an argument name, or ``""``."""
-    for key, spellings in CONSTRUCTOR.items():
-        if argument in spellings:
-            return key
-    return ""
+    return next(iter(roles(argument)), "")
+
+
+def roles(argument: str) -> list[str]:
+    """Every constructor role an argument name may have, most likely first: ``size`` is
+    a norm's feature count, or a pooling window (``Maxpool(X_dim, size, stride)``)."""
+    return [key for key, spellings in CONSTRUCTOR.items() if argument in spellings]

@@ -27,6 +27,8 @@ from harness.submission import Submission
 
 SKIPPED = ("setup", "conftest")
 """Module names that are never part of a submission's layers."""
+TEST_PACKAGES = ("test", "tests", "testing")
+"""Subpackages that hold a library's tests, not its layers."""
 
 
 def load_directory(path: str) -> Submission:
@@ -125,14 +127,28 @@ def _package(path: str, submission: Submission) -> ModuleType:
     return module
 
 
-def _submodules(package: ModuleType, submission: Submission) -> list[ModuleType]:
-    """Every module of ``package`` (not its subpackages' tests), each imported alone."""
+def _submodules(package: ModuleType, submission: Submission,
+                where: str = "") -> list[ModuleType]:
+    """Every module of ``package`` and of its subpackages (a library's ``src/`` with
+    ``layers/`` and ``activation/`` beside each other), each imported alone; tests and
+    ``setup.py`` are left out. ``where`` is the subpackage's folder, for the notes."""
     found = []
     for info in pkgutil.iter_modules(getattr(package, "__path__", None) or []):
-        if info.name in SKIPPED or info.name.startswith("test_") or info.name.endswith("_test"):
+        if _skipped(info.name, info.ispkg):
             continue
         try:
-            found.append(importlib.import_module(f"{package.__name__}.{info.name}"))
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
         except (Exception, SystemExit) as exc:
-            submission.notes.append(failure(f"{info.name}.py", exc))
+            submission.notes.append(failure(f"{where}{info.name}.py", exc))
+            continue
+        found.append(module)
+        if info.ispkg:
+            found += _submodules(module, submission, f"{where}{info.name}/")
     return found
+
+
+def _skipped(name: str, package: bool) -> bool:
+    """``setup``, ``conftest``, test modules and test packages: never layers."""
+    if package:
+        return name in TEST_PACKAGES
+    return name in SKIPPED or name.startswith("test_") or name.endswith("_test")

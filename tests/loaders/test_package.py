@@ -68,3 +68,23 @@ def test_a_package_init_that_exits_is_noted(tmp_path):
     (tmp_path / "__init__.py").write_text("raise SystemExit('bye')\n")
     submission = load_directory(str(tmp_path))
     assert submission.notes[0].startswith("__init__.py called sys.exit('bye') at line 1")
+
+
+def test_layers_in_nested_subpackages_load_and_tests_and_setup_do_not(tmp_path):
+    """A library's ``src/`` with ``layers/`` and ``activation/`` beside each other: the
+    layers of both are found; a ``tests`` package and a nested ``setup.py`` never run."""
+    src = tmp_path / "src"
+    for folder in ("layers", "activation", "tests", "ext"):
+        (src / folder).mkdir(parents=True)
+        (src / folder / "__init__.py").write_text("")
+    (src / "__init__.py").write_text("")
+    (src / "base.py").write_text("class Base:\n    pass\n")
+    (src / "layers" / "dense.py").write_text("from src.base import Base\nclass Dense(Base):\n"
+                                             "    pass\n")
+    (src / "activation" / "relu.py").write_text("class ReluLayer:\n    pass\n")
+    (src / "tests" / "test_relu.py").write_text("raise SystemExit('a test ran')\n")
+    (src / "tests" / "helpers.py").write_text("raise SystemExit('a test helper ran')\n")
+    (src / "ext" / "setup.py").write_text("raise SystemExit('setup ran')\n")
+    submission = load_directory(str(src))
+    assert not submission.error and not submission.notes, submission.notes
+    assert {"Dense", "ReluLayer", "Base"} <= set(submission.namespace)

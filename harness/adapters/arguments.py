@@ -1,0 +1,74 @@
+"""How a library's constructor wants a value spelled, read off its own signature.
+
+A case gives ``kernel_size=2`` and ``padding=0``; a library may ask for the window as a
+pair (``pool_size: Tuple[int, int]``), the padding as a mode name (``padding='valid'``)
+or the input's shape as the (C, H, W) an image library unpacks (``X_dim``). Each rule
+here turns the case's value into that spelling only where the signature says so (a
+tuple annotation or default, a string default), so a library that takes the plain value
+gets it unchanged.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from typing import Any
+
+IMAGE_DIMS = 3
+"""An input shape a constructor unpacks as ``C, H, W = X_dim``."""
+
+
+def _wants_tuple(param: inspect.Parameter) -> bool:
+    """A tuple annotation (``Tuple[int, int]``, also as a string), a tuple default, or a
+    name that says shape (``kernel_shape``)."""
+    annotation = param.annotation
+    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
+    return ("tuple" in str(text).lower() or isinstance(param.default, tuple)
+            or param.name.endswith("shape"))
+
+
+def _pair(param: inspect.Parameter, value: Any, config: Mapping[str, Any]) -> Any:
+    """An int window or stride given as ``(k, k)`` to a constructor that asks for a pair."""
+    if isinstance(value, int) and not isinstance(value, bool) and _wants_tuple(param):
+        return (value, value)
+    return value
+
+
+def _padding_mode(param: inspect.Parameter, value: Any, config: Mapping[str, Any]) -> Any:
+    """An int padding given as the mode name a constructor with a string default takes:
+    ``'valid'`` for none; ``'same'`` where the output keeps the input's size (stride 1,
+    odd kernels padded by half); any other padding stays an int (the library then says
+    it cannot, and the case is declared unsupported with ``--cases``)."""
+    if not isinstance(param.default, str) or not isinstance(value, int):
+        return value
+    if value == 0:
+        return "valid"
+    kernel = config.get("kernel", ())
+    if config.get("stride", 1) == 1 and kernel and all(
+            k % 2 == 1 and (k - 1) // 2 == value for k in kernel):
+        return "same"
+    return value
+
+
+RULES: dict[str, Callable[[inspect.Parameter, Any, Mapping[str, Any]], Any]] = {
+    "kernel_size": _pair,
+    "stride": _pair,
+    "padding": _padding_mode,
+}
+"""Constructor role -> how its value is respelled for the signature that asks for it."""
+
+
+def spelled(param: inspect.Parameter, role: str, value: Any,
+            config: Mapping[str, Any]) -> Any:
+    """``value`` for constructor argument ``param`` (of ``role``), as its signature wants
+    it; ``config`` is the case's configuration plus its ``kernel`` sizes."""
+    rule = RULES.get(role)
+    return value if rule is None else rule(param, value, config)
+
+
+def image_shape(shape: tuple[int, ...]) -> tuple[int, ...] | None:
+    """A flat input's (D,) shape as the (D, 1, 1) an image library's ``X_dim`` unpacks,
+    or ``None`` when it already has the three dimensions."""
+    if len(shape) >= IMAGE_DIMS:
+        return None
+    return (*shape, *(1,) * (IMAGE_DIMS - len(shape)))
