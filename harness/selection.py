@@ -52,9 +52,13 @@ class Term:
     value: Any
 
     def holds(self, variant: Mapping[str, Any]) -> bool:
+        """Whether the variant meets the condition; one without the key has no value
+        for it, so only ``!=`` holds (an unpadded pool is ``padding!=1``)."""
+        if self.key not in variant:
+            return self.op == "!="
         try:
             return bool(OPERATORS[self.op](_plain(variant[self.key]), self.value))
-        except (KeyError, TypeError):
+        except TypeError:
             return False
 
 

@@ -19,18 +19,22 @@ IMAGE_DIMS = 3
 
 
 def _wants_tuple(param: inspect.Parameter) -> bool:
-    """A tuple annotation (``Tuple[int, int]``, also as a string), a tuple default, or a
-    name that says shape (``kernel_shape``)."""
+    """A tuple annotation (``Tuple[int, int]``, also as a string) that does not also take
+    an int (``int | tuple[int, ...]`` does), a tuple default, or a name that says shape
+    (``kernel_shape``)."""
     annotation = param.annotation
-    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
-    return ("tuple" in str(text).lower() or isinstance(param.default, tuple)
+    text = str(annotation if isinstance(annotation, str) else
+               getattr(annotation, "__name__", "") or annotation).lower()
+    takes_int = "int |" in text or "| int" in text or "union[int" in text
+    return (("tuple" in text and not takes_int) or isinstance(param.default, tuple)
             or param.name.endswith("shape"))
 
 
 def _pair(param: inspect.Parameter, value: Any, config: Mapping[str, Any]) -> Any:
-    """An int window or stride given as ``(k, k)`` to a constructor that asks for a pair."""
+    """An int window or stride given as one size per spatial axis (``(k, k)`` in 2-D) to
+    a constructor that asks for a tuple."""
     if isinstance(value, int) and not isinstance(value, bool) and _wants_tuple(param):
-        return (value, value)
+        return (value,) * (len(config.get("kernel", ())) or 2)
     return value
 
 
@@ -50,10 +54,36 @@ def _padding_mode(param: inspect.Parameter, value: Any, config: Mapping[str, Any
     return value
 
 
+class PerAxis(Exception):  # noqa: N818 - a refusal, not an error of ours
+    """A value that differs per axis (``stride=(2, 1)``) for an argument that takes one
+    number for every axis: the layer cannot run the case."""
+
+
+def _takes_tuple(param: inspect.Parameter) -> bool:
+    """A tuple or sequence annotation (``int | tuple[int, ...]`` too), a tuple default,
+    or a name that says shape."""
+    annotation = param.annotation
+    text = str(annotation if isinstance(annotation, str) else
+               getattr(annotation, "__name__", "") or annotation).lower()
+    return ("tuple" in text or "sequence" in text or isinstance(param.default, tuple)
+            or param.name.endswith("shape"))
+
+
+def _one_per_axis(param: inspect.Parameter, value: Any, config: Mapping[str, Any]) -> Any:
+    """A per-axis tuple for an argument with no sign of taking one: its one value when
+    the axes agree, else ``PerAxis`` (passing the tuple on would make the library fail
+    inside its own code, or worse, broadcast it)."""
+    if not isinstance(value, tuple) or _takes_tuple(param):
+        return value
+    if len(set(value)) == 1:
+        return value[0]
+    raise PerAxis(f"{param.name}={value}")
+
+
 RULES: dict[str, Callable[[inspect.Parameter, Any, Mapping[str, Any]], Any]] = {
     "kernel_size": _pair,
-    "stride": _pair,
-    "padding": _padding_mode,
+    "stride": lambda p, v, c: _pair(p, _one_per_axis(p, v, c), c),
+    "padding": lambda p, v, c: _padding_mode(p, _one_per_axis(p, v, c), c),
 }
 """Constructor role -> how its value is respelled for the signature that asks for it."""
 

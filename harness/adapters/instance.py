@@ -58,8 +58,7 @@ class LibraryLayer:
                 continue
             value = self.argument(param.name)
             if value is not MISSING:
-                kwargs[param.name] = arguments.spelled(param, names.role(param.name), value,
-                                                       self._config())
+                kwargs[param.name] = self._spelled(param, value)
             elif param.default is inspect.Parameter.empty:
                 raise CallFailed(RunError(
                     "exception", f"cannot construct {self.cls.__name__}: no value known for "
@@ -74,6 +73,27 @@ class LibraryLayer:
                 raise
             kwargs = {**kwargs, **shapes}
             return call(f"{self.cls.__name__}.__init__({_shown(kwargs)})", self.cls, **kwargs)
+
+    def _spelled(self, param: inspect.Parameter, value: Any) -> Any:
+        """``value`` as ``param``'s signature wants it; a per-axis value it cannot take
+        fails the case with the selector of the cases the layer can run."""
+        try:
+            return arguments.spelled(param, names.role(param.name), value, self._config())
+        except arguments.PerAxis as refused:
+            raise CallFailed(RunError(
+                "exception", f"{self.cls.__name__} takes one {param.name} for every axis, "
+                f"so it cannot run this case ({refused}); run the cases it can express: "
+                f"--cases '{self._one_per_axis_cases()}'")) from None
+
+    def _one_per_axis_cases(self) -> str:
+        """The ``--cases`` selector that leaves out this layer's per-axis variants."""
+        terms = []
+        for variant in self.spec.variants:
+            key = next((k for k in ("stride", "padding") if isinstance(variant.get(k), tuple)
+                        and len(set(variant[k])) > 1), None)
+            if key is not None:
+                terms.append(f"{key}!={variant[key]}")
+        return f"{self.spec.name}:{','.join(dict.fromkeys(terms))}"
 
     def _factor_hint(self, name: str) -> str:
         """For an undeclared upsample-then-convolve ``ConvTranspose``: the option."""
@@ -239,15 +259,30 @@ class LibraryLayer:
         return "out-in" if "W" in built.layout.moves else "in-out"
 
     def _configure(self) -> None:
-        """Hyper-parameters the constructor did not take, set on matching attributes."""
+        """Hyper-parameters the constructor did not take, set on matching attributes; a
+        padding the layer can be given neither way means it cannot run this case."""
         for role in ("stride", "padding", "eps", "negative_slope", "p", "kernel_size"):
             value = self.sized(role)
             if value is MISSING or role in self.roles:
                 continue
+            taken = False
             for attr in names.CONSTRUCTOR[role]:
                 current = getattr(self.obj, attr, None)
                 if isinstance(current, int | float | tuple) and not isinstance(current, bool):
                     setattr(self.obj, attr, value)
+                    taken = True
+            if role == "padding" and not taken and np.any(np.asarray(value) != 0):
+                raise CallFailed(RunError(
+                    "exception", f"{self.cls.__name__} takes no padding (no argument or "
+                    f"attribute for it), so it cannot run this case (padding={value}); "
+                    f"run the cases it can express: --cases '{self._unpadded(value)}'"))
+
+    def _unpadded(self, value: Any) -> str:
+        """The ``--cases`` selector of this layer's unpadded cases: ``padding=0`` where
+        every variant gives a padding, else ``padding!=V`` (the others give none)."""
+        if all("padding" in v for v in self.spec.variants):
+            return f"{self.spec.name}:padding=0"
+        return f"{self.spec.name}:padding!={value}"
 
     def array(self, name: str, ours: np.ndarray) -> Any:
         """A fresh copy of one of our arrays in the library's layout and array type; a

@@ -71,8 +71,17 @@ def unbatched(case: Case, layout: Layout) -> None:
         return
     for name in (*case.inputs, "out"):
         to, back = layout.moves.get(name, (_same, _same))
+        ndim = np.ndim(case.inputs[name]) if name in case.inputs else None
         layout.add(name, lambda a, to=to: to(a)[0],
-                   lambda a, back=back: back(a[np.newaxis]) if a.ndim else a)
+                   lambda a, back=back, ndim=ndim: back(_batched(a, ndim)))
+
+
+def _batched(array: np.ndarray, ndim: int | None) -> np.ndarray:
+    """A one-sample result given its batch axis back, unless it kept it: an input's
+    gradient has the input's ``ndim``; an output, one more axis than it came with
+    (a scalar loss stays a scalar)."""
+    lacks = array.ndim == ndim - 1 if ndim is not None else array.ndim > 0
+    return array[np.newaxis] if lacks else array
 
 
 def weight(layout: Layout, ours_shape: tuple[int, ...], declared: str) -> None:

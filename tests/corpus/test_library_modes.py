@@ -44,9 +44,12 @@ def failing(verdicts: dict[str, set[str]]) -> set[str]:
 
 MODES = {
     # name: (fixture and its "_buggy" twin, layers, extra arguments, what the bug breaks)
-    "image_dims": (STYLES / "image_dims", "Conv2d,MaxPool2d,BatchNorm", (), {"MaxPool2d.dx"}),
+    "image_dims": (STYLES / "image_dims", "Conv2d,MaxPool2d,BatchNorm",
+                   ("--cases", "Conv2d:stride!=(2, 1),stride!=(1, 2)",
+                    "--cases", "MaxPool2d:padding!=1"), {"MaxPool2d.dx"}),
     "channels_last_lib": (FIXTURES / "corpus" / "channels_last_lib", "Conv2d,MaxPool2d,ReLU",
-                          ("--adapter", "classes:channels_last", "--cases", "Conv2d:padding=0"),
+                          ("--adapter", "classes:channels_last", "--cases", "Conv2d:padding=0",
+                           "--cases", "MaxPool2d:padding!=1"),
                           {"ReLU.dx"}),
     "function_pairs": (FIXTURES / "corpus" / "function_pairs", "Sigmoid,ReLU,MSELoss", (),
                        {"ReLU.dx"}),
@@ -87,3 +90,13 @@ def test_the_correct_library_earns_full_marks_and_its_bug_loses_some(mode, tmp_p
     assert score == top > 0
     score, top = grade(capsys, buggy, layers, tmp_path / "bad", *extra)
     assert 0 < score < top
+
+
+def test_a_pool_that_takes_no_padding_names_the_cases_to_run_instead_of_a_wrong_value(capsys):
+    fixture = FIXTURES / "corpus" / "channels_last_lib"
+    cli.main(["check", str(fixture), "--oracles", "fd", "--layers", "MaxPool2d", "--dtype",
+              "float64", "--json", "--isolation", "none", "--adapter", "classes:channels_last"])
+    checks = json.loads(capsys.readouterr().out)["checks"]
+    padded = [c for c in checks if c["verdict"] != "pass"]
+    assert padded and {c["verdict"] for c in padded} == {"error"}
+    assert all("--cases 'MaxPool2d:padding!=1'" in c["message"] for c in padded)
