@@ -54,7 +54,7 @@ def _padding_mode(param: inspect.Parameter, value: Any, config: Mapping[str, Any
     return value
 
 
-class PerAxis(Exception):  # noqa: N818 - a refusal, not an error of ours
+class PerAxis(Exception):
     """A value that differs per axis (``stride=(2, 1)``) for an argument that takes one
     number for every axis: the layer cannot run the case."""
 
