@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from harness.adapters import conventions as declared_as
-from harness.adapters import layout, names
+from harness.adapters import layout, lazy, names, pointwise, spelled
 from harness.adapters.calls import UPSTREAM, CallFailed, call, to_numpy, watch
 from harness.adapters.conventions import Conventions, grad_scale, is_local_activation
 from harness.case import Case
@@ -41,6 +41,7 @@ class LibraryLayer:
         self.roles: set[str] = set()
         self.tables: dict[str, str] = {}
         self.obj = self._construct()
+        lazy.prepare(self.obj, np.shape(case.inputs[spec.inputs[0]]), self.initializer_optimizer())
         self.attrs = self._install_all()
         self._configure()
 
@@ -52,6 +53,8 @@ class LibraryLayer:
             if names.role(param.name) == "init" and param.default is not param.empty:
                 continue
             value = self.argument(param.name)
+            if isinstance(param.default, str) and names.role(param.name) == "padding":
+                value = spelled.padding_mode(self.cls.__name__, self.case)
             if value is not MISSING:
                 kwargs[param.name] = value
             elif param.default is inspect.Parameter.empty:
@@ -60,6 +63,10 @@ class LibraryLayer:
                     f"its argument {param.name!r} (declare it in an adapter file, see "
                     "the Adapters section of the README)"))
         return call(f"{self.cls.__name__}.__init__", self.cls, **kwargs)
+
+    def initializer_optimizer(self) -> Any:
+        """What an ``initialize(optimizer)`` is given (``lazy``): none here."""
+        return None
 
     def argument(self, name: str) -> Any:
         """The value for constructor argument ``name``, or ``MISSING``."""
@@ -94,6 +101,9 @@ class LibraryLayer:
             return config.get("kernel_size", MISSING)
         if role == "init":
             return _zeros
+        if role in spelled.ROLES:
+            value = spelled.ROLES[role](self.case)
+            return MISSING if value is spelled.MISSING else value
         if role in ("keep", "p") and "p" in config:
             keeps = role == "keep" or declared_as.dropout_keeps(self.conventions, "drop")
             return 1.0 - config["p"] if keeps else config["p"]
@@ -171,14 +181,23 @@ class LibraryLayer:
 
     def _configure(self) -> None:
         """Hyper-parameters the constructor did not take, set on matching attributes."""
-        for role in ("stride", "padding", "eps", "negative_slope", "p", "kernel_size"):
+        for role in ("stride", "padding", "eps", "negative_slope", "p", "kernel_size",
+                     "kernel_shape"):
             value = self.sized(role)
             if value is MISSING or role in self.roles:
                 continue
             for attr in names.CONSTRUCTOR[role]:
-                current = getattr(self.obj, attr, None)
-                if isinstance(current, int | float | tuple) and not isinstance(current, bool):
-                    setattr(self.obj, attr, value)
+                self._set_number(attr, value)
+        for key, value in self.case.config.items():
+            if key not in self.roles:
+                self._set_number(key, value)
+
+    def _set_number(self, attr: str, value: Any) -> None:
+        """Set a hyper-parameter attribute the object already has as a number or tuple
+        (ELU's ``self.alpha``, named as the case's ``alpha``)."""
+        current = getattr(self.obj, attr, None)
+        if isinstance(current, int | float | tuple) and not isinstance(current, bool):
+            setattr(self.obj, attr, value)
 
     def array(self, name: str, ours: np.ndarray) -> Any:
         """A fresh copy of one of our arrays in the library's layout and array type; a
@@ -276,9 +295,14 @@ class LibraryLayer:
         return Outcome(output=None, grads=grads, problems=problems)
 
     def _call_backward(self) -> Any:
-        backward = self._backward_method()
         upstream = declared_as.upstream(self.spec, self.conventions, self.case.upstream,
                                         getattr(self, "out_shape", ()))
+        at_input = pointwise.derivative(self.obj) if self.spec.name in pointwise.LAYERS else None
+        if at_input is not None:
+            local = call(f"{self.cls.__name__}.{_name(at_input)}", at_input,
+                         *self.passed_inputs[:1])
+            return upstream * to_numpy(local)
+        backward = self._backward_method()
         kwargs = self.backward_kwargs(backward)
         who = f"{self.cls.__name__}.{_name(backward)}"
         if self.spec.kind == "loss" and _positional_count(backward) >= 2:

@@ -64,7 +64,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
 
 PARAMS: dict[str, tuple[str, ...]] = {
     "W": ("W", "w", "weight", "weights", "kernel", "kernels", "filters"),
-    "b": ("b", "bias", "biases"),
+    "b": ("b", "bias", "biases", "w0"),
     "gamma": ("gamma", "weight", "scale", "g", "weights", "BW"),
     "beta": ("beta", "bias", "shift", "Bb"),
     # sequences: input-to-hidden and hidden-to-hidden weights, GRU's two biases
@@ -126,6 +126,8 @@ CONSTRUCTOR: dict[str, tuple[str, ...]] = {
                  "feature_dim", "d_model", "size", "hidden_size"),
     "kernel_size": ("kernel_size", "kernel", "k", "filter_size", "ksize", "pool_size",
                     "window", "window_size", "pool"),
+    "kernel_shape": ("kernel_shape", "filter_shape", "pool_shape"),
+    "input_shape": ("input_shape",),
     "stride": ("stride", "strides", "step"),
     "padding": ("padding", "pad"),
     "p": ("p", "rate", "drop_prob", "dropout", "drop_rate", "prob", "p_drop"),
@@ -197,9 +199,12 @@ def method(obj: Any, kind: str) -> Any:
 
 def _has_api(cls: type) -> bool:
     """``forward`` and ``backward`` (under any of their names), or an activation's
-    ``derivative()``."""
+    ``derivative()``, or its derivative at the input ``gradient(x)`` (``pointwise``)."""
+    from harness.adapters import pointwise
+
     return method(cls, "forward") is not None and (
-        method(cls, "backward") is not None or callable(getattr(cls, "derivative", None)))
+        method(cls, "backward") is not None or callable(getattr(cls, "derivative", None))
+        or pointwise.has_api(cls))
 
 
 def grad_names(attrs: Iterable[str]) -> list[str]:
