@@ -41,7 +41,7 @@ class LibraryLayer:
         self.roles: set[str] = set()
         self.tables: dict[str, str] = {}
         self.obj = self._construct()
-        lazy.prepare(self.obj, np.shape(case.inputs[spec.inputs[0]]), self.initializer_optimizer())
+        lazy.prepare(self.obj, np.shape(case.inputs[spec.inputs[0]]), self.initializer_optimizer)
         self.attrs = self._install_all()
         self._configure()
 

@@ -12,6 +12,7 @@ gradients it is given).
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from typing import Any
 
 from harness.adapters import names
@@ -24,15 +25,17 @@ INITIALIZERS = ("initialize", "init_params", "initialize_params")
 """Methods a network calls once to create a layer's parameters."""
 
 
-def prepare(obj: Any, x_shape: tuple[int, ...], optimizer: Any) -> None:
-    """Tell ``obj`` the per-sample input shape and run its initializer, when it has them."""
+def prepare(obj: Any, x_shape: tuple[int, ...], optimizer: Callable[[], Any]) -> None:
+    """Tell ``obj`` the per-sample input shape and run its initializer, when it has them;
+    ``optimizer()`` makes what an ``initialize(optimizer)`` is given."""
     setter = _method(obj, SHAPE_SETTERS)
     if setter is not None and getattr(obj, "input_shape", None) is None:
         call(f"{type(obj).__name__}.{setter.__name__}", setter, tuple(x_shape[1:]))
     initializer = _method(obj, INITIALIZERS)
     if initializer is None:
         return
-    kwargs = {p: optimizer for p in _arguments(initializer) if p in names.OPTIMIZERS}
+    wanted = [p for p in _arguments(initializer) if p in names.OPTIMIZERS]
+    kwargs = {wanted[0]: optimizer()} if wanted else {}
     if set(_required(initializer)) <= set(kwargs):
         call(f"{type(obj).__name__}.{initializer.__name__}", initializer, **kwargs)
 
