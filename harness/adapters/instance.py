@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from harness.adapters import conventions as declared_as
-from harness.adapters import layout, lazy, names, pointwise, spelled
+from harness.adapters import layout, lazy, names, pointwise, queues, spelled
 from harness.adapters.calls import UPSTREAM, CallFailed, call, to_numpy, watch
 from harness.adapters.conventions import Conventions, grad_scale, is_local_activation
 from harness.case import Case
@@ -256,7 +256,7 @@ class LibraryLayer:
     def call_forward(self, inputs: list[Any]) -> Any:
         """Call forward (under any of its names) with ``training=True`` where it asks for
         a mode; a forward that returns ``None`` is read from ``self.output``."""
-        forward = names.method(self.obj, "forward")
+        forward = queues.fresh(self.obj, names.method(self.obj, "forward"))
         modes = {p: True for p in _parameter_names(forward) if p in names.TRAINING}
         out = call(f"{self.cls.__name__}.{_name(forward)}", forward, *inputs, **modes)
         if out is None:
