@@ -18,7 +18,7 @@ from typing import Any
 
 from harness import catalog
 from harness.adapters import conventions as conv
-from harness.adapters import dropout, names
+from harness.adapters import dropout, modes, names
 from harness.adapters.calls import CallFailed, to_numpy
 from harness.adapters.contract import Detection, Runner
 from harness.adapters.conventions import Conventions
@@ -49,7 +49,8 @@ class ClassesAdapter:
         """Catalog layer name -> the class implementing it (networks excluded)."""
         found = {}
         for layer, spec in catalog.specs().items():
-            cls = names.find_class(namespace, layer) if spec.kind != "network" else None
+            cls = (names.find_class(namespace, layer) or modes.find(namespace, layer)
+                   if spec.kind != "network" else None)
             if cls is not None:
                 found[layer] = cls
         return found

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from harness.adapters import conventions as declared_as
-from harness.adapters import layout, lazy, names, pointwise, queues, spelled
+from harness.adapters import layout, lazy, modes, names, pointwise, queues, spelled
 from harness.adapters.calls import UPSTREAM, CallFailed, call, to_numpy, watch
 from harness.adapters.conventions import Conventions, grad_scale, is_local_activation
 from harness.case import Case
@@ -70,6 +70,9 @@ class LibraryLayer:
 
     def argument(self, name: str) -> Any:
         """The value for constructor argument ``name``, or ``MISSING``."""
+        mode = modes.value(self.cls, self.spec.name, name)
+        if mode is not None:
+            return mode
         for param in self.spec.params:
             if name in names.PARAMS.get(param, (param,)):
                 self.passed[param] = name

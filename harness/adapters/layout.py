@@ -16,12 +16,11 @@ from typing import Any
 import numpy as np
 
 from harness.adapters import names
-from harness.adapters.conventions import Conventions
+from harness.adapters.conventions import SPATIAL, Conventions
 from harness.case import Case
 from harness.spec import Spec
 
 Move = Callable[[np.ndarray], np.ndarray]
-SPATIAL = ("Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d")
 
 
 def _same(array: np.ndarray) -> np.ndarray:

@@ -41,6 +41,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "SpatialBatchNorm": ("spatialbatchnorm", "batchnorm2d", "spatialbatchnormalization"),
     "GroupNorm": ("groupnorm", "spatialgroupnorm", "groupnormalization"),
     "Embedding": ("embedding", "wordembedding"),
+    "Attention": ("attention", "dotproductattention", "scaleddotproductattention"),
     # sequences: recurrent steps and layers, per-time-step layers
     "RNNCell": ("rnncell", "vanillarnncell", "rnnstep"),
     "RNN": ("rnn", "vanillarnn"),
@@ -65,8 +66,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
 PARAMS: dict[str, tuple[str, ...]] = {
     "W": ("W", "w", "weight", "weights", "kernel", "kernels", "filters"),
     "b": ("b", "bias", "biases", "w0"),
-    "gamma": ("gamma", "weight", "scale", "g", "weights", "BW"),
-    "beta": ("beta", "bias", "shift", "Bb"),
+    "gamma": ("gamma", "weight", "scale", "g", "weights", "BW", "scaler"),
+    "beta": ("beta", "bias", "shift", "Bb", "intercept"),
     # sequences: input-to-hidden and hidden-to-hidden weights, GRU's two biases
     "Wx": ("Wx", "W_x", "Wxh", "W_xh", "wx"),
     "Wh": ("Wh", "W_h", "Whh", "W_hh", "wh"),
@@ -115,7 +116,7 @@ CONSTRUCTOR: dict[str, tuple[str, ...]] = {
            "n_in",
            "input_size", "fan_in", "n_inputs", "num_inputs", "in_size", "nin",
            "input_features", "in_channels", "input_channels",
-           "inputs", "n_input", "num_in", "dim_in"),
+           "inputs", "n_input", "num_in", "dim_in", "vocab_size"),
     "out": ("out_features", "out_feature", "out_ch", "c_out", "out_channel", "n_neurons", "neurons",
             "num_neurons", "n_units", "num_units", "output_dim", "out_dim", "n_out",
             "output_size", "fan_out",
@@ -125,6 +126,7 @@ CONSTRUCTOR: dict[str, tuple[str, ...]] = {
     "features": ("num_features", "features", "dim", "normalized_shape", "n_features",
                  "feature_dim", "d_model", "size", "hidden_size"),
     "kernel_size": ("kernel_size", "kernel", "k", "filter_size", "ksize", "pool_size",
+                    "kernel_width",
                     "window", "window_size", "pool"),
     "kernel_shape": ("kernel_shape", "filter_shape", "pool_shape"),
     "input_shape": ("input_shape",),
