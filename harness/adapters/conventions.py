@@ -46,7 +46,7 @@ CLASS_TARGETS = ("CrossEntropy", "SVMLoss", "TemporalSoftmaxLoss")
 LOSS_TERMS = {"MSELoss": "elements", "BCELoss": "elements", "CrossEntropy": "batch",
               "SVMLoss": "batch"}
 """What a loss's mean is over: every element, or the samples of the batch."""
-SPATIAL = ("Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d", "SpatialBatchNorm")
+SPATIAL = ("Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d", "SpatialBatchNorm", "ConvTranspose2d")
 
 APPLIES: dict[str, tuple[str, Callable[[Spec], bool]]] = {
     "param_grads": ("layers with parameters", lambda s: bool(s.params)),

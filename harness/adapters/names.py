@@ -23,7 +23,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "CrossEntropy": ("crossentropy", "crossentropyloss", "softmaxcrossentropy",
                      "softmaxcrossentropyloss", "softmaxlosscategoricalcrossentropy",
                      "softmaxcategoricalcrossentropy", "categoricalcrossentropy"),
-    "LayerNorm": ("layernorm", "layernormalization"),
+    "LayerNorm": ("layernorm", "layernormalization", "layernorm1d"),
     "BatchNorm": ("batchnorm", "batchnorm1d", "batchnormalization"),
     "Conv1d": ("conv1d", "convolution1d"),
     "Conv2d": ("conv2d", "conv", "convolution", "convolution2d"),
