@@ -49,3 +49,12 @@ def test_channels_last_keeps_a_transposed_kernel_in_then_out():
     np.testing.assert_array_equal(theirs[..., 1, 2], W[1, 2])
     np.testing.assert_array_equal(moves.ours("W", theirs), W)
     assert moves.theirs("x", case.inputs["x"]).shape[-1] == case.inputs["x"].shape[1]
+
+
+def test_channels_last_moves_a_spatial_batch_norms_channels_to_the_end():
+    spec = CATALOG["SpatialBatchNorm"]
+    case = spec.case(0, "float64")
+    moves = layout.for_conventions(spec, case, Conventions(channels_last=True))
+    x = case.inputs["x"]
+    np.testing.assert_array_equal(moves.theirs("x", x), np.moveaxis(x, 1, -1))
+    np.testing.assert_array_equal(moves.ours("out", moves.theirs("x", x)), x)
