@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from harness.adapters import conventions as declared_as
-from harness.adapters import layout, lazy, modes, names, pointwise, queues, spelled
+from harness.adapters import layout, lazy, lossobjects, modes, names, pointwise, queues, spelled
 from harness.adapters.calls import UPSTREAM, CallFailed, call, to_numpy, watch
 from harness.adapters.conventions import Conventions, grad_scale, is_local_activation
 from harness.case import Case
@@ -234,7 +234,11 @@ class LibraryLayer:
 
     def _loss_value(self, out: Any) -> Any:
         """A loss's per-sample vector averaged when the class has ``calculate()`` (the
-        library's own mean of what forward returns, as in nnfs)."""
+        library's own mean of what forward returns, as in nnfs); a loss object's loss of
+        every element averaged (``lossobjects``)."""
+        if self.spec.kind == "loss" and lossobjects.has_api(self.cls) and np.shape(out) == (
+                np.shape(self.case.inputs["x"])):
+            return np.mean(out, dtype=np.float64).astype(out.dtype)
         if self.spec.kind == "loss" and _per_sample(out, self.case) and callable(
                 getattr(self.obj, "calculate", None)):
             return out.mean(dtype=np.float64).astype(out.dtype)
@@ -259,7 +263,8 @@ class LibraryLayer:
     def call_forward(self, inputs: list[Any]) -> Any:
         """Call forward (under any of its names) with ``training=True`` where it asks for
         a mode; a forward that returns ``None`` is read from ``self.output``."""
-        forward = queues.fresh(self.obj, names.method(self.obj, "forward"))
+        forward = queues.fresh(self.obj, names.method(self.obj, "forward")
+                               or lossobjects.forward(self.obj))
         modes = {p: True for p in _parameter_names(forward) if p in names.TRAINING}
         out = call(f"{self.cls.__name__}.{_name(forward)}", forward, *inputs, **modes)
         if out is None:
@@ -338,7 +343,7 @@ class LibraryLayer:
     def _backward_method(self) -> Any:
         """``backward``, or ``derivative()`` where declared; an activation whose
         backward takes no ``dout`` (or that has only ``derivative``) must declare it."""
-        backward = names.method(self.obj, "backward")
+        backward = names.method(self.obj, "backward") or lossobjects.backward(self.obj)
         derivative = getattr(self.obj, "derivative", None)
         name = self.cls.__name__
         if self.conventions.activation_grad == "derivative" and callable(derivative):

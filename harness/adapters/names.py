@@ -18,7 +18,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "Sigmoid": ("sigmoid", "logistic"),
     "Tanh": ("tanh",),
     "Softmax": ("softmax",),
-    "MSELoss": ("mseloss", "mse", "meansquarederror", "meansquarederrorloss", "l2loss"),
+    "MSELoss": ("mseloss", "mse", "meansquarederror", "meansquarederrorloss", "l2loss",
+                "squareloss"),
     "BCELoss": ("bceloss", "bce", "binarycrossentropy", "binarycrossentropyloss"),
     "CrossEntropy": ("crossentropy", "crossentropyloss", "softmaxcrossentropy",
                      "softmaxcrossentropyloss", "softmaxlosscategoricalcrossentropy",
@@ -201,12 +202,13 @@ def method(obj: Any, kind: str) -> Any:
 
 def _has_api(cls: type) -> bool:
     """``forward`` and ``backward`` (under any of their names), or an activation's
-    ``derivative()``, or its derivative at the input ``gradient(x)`` (``pointwise``)."""
-    from harness.adapters import pointwise
+    ``derivative()``, or its derivative at the input ``gradient(x)`` (``pointwise``), or
+    a loss object's ``loss`` and ``gradient`` (``lossobjects``)."""
+    from harness.adapters import lossobjects, pointwise
 
-    return method(cls, "forward") is not None and (
+    return lossobjects.has_api(cls) or (method(cls, "forward") is not None and (
         method(cls, "backward") is not None or callable(getattr(cls, "derivative", None))
-        or pointwise.has_api(cls))
+        or pointwise.has_api(cls)))
 
 
 def grad_names(attrs: Iterable[str]) -> list[str]:

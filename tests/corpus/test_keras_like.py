@@ -55,3 +55,17 @@ def test_sandboxed_check_and_grade_charge_the_same():
         inside, outside = check(name), check(name, sandbox)
         assert failing(outside) == failing(inside)
         assert grading.grade(outside, rubric).points == grading.grade(inside, rubric).points
+
+
+def test_a_loss_object_taking_the_target_first_is_driven_once_declared():
+    """``loss(y, y_pred)`` of every element and its derivative: half the mean squared
+    error forward, the gradient of half the sum backward, as the hints say."""
+    path = str(STYLES / "keras_like.py")
+    undeclared = engine.check(Target(path), specs.select(["MSELoss"]), ["float64"], ["fd"])
+    assert {c.layer for c in undeclared.checks} == {"MSELoss"}
+    hints = " ".join(c.hint for c in undeclared.checks)
+    assert "MSELoss.reduction=half-mean" in hints and "MSELoss.loss_grad=half-sse" in hints
+    declared = engine.check(Target(path, "sgd:MSELoss.reduction=half-mean,"
+                                   "MSELoss.loss_grad=half-sse"),
+                            specs.select(["MSELoss"]), ["float64"], ["fd"])
+    assert declared.passed, [c.explain() for c in declared.checks if not c.passed][:3]
