@@ -40,9 +40,9 @@ def _pair(param: inspect.Parameter, value: Any, config: Mapping[str, Any]) -> An
 
 def _padding_mode(param: inspect.Parameter, value: Any, config: Mapping[str, Any]) -> Any:
     """An int padding given as the mode name a constructor with a string default takes:
-    ``'valid'`` for none; ``'same'`` where the output keeps the input's size (stride 1,
-    odd kernels padded by half); any other padding stays an int (the library then says
-    it cannot, and the case is declared unsupported with ``--cases``)."""
+    ``'valid'`` for none; ``'same'`` for ``(k - 1) / 2`` zeros on each side of an odd
+    kernel at stride 1 (with a larger stride libraries differ on what 'same' pads);
+    any other padding, ``Inexpressible``."""
     if not isinstance(param.default, str) or not isinstance(value, int):
         return value
     if value == 0:
@@ -51,12 +51,19 @@ def _padding_mode(param: inspect.Parameter, value: Any, config: Mapping[str, Any
     if config.get("stride", 1) == 1 and kernel and all(
             k % 2 == 1 and (k - 1) // 2 == value for k in kernel):
         return "same"
-    return value
+    raise Inexpressible(f"padding as 'same' or 'valid' only, not padding={value} with a "
+                        f"kernel of {kernel} and stride {config.get('stride', 1)}",
+                        "padding")
 
 
-class PerAxis(Exception):
-    """A value that differs per axis (``stride=(2, 1)``) for an argument that takes one
-    number for every axis: the layer cannot run the case."""
+class Inexpressible(Exception):
+    """A case's value the constructor's signature cannot say (``stride=(2, 1)`` for one
+    int, ``padding=2`` as a mode name): the layer cannot run the case. ``key`` is the
+    case key whose other values it can run."""
+
+    def __init__(self, what: str, key: str):
+        super().__init__(what)
+        self.key = key
 
 
 def _takes_tuple(param: inspect.Parameter) -> bool:
@@ -71,13 +78,13 @@ def _takes_tuple(param: inspect.Parameter) -> bool:
 
 def _one_per_axis(param: inspect.Parameter, value: Any, config: Mapping[str, Any]) -> Any:
     """A per-axis tuple for an argument with no sign of taking one: its one value when
-    the axes agree, else ``PerAxis`` (passing the tuple on would make the library fail
+    the axes agree, else ``Inexpressible`` (passing the tuple on would make the library fail
     inside its own code, or worse, broadcast it)."""
     if not isinstance(value, tuple) or _takes_tuple(param):
         return value
     if len(set(value)) == 1:
         return value[0]
-    raise PerAxis(f"{param.name}={value}")
+    raise Inexpressible(f"one {param.name} for every axis, not {value}", "per-axis")
 
 
 RULES: dict[str, Callable[[inspect.Parameter, Any, Mapping[str, Any]], Any]] = {

@@ -18,7 +18,7 @@ from typing import Any
 
 from harness import catalog
 from harness.adapters import conventions as conv
-from harness.adapters import dropout, names, pairs, upsampled
+from harness.adapters import dropout, modes, names, pairs, upsampled
 from harness.adapters.calls import CallFailed, to_numpy
 from harness.adapters.contract import Detection, Runner
 from harness.adapters.conventions import Conventions
@@ -50,7 +50,8 @@ class ClassesAdapter:
         layers a library builds from a pair of functions (``harness.adapters.pairs``)."""
         found = {}
         for layer, spec in catalog.specs().items():
-            cls = names.find_class(namespace, layer) if spec.kind != "network" else None
+            cls = (names.find_class(namespace, layer) or modes.find(namespace, layer)
+                   if spec.kind != "network" else None)
             if cls is not None:
                 found[layer] = cls
         return {**pairs.classes(namespace), **found}

@@ -46,7 +46,7 @@ CLASS_TARGETS = ("CrossEntropy", "SVMLoss", "TemporalSoftmaxLoss")
 LOSS_TERMS = {"MSELoss": "elements", "BCELoss": "elements", "CrossEntropy": "batch",
               "SVMLoss": "batch"}
 """What a loss's mean is over: every element, or the samples of the batch."""
-SPATIAL = ("Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d")
+SPATIAL = ("Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d", "SpatialBatchNorm", "ConvTranspose2d")
 CELLS = ("RNNCell", "GRUCell", "LSTMCell")
 
 APPLIES: dict[str, tuple[str, Callable[[Spec], bool]]] = {

@@ -17,7 +17,20 @@ from typing import Any
 
 import numpy as np
 
-from harness.adapters import arguments, cells, layout, names, stacked, sublayers, upsampled
+from harness.adapters import (
+    arguments,
+    cells,
+    layout,
+    lazy,
+    lossobjects,
+    modes,
+    names,
+    pointwise,
+    queues,
+    stacked,
+    sublayers,
+    upsampled,
+)
 from harness.adapters import conventions as declared_as
 from harness.adapters.calls import UPSTREAM, CallFailed, call, to_numpy, watch
 from harness.adapters.conventions import Conventions, grad_scale, is_local_activation
@@ -46,6 +59,7 @@ class LibraryLayer:
         if self.upsampled:
             upsampled.kernel(self.layout, case.params["W"])
         self.obj = self._construct()
+        lazy.prepare(self.obj, np.shape(case.inputs[spec.inputs[0]]), self.initializer_optimizer)
         self.attrs = self._install_all()
         self._configure()
 
@@ -75,15 +89,16 @@ class LibraryLayer:
             return call(f"{self.cls.__name__}.__init__({_shown(kwargs)})", self.cls, **kwargs)
 
     def _spelled(self, param: inspect.Parameter, value: Any) -> Any:
-        """``value`` as ``param``'s signature wants it; a per-axis value it cannot take
-        fails the case with the selector of the cases the layer can run."""
+        """``value`` as ``param``'s signature wants it; a value it cannot say fails the
+        case with the selector of the cases the layer can run."""
         try:
             return arguments.spelled(param, names.role(param.name), value, self._config())
-        except arguments.PerAxis as refused:
+        except arguments.Inexpressible as refused:
+            cases = (self._unpadded(value) if refused.key == "padding"
+                     else self._one_per_axis_cases())
             raise CallFailed(RunError(
-                "exception", f"{self.cls.__name__} takes one {param.name} for every axis, "
-                f"so it cannot run this case ({refused}); run the cases it can express: "
-                f"--cases '{self._one_per_axis_cases()}'")) from None
+                "exception", f"{self.cls.__name__} takes {refused}, so it cannot run this "
+                f"case; run the cases it can express: --cases '{cases}'")) from None
 
     def _one_per_axis_cases(self) -> str:
         """The ``--cases`` selector that leaves out this layer's per-axis variants."""
@@ -108,12 +123,19 @@ class LibraryLayer:
         kernel = tuple(int(k) for k in W.shape[2:]) if W is not None and W.ndim > 2 else ()
         return {**self.case.config, "kernel": kernel}
 
+    def initializer_optimizer(self) -> Any:
+        """What an ``initialize(optimizer)`` is given (``lazy``): none here."""
+        return None
+
     def argument(self, name: str) -> Any:
         """The value for constructor argument ``name``, or ``MISSING``; a name with
         several roles (``size``) takes the first the case has a value for."""
         if self.upsampled and name in upsampled.FACTORS:
             self.roles.add("stride")
             return upsampled.factor(self.case)
+        mode = modes.value(self.cls, self.spec.name, name)
+        if mode is not None:
+            return mode
         for param in self.spec.params:
             if name in names.PARAMS.get(param, (param,)):
                 self.passed[param] = name
@@ -267,15 +289,32 @@ class LibraryLayer:
                 continue
             taken = False
             for attr in names.CONSTRUCTOR[role]:
-                current = getattr(self.obj, attr, None)
-                if isinstance(current, int | float | tuple) and not isinstance(current, bool):
-                    setattr(self.obj, attr, value)
-                    taken = True
-            if role == "padding" and not taken and np.any(np.asarray(value) != 0):
+                taken = self._set_number(attr, value) or taken
+            if (role == "padding" and not taken and not self.upsampled
+                    and np.any(np.asarray(value) != 0)):
                 raise CallFailed(RunError(
                     "exception", f"{self.cls.__name__} takes no padding (no argument or "
                     f"attribute for it), so it cannot run this case (padding={value}); "
                     f"run the cases it can express: --cases '{self._unpadded(value)}'"))
+        for key, value in self.case.config.items():
+            if key not in self.roles:
+                self._set_number(key, value)
+
+    def _set_number(self, attr: str, value: Any) -> bool:
+        """Set a hyper-parameter attribute the object already has as a number or tuple
+        (ELU's ``self.alpha``, named as the case's ``alpha``), in its form: an int for a
+        tuple as one per axis, a tuple whose axes agree for an int; whether it was set."""
+        current = getattr(self.obj, attr, None)
+        if not isinstance(current, int | float | tuple) or isinstance(current, bool):
+            return False
+        if isinstance(current, tuple) and isinstance(value, int):
+            value = (value,) * len(current)
+        elif isinstance(value, tuple) and not isinstance(current, tuple):
+            if len(set(value)) > 1:
+                return False
+            value = value[0]
+        setattr(self.obj, attr, value)
+        return True
 
     def _unpadded(self, value: Any) -> str:
         """The ``--cases`` selector of this layer's unpadded cases: ``padding=0`` where
@@ -317,7 +356,11 @@ class LibraryLayer:
 
     def _loss_value(self, out: Any) -> Any:
         """A loss's per-sample vector averaged when the class has ``calculate()`` (the
-        library's own mean of what forward returns, as in nnfs)."""
+        library's own mean of what forward returns, as in nnfs); a loss object's loss of
+        every element averaged (``lossobjects``)."""
+        if self.spec.kind == "loss" and lossobjects.has_api(self.cls) and np.shape(out) == (
+                np.shape(self.case.inputs["x"])):
+            return np.mean(out, dtype=np.float64).astype(out.dtype)
         if self.spec.kind == "loss" and _per_sample(out, self.case) and callable(
                 getattr(self.obj, "calculate", None)):
             return out.mean(dtype=np.float64).astype(out.dtype)
@@ -342,7 +385,8 @@ class LibraryLayer:
     def call_forward(self, inputs: list[Any]) -> Any:
         """Call forward (under any of its names) with ``training=True`` where it asks for
         a mode; a forward that returns ``None`` is read from ``self.output``."""
-        forward = names.method(self.obj, "forward")
+        forward = queues.fresh(self.obj, names.method(self.obj, "forward")
+                               or lossobjects.forward(self.obj))
         modes = {p: True for p in _parameter_names(forward) if p in names.TRAINING}
         out = call(f"{self.cls.__name__}.{_name(forward)}", forward, *inputs, **modes)
         if out is None:
@@ -383,9 +427,14 @@ class LibraryLayer:
         return Outcome(output=None, grads=grads, problems=problems)
 
     def _call_backward(self) -> Any:
-        backward = self._backward_method()
         upstream = declared_as.upstream(self.spec, self.conventions, self.case.upstream,
                                         getattr(self, "out_shape", ()))
+        at_input = pointwise.derivative(self.obj) if self.spec.name in pointwise.LAYERS else None
+        if at_input is not None:
+            local = call(f"{self.cls.__name__}.{_name(at_input)}", at_input,
+                         *self.passed_inputs[:1])
+            return upstream * to_numpy(local)
+        backward = self._backward_method()
         kwargs = self.backward_kwargs(backward)
         who = f"{self.cls.__name__}.{_name(backward)}"
         if self.spec.kind == "loss" and _positional_count(backward) >= 2:
@@ -422,7 +471,7 @@ class LibraryLayer:
     def _backward_method(self) -> Any:
         """``backward``, or ``derivative()`` where declared; an activation whose
         backward takes no ``dout`` (or that has only ``derivative``) must declare it."""
-        backward = names.method(self.obj, "backward")
+        backward = names.method(self.obj, "backward") or lossobjects.backward(self.obj)
         derivative = getattr(self.obj, "derivative", None)
         name = self.cls.__name__
         if self.conventions.activation_grad == "derivative" and callable(derivative):

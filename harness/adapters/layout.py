@@ -16,12 +16,11 @@ from typing import Any
 import numpy as np
 
 from harness.adapters import names
-from harness.adapters.conventions import Conventions
+from harness.adapters.conventions import SPATIAL, Conventions
 from harness.case import Case
 from harness.spec import Spec
 
 Move = Callable[[np.ndarray], np.ndarray]
-SPATIAL = ("Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d")
 
 
 def _same(array: np.ndarray) -> np.ndarray:
@@ -56,7 +55,9 @@ def channels_last(spec: Spec, case: Case, layout: Layout) -> None:
     layout.add("out", lambda a: np.moveaxis(a, 1, -1), lambda a: np.moveaxis(a, -1, 1))
     if "W" in case.params:
         spatial = case.params["W"].ndim - 2
-        order = (*range(2, 2 + spatial), 1, 0)
+        # a transposed convolution's W is (in, out, *K) already: (*K, in, out)
+        order = (*range(2, 2 + spatial), *((0, 1) if spec.name.startswith("ConvTranspose")
+                                           else (1, 0)))
         inverse = tuple(int(i) for i in np.argsort(order))
         shape = np.transpose(case.params["W"], order).shape
         layout.add("W", lambda a: np.transpose(a, order),

@@ -18,12 +18,13 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "Sigmoid": ("sigmoid", "logistic"),
     "Tanh": ("tanh",),
     "Softmax": ("softmax",),
-    "MSELoss": ("mseloss", "mse", "meansquarederror", "meansquarederrorloss", "l2loss"),
+    "MSELoss": ("mseloss", "mse", "meansquarederror", "meansquarederrorloss", "l2loss",
+                "squareloss"),
     "BCELoss": ("bceloss", "bce", "binarycrossentropy", "binarycrossentropyloss"),
     "CrossEntropy": ("crossentropy", "crossentropyloss", "softmaxcrossentropy",
                      "softmaxcrossentropyloss", "softmaxlosscategoricalcrossentropy",
                      "softmaxcategoricalcrossentropy", "categoricalcrossentropy"),
-    "LayerNorm": ("layernorm", "layernormalization"),
+    "LayerNorm": ("layernorm", "layernormalization", "layernorm1d"),
     "BatchNorm": ("batchnorm", "batchnorm1d", "batchnormalization"),
     "Conv1d": ("conv1d", "convolution1d"),
     "Conv2d": ("conv2d", "conv", "convolution", "convolution2d"),
@@ -41,6 +42,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "SpatialBatchNorm": ("spatialbatchnorm", "batchnorm2d", "spatialbatchnormalization"),
     "GroupNorm": ("groupnorm", "spatialgroupnorm", "groupnormalization"),
     "Embedding": ("embedding", "wordembedding"),
+    "Attention": ("attention", "dotproductattention", "scaleddotproductattention"),
     # sequences: recurrent steps and layers, per-time-step layers
     "RNNCell": ("rnncell", "vanillarnncell", "rnnstep"),
     "RNN": ("rnn", "vanillarnn"),
@@ -64,9 +66,9 @@ LAYERS: dict[str, tuple[str, ...]] = {
 
 PARAMS: dict[str, tuple[str, ...]] = {
     "W": ("W", "w", "weight", "weights", "kernel", "kernels", "filters"),
-    "b": ("b", "bias", "biases"),
-    "gamma": ("gamma", "weight", "scale", "g", "weights", "BW"),
-    "beta": ("beta", "bias", "shift", "Bb"),
+    "b": ("b", "bias", "biases", "w0"),
+    "gamma": ("gamma", "weight", "scale", "g", "weights", "BW", "scaler"),
+    "beta": ("beta", "bias", "shift", "Bb", "intercept"),
     # sequences: input-to-hidden and hidden-to-hidden weights, GRU's two biases
     "Wx": ("Wx", "W_x", "Wxh", "W_xh", "wx"),
     "Wh": ("Wh", "W_h", "Whh", "W_hh", "wh"),
@@ -115,7 +117,7 @@ CONSTRUCTOR: dict[str, tuple[str, ...]] = {
            "n_in",
            "input_size", "fan_in", "n_inputs", "num_inputs", "in_size", "nin",
            "input_features", "in_channels", "input_channels",
-           "inputs", "n_input", "num_in", "dim_in"),
+           "inputs", "n_input", "num_in", "dim_in", "vocab_size"),
     "out": ("out_features", "out_feature", "out_ch", "c_out", "out_channel", "n_neurons", "neurons",
             "num_neurons", "n_units", "num_units", "output_dim", "out_dim", "n_out",
             "output_size", "fan_out",
@@ -126,7 +128,8 @@ CONSTRUCTOR: dict[str, tuple[str, ...]] = {
                  "feature_dim", "d_model", "size", "hidden_size",
                  "hidden_dim"),
     "kernel_size": ("kernel_size", "kernel", "k", "filter_size", "ksize", "pool_size",
-                    "window", "window_size", "pool", "size", "kernel_shape", "pool_shape"),
+                    "window", "window_size", "pool", "size", "kernel_shape", "pool_shape",
+                    "filter_shape"),
     "kernel_h": ("h_filter", "kernel_h", "filter_h", "kh", "filter_height", "kernel_height",
                  "field_height"),
     "kernel_w": ("w_filter", "kernel_w", "filter_w", "kw", "filter_width", "kernel_width",
@@ -205,9 +208,13 @@ def method(obj: Any, kind: str) -> Any:
 
 def _has_api(cls: type) -> bool:
     """``forward`` and ``backward`` (under any of their names), or an activation's
-    ``derivative()``."""
-    return method(cls, "forward") is not None and (
-        method(cls, "backward") is not None or callable(getattr(cls, "derivative", None)))
+    ``derivative()``, or its derivative at the input ``gradient(x)`` (``pointwise``), or
+    a loss object's ``loss`` and ``gradient`` (``lossobjects``)."""
+    from harness.adapters import lossobjects, pointwise
+
+    return lossobjects.has_api(cls) or (method(cls, "forward") is not None and (
+        method(cls, "backward") is not None or callable(getattr(cls, "derivative", None))
+        or pointwise.has_api(cls)))
 
 
 def grad_names(attrs: Iterable[str]) -> list[str]:

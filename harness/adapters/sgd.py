@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from harness.adapters import names
+from harness.adapters import lazy, names
 from harness.adapters.calls import to_numpy
 from harness.adapters.classes import ClassesAdapter
 from harness.adapters.contract import Detection
@@ -35,8 +35,9 @@ LR = 1.0
 
 class RecordingOptimizer:
     """An optimizer any method of which records the arrays it is given and takes an SGD
-    step of rate ``LR`` in place: ``update(param, grad)`` returns the moved ``param``
-    (for ``self.W = opt.update(self.W, dW)``), ``update(params, grads)`` moves each entry."""
+    step of rate ``LR``: ``update(param, grad)`` returns the moved ``param`` as a new array
+    (for ``self.W = opt.update(self.W, dW)``), ``update(params, grads)`` moves each entry
+    in place."""
 
     lr = learning_rate = LR
 
@@ -52,7 +53,7 @@ class RecordingOptimizer:
             given = (*args, *kwargs.values())
             arrays = [a for a in given if hasattr(a, "shape")]
             if len(arrays) >= 2:
-                self._step(arrays[0], arrays[1])
+                return self._moved(arrays[0], arrays[1])
             tables = [a for a in given if isinstance(a, Mapping)]
             if len(tables) >= 2:
                 for key, value in tables[0].items():
@@ -65,6 +66,13 @@ class RecordingOptimizer:
     def _step(self, param: Any, grad: Any) -> None:
         self.given.setdefault(id(param), np.array(to_numpy(grad)))
         param[...] = param - LR * grad
+
+    def _moved(self, param: Any, grad: Any) -> Any:
+        """``param`` moved by one step, as a new array: ``W = self.W`` kept before
+        ``self.W = opt.update(self.W, dW)`` still holds the weights of the forward
+        (ML-From-Scratch computes its input gradient with it after the update)."""
+        self.given.setdefault(id(param), np.array(to_numpy(grad)))
+        return param - LR * grad
 
     def gradients(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """Parameter name -> the gradient handed over with it."""
@@ -84,6 +92,12 @@ class SteppingLayer(LibraryLayer):
     @property
     def rate(self) -> float:
         return self.conventions.lr or LR
+
+    def initializer_optimizer(self) -> Any:
+        """``initialize(optimizer)`` gets the recording optimizer, whose copies the
+        layer's ``backward`` steps (ML-From-Scratch's ``self.W_opt``)."""
+        self.optimizer = RecordingOptimizer()
+        return self.optimizer
 
     def sized(self, role: str) -> Any:
         if role == "lr" and not self.conventions.lr:
@@ -163,7 +177,10 @@ class SGDAdapter(ClassesAdapter):
 
 
 def _takes_a_step(cls: type) -> bool:
-    """Whether a class has a learning rate (constructor, backward argument or attribute)."""
+    """Whether a class has a learning rate (constructor, backward argument or attribute)
+    or is handed the optimizer its backward steps when initialized."""
+    if lazy.takes_optimizer(cls):
+        return True
     for fn in (cls, names.method(cls, "backward")):
         try:
             if any(names.role(p) == "lr" or (fn is not cls and p in names.OPTIMIZERS)

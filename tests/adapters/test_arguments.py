@@ -6,6 +6,8 @@ from __future__ import annotations
 import inspect
 from typing import Tuple  # noqa: UP035 - the spelling the libraries use
 
+import pytest
+
 from harness.adapters import arguments, names
 
 
@@ -27,9 +29,27 @@ def test_a_padding_with_a_string_default_is_given_as_a_mode_name():
     padding = _param(pool, "padding")
     assert arguments.spelled(padding, "padding", 0, {"kernel": (3, 3)}) == "valid"
     assert arguments.spelled(padding, "padding", 1, {"kernel": (3, 3), "stride": 1}) == "same"
-    assert arguments.spelled(padding, "padding", 1, {"kernel": (3, 3), "stride": 2}) == 1
-    assert arguments.spelled(padding, "padding", 1, {"kernel": (2, 3), "stride": 1}) == 1
     assert arguments.spelled(_param(pool, "stride"), "padding", 1, {}) == 1
+
+
+@pytest.mark.parametrize("config", [{"kernel": (3, 3), "stride": 2},
+                                    {"kernel": (2, 3), "stride": 1}])
+def test_a_padding_neither_mode_says_is_refused_not_passed_on(config):
+    with pytest.raises(arguments.Inexpressible, match="'same' or 'valid' only") as refused:
+        arguments.spelled(_param(pool, "padding"), "padding", 1, config)
+    assert refused.value.key == "padding"
+
+
+def conv(stride=1, padding: int = 0, strides: int | tuple[int, int] = 1):
+    """A constructor that takes one stride for both axes, and one that takes either."""
+
+
+def test_a_per_axis_value_is_one_int_when_the_axes_agree_and_refused_when_they_do_not():
+    assert arguments.spelled(_param(conv, "stride"), "stride", (2, 2), {}) == 2
+    assert arguments.spelled(_param(conv, "padding"), "padding", (1, 1), {}) == 1
+    assert arguments.spelled(_param(conv, "strides"), "stride", (2, 1), {}) == (2, 1)
+    with pytest.raises(arguments.Inexpressible, match=r"one stride for every axis"):
+        arguments.spelled(_param(conv, "stride"), "stride", (2, 1), {})
 
 
 def test_a_flat_shape_is_given_three_dimensions_only_when_it_lacks_them():

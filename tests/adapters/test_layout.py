@@ -36,3 +36,25 @@ def test_kinds_are_read_from_shapes():
     assert layout.bias_kind((4,)) == "flat"
     assert layout.weight_kind((2, 3), (3, 2)) == "out-in"
     assert layout.weight_kind((3, 2), (3, 2)) == "in-out"
+
+
+def test_channels_last_keeps_a_transposed_kernel_in_then_out():
+    """numpy-ml's Deconv2D kernel is (kh, kw, in, out), as ours is (in, out, kh, kw)."""
+    spec = CATALOG["ConvTranspose2d"]
+    case = spec.case(2, "float64")
+    moves = layout.for_conventions(spec, case, Conventions(channels_last=True))
+    W = case.params["W"]
+    theirs = moves.theirs("W", W)
+    assert theirs.shape == (*W.shape[2:], W.shape[0], W.shape[1])
+    np.testing.assert_array_equal(theirs[..., 1, 2], W[1, 2])
+    np.testing.assert_array_equal(moves.ours("W", theirs), W)
+    assert moves.theirs("x", case.inputs["x"]).shape[-1] == case.inputs["x"].shape[1]
+
+
+def test_channels_last_moves_a_spatial_batch_norms_channels_to_the_end():
+    spec = CATALOG["SpatialBatchNorm"]
+    case = spec.case(0, "float64")
+    moves = layout.for_conventions(spec, case, Conventions(channels_last=True))
+    x = case.inputs["x"]
+    np.testing.assert_array_equal(moves.theirs("x", x), np.moveaxis(x, 1, -1))
+    np.testing.assert_array_equal(moves.ours("out", moves.theirs("x", x)), x)

@@ -38,3 +38,14 @@ def test_grad_names_and_roles():
     assert {"grad_W", "dW", "dweights", "dLdW"} <= set(names.grad_names(["W", "weights"]))
     assert names.role("in_features") == "in" and names.role("learning_rate") == "lr"
     assert names.role("banana") == ""
+
+
+def test_numpy_ml_spellings_are_known():
+    """numpy-ml's names: LayerNorm1D, DotProductAttention, kernel_width, vocab_size and
+    the scaler / intercept of its normalizations."""
+    assert names.layer_of("LayerNorm1D") == "LayerNorm"
+    assert names.layer_of("DotProductAttention") == "Attention"
+    assert names.role("kernel_width") == "kernel_w"
+    assert names.role("vocab_size") == "in"
+    assert "scaler" in names.PARAMS["gamma"] and "intercept" in names.PARAMS["beta"]
+    assert names.role("filter_shape") == names.role("pool_shape") == "kernel_size"

@@ -1,0 +1,55 @@
+"""Loss objects with ``loss(y, y_pred)`` and ``gradient(y, y_pred)``, target first.
+
+ML-From-Scratch's losses have neither forward nor backward: ``SquareLoss().loss(y, p)``
+is the loss of every element, ``SquareLoss().gradient(y, p)`` its derivative in ``p``,
+each taking the target first. The reader calls them as forward and backward with the
+prediction first; a loss of every element is then averaged, as the library's network
+does (``np.mean(loss_function.loss(y, y_pred))``).
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+METHODS = ("loss", "gradient")
+"""The value and the gradient of a loss object."""
+
+TARGETS = ("y", "y_true", "target", "targets", "t", "labels", "actual", "truth")
+"""A first argument spelled so takes the target (the prediction then comes second)."""
+
+
+def has_api(cls: type) -> bool:
+    """Whether a class is a loss object: ``loss`` and ``gradient`` of two arguments."""
+    return all(len(_arguments(getattr(cls, m, None))) == 2 for m in METHODS)
+
+
+def forward(obj: Any) -> Any:
+    """``obj.loss`` taking (prediction, target), or ``None`` for no loss object."""
+    return _ordered(obj, "loss") if has_api(type(obj)) else None
+
+
+def backward(obj: Any) -> Any:
+    """``obj.gradient`` taking (prediction, target), or ``None`` for no loss object."""
+    return _ordered(obj, "gradient") if has_api(type(obj)) else None
+
+
+def _ordered(obj: Any, name: str) -> Any:
+    method = getattr(obj, name)
+    if _arguments(method)[0] not in TARGETS:
+        return method
+
+    def prediction_first(prediction: Any, target: Any) -> Any:
+        return method(target, prediction)
+
+    prediction_first.__name__ = name
+    return prediction_first
+
+
+def _arguments(fn: Any) -> list[str]:
+    if not callable(fn):
+        return []
+    try:
+        return [p for p in inspect.signature(fn).parameters if p != "self"]
+    except (TypeError, ValueError):
+        return []
