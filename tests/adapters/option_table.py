@@ -67,6 +67,8 @@ class Meaningless:
 
 def row(adapter: str, option: str, options: str, correct: Fixture, buggy: Fixture,
         layers: tuple[str, ...], plain: str | None = None, needs: str = "") -> Row:
+    """A ``Row`` whose spec is ``adapter:options``, and ``plain`` (``""``: the adapter
+    alone, ``":more=options"``: with those) written after the adapter's name too."""
     return Row(adapter, option, f"{adapter}:{options}", correct, buggy, layers,
                None if plain is None else f"{adapter}{plain}", needs)
 
