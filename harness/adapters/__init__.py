@@ -68,7 +68,12 @@ def load(name: str) -> Adapter:
     if "conventions" not in inspect.signature(factory).parameters:
         raise UsageError(f"adapter {name!r} takes no options",
                          hint="options apply to classes, sgd, cs231n and columnar")
-    return factory(conventions.parse(options))
+    declared = conventions.parse(options)
+    ignored = conventions.unread(declared, name)
+    if ignored:
+        raise UsageError(f"adapter {name!r} does not read option {ignored[0]}",
+                         hint=f"it reads {', '.join(conventions.READS[name])}")
+    return factory(declared)
 
 
 def from_file(path: str) -> Adapter:

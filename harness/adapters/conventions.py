@@ -327,7 +327,31 @@ def with_target_hint(spec: Spec, declared: Conventions, outcome: Any,
     return replace(outcome, error=replace(error, message=error.message + hint))
 
 
-TAKES_OPTIONS = ("classes", "sgd", "cs231n", "columnar")
+LAYER_OPTIONS = ("param_grads", "reduction", "loss_grad", "targets", "p", "inverted", "bias",
+                 "weight", "channels_last", "activation_grad", "accumulate", "arrays",
+                 "unbatched", "upsampled")
+"""What a reader of layer objects converts (``harness.adapters.instance``)."""
+READS: dict[str, tuple[str, ...]] = {
+    "classes": LAYER_OPTIONS,
+    "sgd": (*(o for o in LAYER_OPTIONS if o != "accumulate"), "lr"),
+    "cs231n": ("reduction", "loss_grad", "targets", "p", "inverted", "l2"),
+    "columnar": ("reduction", "param_grads", "network"),
+}
+"""Built-in adapter -> the options it converts. Any other option given to it is a usage
+error, never silently ignored, and a failure's advice names only these (``sgd`` reads
+gradients off the step, so nothing accumulates; ``cs231n``'s functions have the
+handout's fixed layouts; a ``columnar`` network is one cost / backward pair)."""
+TAKES_OPTIONS = tuple(READS)
+
+
+def unread(declared: Conventions, adapter: str) -> list[str]:
+    """The options in ``declared`` (``key`` or ``Layer.key``) that ``adapter`` does not
+    convert; none for an adapter that is not built in."""
+    reads = READS.get(adapter, KEYS)
+    defaults = Conventions()
+    given = [k for k in KEYS if getattr(declared, k) != getattr(defaults, k)]
+    given += [f"{layer}.{k}" for layer, options in declared.layers.items() for k in options]
+    return [g for g in given if g.rpartition(".")[2] not in reads]
 
 
 def advice(spec: Spec, case: Case, quantity: str, actual: Any, expected: Any,
@@ -339,7 +363,8 @@ def advice(spec: Spec, case: Case, quantity: str, actual: Any, expected: Any,
         return ""
     got, want = np.asarray(actual, np.float64), np.asarray(expected, np.float64)
     option = next((o for o, hypothesis in _hypotheses(spec, case, quantity, want)
-                   if _fits(got, hypothesis) and not _fits(want, hypothesis)), "")
+                   if _reads(adapter, o) and _fits(got, hypothesis)
+                   and not _fits(want, hypothesis)), "")
     return _declare(adapter, option) if option else ""
 
 
@@ -365,6 +390,11 @@ def onehot_advice(spec: Spec, quantity: str, actual: Any, expected: Any, adapter
 
 def _declare(adapter: str, option: str) -> str:
     return f"if that is the library's convention, declare it: --adapter {adapter}:{option}."
+
+
+def _reads(adapter: str, option: str) -> bool:
+    """Whether ``adapter`` converts the option advised as ``Layer.key=value (...)``."""
+    return option.partition("=")[0].rpartition(".")[2] in READS[adapter]
 
 
 def _hypotheses(spec: Spec, case: Case, quantity: str, want: np.ndarray):

@@ -269,3 +269,35 @@ def test_no_option_is_advised_for_a_plain_bug(tmp_path):
     path = variant(tmp_path, "classes_dropout.py", BUG="no-scale")
     assert "declare it" not in hints(run_check(path, ["Dropout"], "classes", dtypes=F64),
                                      "Dropout")
+
+
+# --- an adapter takes only the options it converts --------------------------------------
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("cs231n:Linear.param_grads=per-sample", "'cs231n' does not read option Linear.param_grads"),
+    ("cs231n:bias=row", "'cs231n' does not read option bias"),
+    ("columnar:loss_grad=sum", "'columnar' does not read option loss_grad"),
+    ("classes:lr=0.1", "'classes' does not read option lr"),
+    ("sgd:accumulate=true", "'sgd' does not read option accumulate"),
+])
+def test_an_option_the_adapter_would_ignore_is_a_usage_error(text, message):
+    from harness import adapters
+
+    with pytest.raises(UsageError, match=message):
+        adapters.load(text)
+
+
+def test_a_failure_advises_only_options_its_adapter_converts(tmp_path):
+    """A CS231n affine_backward returning dw / N was told to declare
+    cs231n:Linear.param_grads=per-sample, which cs231n ignored: the same failure again."""
+    source = (SUBMISSIONS / "cs231n" / "layers.py").read_text()
+    total = "dw = x.reshape(x.shape[0], -1).T @ dout"
+    path = tmp_path / "layers.py"
+    path.write_text(source.replace(total, f"{total} / x.shape[0]"))
+    result = run_check(path, ["Linear"], "cs231n", dtypes=F64)
+    assert "fail" in verdicts(result)["Linear.dW"]
+    assert "declare it" not in hints(result, "Linear")
+    classes_hint = "--adapter classes:Linear.param_grads=per-sample"
+    assert classes_hint in hints(run_check(FOLDER / "mixed_param_grads.py", ["Linear"],
+                                           "classes", dtypes=F64), "Linear")
