@@ -333,13 +333,14 @@ LAYER_OPTIONS = ("param_grads", "reduction", "loss_grad", "targets", "p", "inver
 """What a reader of layer objects converts (``harness.adapters.instance``)."""
 READS: dict[str, tuple[str, ...]] = {
     "classes": LAYER_OPTIONS,
-    "sgd": (*(o for o in LAYER_OPTIONS if o != "accumulate"), "lr"),
+    "sgd": (*(o for o in LAYER_OPTIONS if o not in ("accumulate", "upsampled")), "lr"),
     "cs231n": ("reduction", "loss_grad", "targets", "p", "inverted", "l2"),
     "columnar": ("reduction", "param_grads", "network"),
 }
 """Built-in adapter -> the options it converts. Any other option given to it is a usage
 error, never silently ignored, and a failure's advice names only these (``sgd`` reads
-gradients off the step, so nothing accumulates; ``cs231n``'s functions have the
+gradients off the step, so nothing accumulates, and the upsample-then-convolve
+transposed convolution is CMU 11-785's, whose layers store gradients; ``cs231n``'s functions have the
 handout's fixed layouts; a ``columnar`` network is one cost / backward pair)."""
 TAKES_OPTIONS = tuple(READS)
 

@@ -172,6 +172,10 @@ CLASSES = [
         MYLIB.bug("self.dbias = dout.sum(axis=(0, 1, 2)) / n",
                   "self.dbias = dout.sum(axis=(0, 1)).sum(axis=0) / n / n"),
         ("Conv2d",), f":{MYLIB_OPTIONS}"),
+    row("classes", "unbatched=true", "unbatched", Fixture("styles/torch_cells.py"),
+        Fixture("styles/torch_cells_buggy.py"), ("GRUCell",), ""),
+    row("classes", "upsampled=true", "upsampled", Fixture("styles/wrapped_conv.py"),
+        Fixture("styles/wrapped_conv_buggy.py"), ("ConvTranspose1d",), ""),
     row("classes", "accumulate=true", "accumulate=true", ACCUMULATING,
         ACCUMULATING.bug("self.db += dout.sum(axis=0)", "self.db += dout.mean(axis=0)"), LINEAR),
 ]
@@ -190,6 +194,10 @@ SGD = [
     row("sgd", "arrays=torch", "arrays=torch", SGD_TORCH,
         SGD_TORCH.bug("dout.sum(dim=0)", "dout.sum(dim=0) / 2"), LINEAR, ":arrays=numpy",
         "torch"),
+    row("sgd", "unbatched=true", "unbatched", Fixture(OPT + "sgd_one_sample.py"),
+        Fixture(OPT + "sgd_one_sample.py").bug("learning_rate * output_error",
+                                               "learning_rate * output_error.sum()"),
+        LINEAR, ""),
     row("sgd", "lr", "lr=0.05", Fixture(OPT + "sgd_fixed_rate.py"),
         Fixture(OPT + "sgd_fixed_rate.py").bug("STEP * dout.sum", "STEP * dout.mean"), LINEAR,
         ""),
@@ -316,6 +324,8 @@ PAIRS = [
     Row("protocol", "", "protocol", Fixture(OPT + "protocol/server.py"),
         Fixture(OPT + "protocol/server.py").bug('"db": g.sum(axis=0)', '"db": g.mean(axis=0)'),
         ("Linear", "ReLU")),
+    Row("book", "", "book", Fixture("book/network.py"), Fixture("book/network_buggy.py"),
+        ("SigmoidNet",)),
 ]
 """The adapters that take no options: one correct / one-bug pair each."""
 
@@ -334,6 +344,8 @@ MEANINGLESS = [
                             "from a stored sum that could accumulate"),
         ("network", "sgd reads layers, not whole column-major networks (columnar)"),
         ("l2=full", "only a CS231n TwoLayerNet.loss takes reg (cs231n)"),
+        ("upsampled=true", "the upsample-then-convolve transposed convolution is CMU "
+                           "11-785's, whose layers store their gradients (classes)"),
     ]),
     *(Meaningless("cs231n", o, LAYOUT) for o in (
         "bias=flat", "bias=row", "bias=column", "weight=in-out", "weight=out-in",
@@ -352,6 +364,8 @@ MEANINGLESS = [
         ("arrays=torch", "functions are given numpy arrays; results are read with to_numpy"),
         ("lr", "functions return gradients; they take no step"),
         ("network", "the course's model class is found by name (TwoLayerNet)"),
+        ("unbatched=true", "the handout's functions take a batch, x (N, ...)"),
+        ("upsampled=true", "the course has no transposed convolution function"),
     ]),
     *(Meaningless("columnar", o, NO_LAYOUT_NETWORK) for o in (
         "bias=flat", "bias=row", "bias=column", "weight=in-out", "weight=out-in")),
@@ -372,6 +386,8 @@ MEANINGLESS = [
         ("arrays=torch", "the network is given numpy arrays; results are read with to_numpy"),
         ("lr", "backward returns gradients; a step() is never called"),
         ("l2=full", "only a CS231n TwoLayerNet.loss takes reg (cs231n)"),
+        ("unbatched=true", "a column-major network takes a batch of columns, x (D, N)"),
+        ("upsampled=true", "the catalog networks are dense"),
     ]),
 ]
 
