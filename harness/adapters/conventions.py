@@ -340,8 +340,8 @@ READS: dict[str, tuple[str, ...]] = {
 """Built-in adapter -> the options it converts. Any other option given to it is a usage
 error, never silently ignored, and a failure's advice names only these (``sgd`` reads
 gradients off the step, so nothing accumulates, and the upsample-then-convolve
-transposed convolution is CMU 11-785's, whose layers store gradients; ``cs231n``'s functions have the
-handout's fixed layouts; a ``columnar`` network is one cost / backward pair)."""
+transposed convolution is CMU 11-785's, whose layers store gradients; ``cs231n``'s
+functions have the handout's fixed layouts; a ``columnar`` network is one cost / backward pair)."""
 TAKES_OPTIONS = tuple(READS)
 
 
