@@ -208,7 +208,7 @@ def table(results: list[Result], adapters: Path) -> str:
         alarms += len(wrong)
         clean += not wrong
         bugs += len(e.bugs)
-        drivable += not undriven and not e.adapter_file
+        drivable += not undriven and not wrong and not e.adapter_file
         alarm = ", ".join(sorted(wrong)) or "-"
         if undriven:
             alarm += f"; not driven: {', '.join(sorted(undriven))}"
@@ -218,8 +218,8 @@ def table(results: list[Result], adapters: Path) -> str:
                     f"| {'; '.join(e.env + e.unsupported) or '-'} | {r.error or alarm} |")
     n = len(results) or 1
     rows.append(f"\n{len(results)} repositories graded; {drivable} ({100 * drivable // n}%) "
-                f"wholly drivable (every layer they define driven) with a built-in adapter and "
-                f"options; {n - clean} with a false alarm ({alarms} layers failing on correct "
+                f"wholly drivable (every layer they define driven, none failing on correct code) "
+                f"with a built-in adapter and options; {n - clean} with a false alarm ({alarms} layers failing on correct "
                 f"code); {bugs} real bugs in {sum(bool(r.entry.bugs) for r in results)} "
                 f"repositories")
     return "\n".join(rows)
