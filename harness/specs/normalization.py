@@ -37,7 +37,9 @@ BATCH_NORM = _normalization(
     "BatchNorm", 0,
     # At least three samples: one standardizes to 0 (PyTorch refuses it) and two to ±1
     # whatever x is, leaving a gradient of x that is only eps-sized rounding noise.
-    [{"N": 3, "D": 3}, {"N": 5, "D": 4}, {"N": 7, "D": 2, "eps": 1e-3}],
+    # eps 1e-8 is the value some libraries fix in their code (a case they can run).
+    [{"N": 3, "D": 3}, {"N": 5, "D": 4}, {"N": 7, "D": 2, "eps": 1e-3},
+     {"N": 4, "D": 3, "eps": 1e-8}],
     "training mode: x (N, D) standardized per feature with batch mean and biased "
     "variance, then gamma * x̂ + beta.",
 )
