@@ -82,3 +82,15 @@ def test_a_class_declared_for_the_whole_library_is_a_usage_error():
 def test_an_adapter_that_reads_no_classes_refuses_the_option():
     with pytest.raises(UsageError, match=r"does not read option BCELoss\.class_name"):
         adapters.load("cs231n:BCELoss.class=CrossEntropy")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the sandbox needs fork")
+def test_in_the_sandbox_a_class_the_library_lacks_fails_every_check_with_the_same_words():
+    """A sandboxed child's refusal is never trusted as the parent's usage error (a
+    submission could forge one): every check fails with its message instead."""
+    sandbox = isolation.executor("process", Limits(timeout=20.0, memory_mb=1024))
+    result = engine.check(Target(str(CORRECT), "classes:BCELoss.class=BinaryCE"),
+                          specs.select(["BCELoss"]), list(F64), ["fd"], executor=sandbox)
+    assert result.checks and not any(c.passed for c in result.checks)
+    assert all("BCELoss.class=BinaryCE" in c.message and "CrossEntropy, Tanh" in c.message
+               for c in result.checks)
