@@ -24,6 +24,7 @@ from harness.adapters.contract import Detection, Runner
 from harness.adapters.conventions import Conventions
 from harness.adapters.instance import LibraryLayer
 from harness.case import Case
+from harness.errors import UsageError
 from harness.outcome import Outcome, RunError
 from harness.spec import Spec
 
@@ -38,6 +39,10 @@ class ClassesAdapter:
 
     def __init__(self, conventions: Conventions | None = None):
         self.conventions = conventions or Conventions()
+        if self.conventions.class_name:
+            raise UsageError(f"adapter option class={self.conventions.class_name} names the "
+                             "class of one layer", hint="write it as Layer.class=Name "
+                             "(BCELoss.class=CrossEntropy)")
 
     def detect(self, namespace: Mapping[str, Any]) -> Detection:
         found = self.classes(namespace)
@@ -47,14 +52,32 @@ class ClassesAdapter:
 
     def classes(self, namespace: Mapping[str, Any]) -> dict[str, type]:
         """Catalog layer name -> the class implementing it (networks excluded); then the
-        layers a library builds from a pair of functions (``harness.adapters.pairs``)."""
+        layers a library builds from a pair of functions (``harness.adapters.pairs``).
+        A layer declared ``Layer.class=Name`` is that class, and the classes so named are
+        not read as the layers their own names suggest."""
+        named = self.named_classes(namespace)
+        rest = {k: v for k, v in namespace.items() if k not in named.values()}
         found = {}
         for layer, spec in catalog.specs().items():
-            cls = (names.find_class(namespace, layer) or modes.find(namespace, layer)
+            cls = (names.find_class(rest, layer) or modes.find(rest, layer)
                    if spec.kind != "network" else None)
             if cls is not None:
                 found[layer] = cls
-        return {**pairs.classes(namespace), **found}
+        return {**pairs.classes(rest), **found,
+                **{layer: namespace[name] for layer, name in named.items()}}
+
+    def named_classes(self, namespace: Mapping[str, Any]) -> dict[str, str]:
+        """Catalog layer -> the class name declared for it (``BCELoss.class=CrossEntropy``);
+        a name that is no layer class of ``namespace`` is a usage error."""
+        named = {layer: options["class_name"] for layer, options in self.conventions.layers.items()
+                 if options.get("class_name")}
+        known = names.layer_classes(namespace)
+        for layer, name in named.items():
+            if name not in known:
+                raise UsageError(f"adapter option {layer}.class={name}: no class {name!r} "
+                                 "with forward and backward in the library",
+                                 hint=f"classes found: {', '.join(known) or 'none'}")
+        return named
 
     def supports(self, layer: str, variant: Mapping[str, Any]) -> bool | str:
         """A layer declared ``unbatched`` takes one sample: the cases of a batch of more

@@ -63,6 +63,7 @@ APPLIES: dict[str, tuple[str, Callable[[Spec], bool]]] = {
     "unbatched": ("every layer", lambda s: True),
     "accumulate": ("layers with parameters", lambda s: bool(s.params)),
     "lr": ("layers with parameters", lambda s: bool(s.params)),
+    "class_name": ("every layer", lambda s: True),
     "upsampled": ("ConvTranspose1d, ConvTranspose2d",
                   lambda s: s.name.startswith("ConvTranspose")),
 }
@@ -127,6 +128,10 @@ class Conventions:
     l2: str = "half"
     """For a CS231n ``TwoLayerNet.loss``: ``full`` when its penalty is ``reg * |W|²``
     (no 0.5); the model is then given half the case's ``reg``."""
+    class_name: str = ""
+    """For one layer only (``BCELoss.class=CrossEntropy``): the library's class that
+    implements it, when the class's own name says another layer; that class is then not
+    read as the layer it is named after."""
     layers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, hash=False)
     """Per catalog layer, the options that differ from the library-wide ones."""
 
@@ -153,6 +158,8 @@ class Conventions:
 
 
 KEYS = tuple(f.name for f in fields(Conventions) if f.name != "layers")
+ALIASES = {"class": "class_name"}
+"""Option names as written (``BCELoss.class=``) -> the field they set."""
 
 
 def parse(text: str, base: Conventions | None = None) -> Conventions:
@@ -165,6 +172,7 @@ def parse(text: str, base: Conventions | None = None) -> Conventions:
         name, _, value = item.partition("=")
         layer, _, key = name.strip().rpartition(".")
         key = key.strip().replace("-", "_")
+        key = ALIASES.get(key, key)
         if key not in KEYS:
             raise UsageError(f"unknown adapter option {key!r}", hint=f"valid: {', '.join(KEYS)}")
         parsed = _value(f"{layer}.{key}" if layer else key, key, value.strip())
@@ -329,7 +337,7 @@ def with_target_hint(spec: Spec, declared: Conventions, outcome: Any,
 
 LAYER_OPTIONS = ("param_grads", "reduction", "loss_grad", "targets", "p", "inverted", "bias",
                  "weight", "channels_last", "activation_grad", "accumulate", "arrays",
-                 "unbatched", "upsampled")
+                 "unbatched", "upsampled", "class_name")
 """What a reader of layer objects converts (``harness.adapters.instance``)."""
 READS: dict[str, tuple[str, ...]] = {
     "classes": LAYER_OPTIONS,

@@ -206,6 +206,11 @@ def method(obj: Any, kind: str) -> Any:
     return None
 
 
+def layer_classes(namespace: Mapping[str, Any]) -> list[str]:
+    """The names of ``namespace``'s classes that can be driven as layers, sorted."""
+    return sorted(n for n, v in namespace.items() if inspect.isclass(v) and _has_api(v))
+
+
 def _has_api(cls: type) -> bool:
     """``forward`` and ``backward`` (under any of their names), or an activation's
     ``derivative()``, or its derivative at the input ``gradient(x)`` (``pointwise``), or

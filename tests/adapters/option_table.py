@@ -93,6 +93,7 @@ OUT_IN = Fixture(OPT + "linear_out_in.py")
 ACCUMULATING = Fixture(OPT + "linear_accumulating.py")
 TORCH = Fixture(OPT + "torch_linear.py")
 MYLIB = Fixture(CONV + "mylib.py")
+MISNAMED = Fixture(OPT + "misnamed_bce.py")
 MYLIB_OPTIONS = "param_grads=per-sample,loss_grad=sum,activation_grad=local,accumulate=true"
 
 MSE_FILES = {
@@ -141,6 +142,9 @@ def class_rows(adapter: str) -> list[Row]:
             ("Sigmoid",), ""),
         row(adapter, "activation_grad=derivative", "activation_grad=derivative", DERIVATIVE,
             DERIVATIVE_BUGGY, ("Sigmoid", "Tanh"), ""),
+        row(adapter, "class_name", "BCELoss.class=CrossEntropy", MISNAMED,
+            MISNAMED.bug("return grad * slope / self.prob.size", "return grad * slope"),
+            ("BCELoss", "Tanh"), ""),
     ]
     return rows
 
@@ -366,6 +370,8 @@ MEANINGLESS = [
         ("network", "the course's model class is found by name (TwoLayerNet)"),
         ("unbatched=true", "the handout's functions take a batch, x (N, ...)"),
         ("upsampled=true", "the course has no transposed convolution function"),
+        ("class_name", "the handout's functions are found by their fixed names "
+                       "(affine_forward, softmax_loss), not by class"),
     ]),
     *(Meaningless("columnar", o, NO_LAYOUT_NETWORK) for o in (
         "bias=flat", "bias=row", "bias=column", "weight=in-out", "weight=out-in")),
@@ -388,6 +394,7 @@ MEANINGLESS = [
         ("l2=full", "only a CS231n TwoLayerNet.loss takes reg (cs231n)"),
         ("unbatched=true", "a column-major network takes a batch of columns, x (D, N)"),
         ("upsampled=true", "the catalog networks are dense"),
+        ("class_name", "the network class is named by the network option, not by layer"),
     ]),
 ]
 
