@@ -203,7 +203,7 @@ def table(results: list[Result], adapters: Path) -> str:
         how = " ".join([f"`--adapter {e.adapter}`" if e.adapter else "detect", *cases])
         if e.adapter_file:
             how = f"file {e.adapter_file} ({adapter_lines(adapters, e)} lines)"
-        wrong = set(r.failed) - _layers(e.bugs) - _layers(e.env) - _layers(e.unsupported)
+        wrong = set(r.failed) - _layers(e.bugs) - _layers(e.env)
         undriven = set(e.defined) - set(r.driven)
         alarms += len(wrong)
         clean += not wrong
