@@ -217,10 +217,11 @@ def table(results: list[Result], adapters: Path) -> str:
                     f"| {len(r.passed)} | {'; '.join(e.bugs) or '-'} "
                     f"| {'; '.join(e.env + e.unsupported) or '-'} | {r.error or alarm} |")
     n = len(results) or 1
+    buggy = sum(bool(r.entry.bugs) for r in results)
     rows.append(f"\n{len(results)} repositories graded; {drivable} ({100 * drivable // n}%) "
-                f"wholly drivable (every layer they define driven, none failing on correct code) "
-                f"with a built-in adapter and options; {n - clean} with a false alarm ({alarms} layers failing on correct "
-                f"code); {bugs} real bugs in {sum(bool(r.entry.bugs) for r in results)} "
+                f"wholly drivable (every layer they define driven, none failing on correct "
+                f"code) with a built-in adapter and options; {n - clean} with a false alarm "
+                f"({alarms} layers failing on correct code); {bugs} real bugs in {buggy} "
                 f"repositories")
     return "\n".join(rows)
 

@@ -215,11 +215,33 @@ def _has_api(cls: type) -> bool:
     """``forward`` and ``backward`` (under any of their names), or an activation's
     ``derivative()``, or its derivative at the input ``gradient(x)`` (``pointwise``), or
     a loss object's ``loss`` and ``gradient`` (``lossobjects``)."""
-    from harness.adapters import lossobjects, pointwise
+    from harness.adapters import lossobjects
 
     return lossobjects.has_api(cls) or (method(cls, "forward") is not None and (
         method(cls, "backward") is not None or callable(getattr(cls, "derivative", None))
-        or pointwise.has_api(cls)))
+        or gradient_at_input(cls) is not None))
+
+
+GRADIENT_AT_INPUT = ("gradient",)
+"""An activation object's derivative at its input, ``gradient(x)`` (``pointwise``)."""
+
+
+def gradient_at_input(obj: Any) -> Any:
+    """The object's ``gradient(x)`` when it has no backward of its own, else ``None``:
+    a method that takes the input can only mean the derivative there."""
+    if method(obj, "backward") is not None:
+        return None
+    found = next((getattr(obj, m) for m in GRADIENT_AT_INPUT
+                  if callable(getattr(obj, m, None))), None)
+    return found if found is not None and _takes_input(found) else None
+
+
+def _takes_input(fn: Any) -> bool:
+    try:
+        params = [p for p in inspect.signature(fn).parameters if p != "self"]
+    except (TypeError, ValueError):
+        return False
+    return len(params) == 1 and params[0] in INPUTS
 
 
 def grad_names(attrs: Iterable[str]) -> list[str]:

@@ -9,13 +9,9 @@ backward is ``dout * gradient(x)``.
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from harness.adapters import names
-
-METHODS = ("gradient",)
-"""An activation object's derivative at its input."""
 
 LAYERS = ("ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "SiLU", "ELU", "Softplus",
           "Identity", "Softmax")
@@ -25,20 +21,9 @@ LAYERS = ("ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "SiLU", "ELU", "Softpl
 
 def derivative(obj: Any) -> Any:
     """The object's ``gradient(x)`` when it has no backward of its own, else ``None``."""
-    if names.method(obj, "backward") is not None:
-        return None
-    found = next((getattr(obj, m) for m in METHODS if callable(getattr(obj, m, None))), None)
-    return found if found is not None and _takes_input(found) else None
+    return names.gradient_at_input(obj)
 
 
 def has_api(cls: type) -> bool:
     """Whether a class is such an activation object (callable, with ``gradient(x)``)."""
     return names.method(cls, "forward") is not None and derivative(cls) is not None
-
-
-def _takes_input(fn: Any) -> bool:
-    try:
-        params = [p for p in inspect.signature(fn).parameters if p != "self"]
-    except (TypeError, ValueError):
-        return False
-    return len(params) == 1 and params[0] in names.INPUTS
