@@ -72,7 +72,8 @@ def run(target: Target, prepared: Preparation, executor: Executor = execute,
     runnable, unsupported = selection.split(target, prepared.jobs)
     execution = executor(target, runnable)
     execution.outcomes.update(unsupported)
-    execution.outcomes.update(selection.declined(target, execution.adapter, runnable))
+    declined = selection.declined(target, execution.adapter, runnable, execution.outcomes)
+    execution.outcomes.update(declined)
     checks = [c for spec, case in prepared.jobs
               for c in judge(spec, case, execution.outcomes[case.id], prepared.oracles,
                              prepared.skipped, prepared.expectations, execution.adapter)]

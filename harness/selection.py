@@ -144,12 +144,14 @@ def split(target: Target, jobs: list[Job]) -> tuple[list[Job], dict[str, Outcome
     return [job for job in jobs if job[1].id not in skipped], skipped
 
 
-def declined(target: Target, detected: str, jobs: list[Job]) -> dict[str, Outcome]:
+def declined(target: Target, detected: str, jobs: list[Job],
+             outcomes: Mapping[str, Outcome]) -> dict[str, Outcome]:
     """An ``unsupported`` outcome for each case the adapter detection chose (``detected``)
     declares it cannot express: a CS231n-style file detected, not named, is not charged
     for padded pooling either. Only a registered adapter's own ``supports`` is asked, in
     this process; a forged name from a sandboxed child can at most exempt the cases that
-    library style cannot express."""
+    library style cannot express. A layer the run found missing stays missing in every
+    case: its points are never awarded for the cases it could not have expressed."""
     from harness import adapters
 
     if target.adapter or target.adapter_file or detected not in adapters.registered():
@@ -157,7 +159,13 @@ def declined(target: Target, detected: str, jobs: list[Job]) -> dict[str, Outcom
     adapter = adapters.load(detected)
     if not callable(getattr(adapter, "supports", None)):
         return {}
-    return _unsupported_outcomes(adapter, jobs)
+    written = [(spec, case) for spec, case in jobs if not _missing(outcomes.get(case.id))]
+    return _unsupported_outcomes(adapter, written)
+
+
+def _missing(outcome: Outcome | None) -> bool:
+    return outcome is not None and outcome.error is not None and (
+        outcome.error.kind == "not-implemented")
 
 
 def _unsupported_outcomes(adapter: object, jobs: list[Job]) -> dict[str, Outcome]:

@@ -126,14 +126,15 @@ def test_reference_in_either_dtype_passes_against_float64_expectations(dtype):
     assert {c.verdict for c in checks} == {PASS}
 
 
-def _pool_verdicts(adapter: str, target: Target) -> dict[int, set[str]]:
-    """Case index -> verdicts of MaxPool2d when every outcome is wrong and the run reports
-    ``adapter`` as the one detection chose."""
+def _pool_verdicts(adapter: str, target: Target,
+                   outcome: Outcome | None = None) -> dict[int, set[str]]:
+    """Case index -> verdicts of MaxPool2d when every outcome is ``outcome`` (by default a
+    wrong one) and the run reports ``adapter`` as the one detection chose."""
     pool = CATALOG["MaxPool2d"]
+    given = outcome or Outcome(np.zeros(1), {"x": np.zeros(1)})
 
     def executor(_, jobs):
-        wrong = Outcome(np.zeros(1), {"x": np.zeros(1)})
-        return Execution({case.id: wrong for _, case in jobs}, adapter)
+        return Execution({case.id: given for _, case in jobs}, adapter)
 
     result = engine.check(target, [pool], ["float64"], ["fd"], executor=executor)
     found: dict[int, set[str]] = {}
@@ -156,3 +157,9 @@ def test_a_detected_cs231n_file_is_not_charged_for_padding_its_pool_param_lacks(
 ])
 def test_only_a_registered_adapter_detection_chose_declines_cases(reported, target):
     assert UNSUPPORTED not in set().union(*_pool_verdicts(reported, target).values())
+
+
+def test_a_missing_layer_stays_missing_in_the_cases_its_style_cannot_express():
+    missing = Outcome(None, error=RunError("not-implemented", "MaxPool2d is not defined"))
+    found = _pool_verdicts("cs231n", Target("fake"), missing)
+    assert set().union(*found.values()) == {MISSING}
