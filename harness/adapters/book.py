@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from harness.adapters import signatures
 from harness.adapters.calls import CallFailed, call, fresh, to_numpy
 from harness.adapters.contract import Detection, Runner
 from harness.case import Case
@@ -63,21 +64,13 @@ def _is_book(cls: type) -> bool:
     backprop, feedforward = getattr(cls, "backprop", None), getattr(cls, "feedforward", None)
     if not (callable(backprop) and callable(feedforward)):
         return False
-    try:
-        args = [p for p in inspect.signature(backprop).parameters if p != "self"]
-        init = [p for p in inspect.signature(cls).parameters]
-    except (TypeError, ValueError):
-        return False
-    return len(args) == 2 and len(init) >= 1
+    return len(signatures.arguments(backprop)) == 2 and len(signatures.arguments(cls)) >= 1
 
 
 def _cost_option(cls: type, namespace: Mapping[str, Any]) -> dict[str, Any]:
     """``{"cost": QuadraticCost}`` for a constructor with a ``cost`` argument when the
     module defines that class, else no option."""
-    try:
-        takes = "cost" in inspect.signature(cls).parameters
-    except (TypeError, ValueError):
-        return {}
+    takes = "cost" in signatures.arguments(cls)
     quadratic = next((namespace[n] for n in QUADRATIC if inspect.isclass(namespace.get(n))),
                      None)
     return {"cost": quadratic} if takes and quadratic is not None else {}

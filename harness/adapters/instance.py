@@ -27,6 +27,7 @@ from harness.adapters import (
     names,
     pointwise,
     queues,
+    signatures,
     stacked,
     sublayers,
     upsampled,
@@ -387,7 +388,7 @@ class LibraryLayer:
         a mode; a forward that returns ``None`` is read from ``self.output``."""
         forward = queues.fresh(self.obj, names.method(self.obj, "forward")
                                or lossobjects.forward(self.obj))
-        modes = {p: True for p in _parameter_names(forward) if p in names.TRAINING}
+        modes = {p: True for p in signatures.arguments(forward) if p in names.TRAINING}
         out = call(f"{self.cls.__name__}.{_name(forward)}", forward, *inputs, **modes)
         if out is None:
             out = next((getattr(self.obj, a) for a in names.OUTPUTS
@@ -455,7 +456,7 @@ class LibraryLayer:
         if _positional_count(backward) == 2 and _first_is_input(backward):
             return call(who, backward, *self.passed_inputs[:1], self.array("out", upstream),
                         **kwargs)
-        extra = cells.recalled(_required_names(backward)[1:], getattr(self, "saw", {}))
+        extra = cells.recalled(signatures.required(backward)[1:], getattr(self, "saw", {}))
         return call(who, backward, self.array("out", upstream), *(extra or ()), **kwargs)
 
     def _predictions(self) -> list[Any]:
@@ -558,22 +559,7 @@ def _parameters(cls: type) -> list[inspect.Parameter]:
 def _required_count(fn: Any) -> int:
     """Positional arguments ``fn`` cannot do without: a ``derivative``-style
     ``backward(self, state=None)`` is called with none (its ``state`` is no ``dout``)."""
-    try:
-        params = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
-        return 0
-    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    return sum(p.kind in kinds and p.default is inspect.Parameter.empty for p in params)
-
-
-def _required_names(fn: Any) -> list[str]:
-    """The names of the positional arguments ``fn`` cannot do without."""
-    try:
-        params = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
-        return []
-    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    return [p.name for p in params if p.kind in kinds and p.default is inspect.Parameter.empty]
+    return len(signatures.required(fn))
 
 
 def _positional_count(fn: Any) -> int:
@@ -602,13 +588,6 @@ def _through_softmax(p: np.ndarray, grad: Any) -> Any:
     if not isinstance(grad, np.ndarray) or grad.shape != p.shape:
         return grad
     return (p * (grad - np.sum(grad * p, axis=-1, keepdims=True))).astype(grad.dtype)
-
-
-def _parameter_names(fn: Any) -> list[str]:
-    try:
-        return list(inspect.signature(fn).parameters)
-    except (TypeError, ValueError):
-        return []
 
 
 def _zeros(*shape: int) -> np.ndarray:
@@ -696,7 +675,7 @@ def _returned(spec: Spec, returned: Any) -> dict[str, Any]:
 
 def _first_is_input(backward: Any) -> bool:
     """``backward(x, top_diff)``: a backward that takes the layer's input again first."""
-    first = next(iter(_parameter_names(backward)), "")
+    first = next(iter(signatures.arguments(backward)), "")
     return first in names.INPUTS
 
 

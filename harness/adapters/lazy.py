@@ -11,11 +11,10 @@ gradients it is given).
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from typing import Any
 
-from harness.adapters import names
+from harness.adapters import names, signatures
 from harness.adapters.calls import call
 
 SHAPE_SETTERS = ("set_input_shape",)
@@ -34,9 +33,9 @@ def prepare(obj: Any, x_shape: tuple[int, ...], optimizer: Callable[[], Any]) ->
     initializer = _method(obj, INITIALIZERS)
     if initializer is None:
         return
-    wanted = [p for p in _arguments(initializer) if p in names.OPTIMIZERS]
+    wanted = [p for p in signatures.arguments(initializer) if p in names.OPTIMIZERS]
     kwargs = {wanted[0]: optimizer()} if wanted else {}
-    if set(_required(initializer)) <= set(kwargs):
+    if set(signatures.required(initializer, keywords=True)) <= set(kwargs):
         call(f"{type(obj).__name__}.{initializer.__name__}", initializer, **kwargs)
 
 
@@ -44,24 +43,8 @@ def takes_optimizer(cls: type) -> bool:
     """Whether the class's initializer asks for an optimizer (which backward then uses)."""
     initializer = _method(cls, INITIALIZERS)
     return initializer is not None and any(p in names.OPTIMIZERS
-                                           for p in _arguments(initializer))
+                                           for p in signatures.arguments(initializer))
 
 
 def _method(obj: Any, spellings: tuple[str, ...]) -> Any:
     return next((getattr(obj, n) for n in spellings if callable(getattr(obj, n, None))), None)
-
-
-def _arguments(fn: Any) -> list[str]:
-    try:
-        return [p for p in inspect.signature(fn).parameters if p != "self"]
-    except (TypeError, ValueError):
-        return []
-
-
-def _required(fn: Any) -> list[str]:
-    try:
-        params = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
-        return []
-    return [p.name for p in params if p.name != "self" and p.default is p.empty
-            and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]

@@ -9,8 +9,9 @@ does (``np.mean(loss_function.loss(y, y_pred))``).
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
+
+from harness.adapters import signatures
 
 METHODS = ("loss", "gradient")
 """The value and the gradient of a loss object."""
@@ -21,7 +22,7 @@ TARGETS = ("y", "y_true", "target", "targets", "t", "labels", "actual", "truth")
 
 def has_api(cls: type) -> bool:
     """Whether a class is a loss object: ``loss`` and ``gradient`` of two arguments."""
-    return all(len(_arguments(getattr(cls, m, None))) == 2 for m in METHODS)
+    return all(len(signatures.arguments(getattr(cls, m, None))) == 2 for m in METHODS)
 
 
 def forward(obj: Any) -> Any:
@@ -36,7 +37,7 @@ def backward(obj: Any) -> Any:
 
 def _ordered(obj: Any, name: str) -> Any:
     method = getattr(obj, name)
-    if _arguments(method)[0] not in TARGETS:
+    if signatures.arguments(method)[0] not in TARGETS:
         return method
 
     def prediction_first(prediction: Any, target: Any) -> Any:
@@ -44,12 +45,3 @@ def _ordered(obj: Any, name: str) -> Any:
 
     prediction_first.__name__ = name
     return prediction_first
-
-
-def _arguments(fn: Any) -> list[str]:
-    if not callable(fn):
-        return []
-    try:
-        return [p for p in inspect.signature(fn).parameters if p != "self"]
-    except (TypeError, ValueError):
-        return []

@@ -11,6 +11,8 @@ import inspect
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from harness.adapters import signatures
+
 LAYERS: dict[str, tuple[str, ...]] = {
     "Linear": ("linear", "dense", "fullyconnected", "fc", "affine"),
     "ReLU": ("relu",),
@@ -237,10 +239,7 @@ def gradient_at_input(obj: Any) -> Any:
 
 
 def _takes_input(fn: Any) -> bool:
-    try:
-        params = [p for p in inspect.signature(fn).parameters if p != "self"]
-    except (TypeError, ValueError):
-        return False
+    params = signatures.arguments(fn)
     return len(params) == 1 and params[0] in INPUTS
 
 

@@ -17,7 +17,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from harness.adapters import names
+from harness.adapters import names, signatures
 from harness.adapters.conventions import ACTIVATIONS
 
 DERIVATIVES = ("{}_prime", "{}_derivative", "{}_deriv", "{}_grad", "{}_gradient",
@@ -78,19 +78,10 @@ def _generic_activation(namespace: Mapping[str, Any]) -> type | None:
             continue
         if names.method(value, "forward") is None or names.method(value, "backward") is None:
             continue
-        required = _required(value)
+        required = signatures.required(value)
         if len(required) == 2 and any(w in required[1].lower() for w in DERIVATIVE_ARGS):
             return value
     return None
-
-
-def _required(fn: Any) -> list[str]:
-    try:
-        params = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
-        return []
-    return [p.name for p in params if p.default is inspect.Parameter.empty
-            and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
 
 def _bound(generic: type, f: Callable, df: Callable) -> type:
@@ -106,7 +97,7 @@ def _bound(generic: type, f: Callable, df: Callable) -> type:
 def _order(f: Callable) -> tuple[int, int] | None:
     """(index of the prediction, index of the target) in ``f``'s two arguments, read from
     their names, or ``None`` when the names do not tell."""
-    args = _required(f)
+    args = signatures.required(f)
     if len(args) != 2:
         return None
     if args[0] in TARGETS or args[1] in PREDICTIONS:
