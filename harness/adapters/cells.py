@@ -116,7 +116,7 @@ def find(obj: Any, layer: str, param: str, params: dict[str, np.ndarray]) -> Spl
     every parameter: a square recurrent weight cannot show it, and a library that keeps
     ``W_ih`` as torch does keeps ``W_hh`` so too."""
     pieces = next((p for p in PIECES.get(layer, {}).get(param, ())
-                   if all(_is_array(obj, a) for a in (*p.parts, *p.zeroed))), None)
+                   if all(names.has_array(obj, a) for a in (*p.parts, *p.zeroed))), None)
     if pieces is None:
         return None
     return Split(obj, pieces, _transposed(obj, layer, params))
@@ -125,7 +125,7 @@ def find(obj: Any, layer: str, param: str, params: dict[str, np.ndarray]) -> Spl
 def _transposed(obj: Any, layer: str, params: dict[str, np.ndarray]) -> bool:
     Wx = params.get("Wx")
     for pieces in PIECES.get(layer, {}).get("Wx", ()):
-        if Wx is not None and all(_is_array(obj, a) for a in pieces.parts):
+        if Wx is not None and all(names.has_array(obj, a) for a in pieces.parts):
             part = np.split(Wx, len(pieces.parts), axis=-1)[0]
             return np.shape(getattr(obj, pieces.parts[0])) == part.T.shape != part.shape
     return False
@@ -149,8 +149,3 @@ def recalled(arguments: list[str], saw: dict[str, Any]) -> list[Any] | None:
     if not arguments or any(RECALLED.get(a) not in saw for a in arguments):
         return None
     return [saw[RECALLED[a]] for a in arguments]
-
-
-def _is_array(obj: Any, attr: str) -> bool:
-    value = getattr(obj, attr, None)
-    return value is not None and hasattr(value, "shape") and not callable(value)

@@ -209,7 +209,7 @@ class LibraryLayer:
             self.splits[param] = split
             return split.label
         aliases = names.PARAMS.get(param, (param,))
-        attr = next((a for a in aliases if _has_array(self.obj, a)), None)
+        attr = next((a for a in aliases if names.has_array(self.obj, a)), None)
         if attr is not None:
             return attr
         for holder in names.PARAM_DICTS:
@@ -623,11 +623,6 @@ def _shown(kwargs: Mapping[str, Any]) -> str:
 def _first_set(obj: Any, spellings: list[str]) -> Any:
     """The first of ``spellings`` that is set (as data) on ``obj``, or ``None``."""
     return next((getattr(obj, s) for s in spellings if _is_data(getattr(obj, s, None))), None)
-
-
-def _has_array(obj: Any, attr: str) -> bool:
-    value = getattr(obj, attr, None)
-    return value is not None and hasattr(value, "shape") and not callable(value)
 
 
 def _is_data(value: Any) -> bool:

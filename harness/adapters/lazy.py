@@ -27,10 +27,10 @@ INITIALIZERS = ("initialize", "init_params", "initialize_params")
 def prepare(obj: Any, x_shape: tuple[int, ...], optimizer: Callable[[], Any]) -> None:
     """Tell ``obj`` the per-sample input shape and run its initializer, when it has them;
     ``optimizer()`` makes what an ``initialize(optimizer)`` is given."""
-    setter = _method(obj, SHAPE_SETTERS)
+    setter = names.first_callable(obj, SHAPE_SETTERS)
     if setter is not None and getattr(obj, "input_shape", None) is None:
         call(f"{type(obj).__name__}.{setter.__name__}", setter, tuple(x_shape[1:]))
-    initializer = _method(obj, INITIALIZERS)
+    initializer = names.first_callable(obj, INITIALIZERS)
     if initializer is None:
         return
     wanted = [p for p in signatures.arguments(initializer) if p in names.OPTIMIZERS]
@@ -41,10 +41,6 @@ def prepare(obj: Any, x_shape: tuple[int, ...], optimizer: Callable[[], Any]) ->
 
 def takes_optimizer(cls: type) -> bool:
     """Whether the class's initializer asks for an optimizer (which backward then uses)."""
-    initializer = _method(cls, INITIALIZERS)
+    initializer = names.first_callable(cls, INITIALIZERS)
     return initializer is not None and any(p in names.OPTIMIZERS
                                            for p in signatures.arguments(initializer))
-
-
-def _method(obj: Any, spellings: tuple[str, ...]) -> Any:
-    return next((getattr(obj, n) for n in spellings if callable(getattr(obj, n, None))), None)

@@ -208,6 +208,18 @@ def method(obj: Any, kind: str) -> Any:
     return None
 
 
+def first_callable(obj: Any, spellings: Iterable[str]) -> Any:
+    """The first of ``spellings`` that is a method of ``obj`` (``flush_gradients``,
+    ``initialize``...), or ``None``."""
+    return next((getattr(obj, n) for n in spellings if callable(getattr(obj, n, None))), None)
+
+
+def has_array(obj: Any, attr: str) -> bool:
+    """Whether ``obj.attr`` holds an array (a parameter or its gradient), not a method."""
+    value = getattr(obj, attr, None)
+    return value is not None and hasattr(value, "shape") and not callable(value)
+
+
 def layer_classes(namespace: Mapping[str, Any]) -> list[str]:
     """The names of ``namespace``'s classes that can be driven as layers, sorted."""
     return sorted(n for n, v in namespace.items() if inspect.isclass(v) and _has_api(v))
@@ -233,8 +245,7 @@ def gradient_at_input(obj: Any) -> Any:
     a method that takes the input can only mean the derivative there."""
     if method(obj, "backward") is not None:
         return None
-    found = next((getattr(obj, m) for m in GRADIENT_AT_INPUT
-                  if callable(getattr(obj, m, None))), None)
+    found = first_callable(obj, GRADIENT_AT_INPUT)
     return found if found is not None and _takes_input(found) else None
 
 

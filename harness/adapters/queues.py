@@ -14,13 +14,15 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from harness.adapters import names
+
 FLUSHERS = ("flush_gradients",)
 """A layer's own method that empties its per-forward queues and zeroes its gradients."""
 
 
 def fresh(obj: Any, forward: Any) -> Any:
     """``forward``, calling the object's flusher first when it has one."""
-    flusher = next((getattr(obj, n) for n in FLUSHERS if callable(getattr(obj, n, None))), None)
+    flusher = names.first_callable(obj, FLUSHERS)
     if flusher is None or not callable(forward):
         return forward
 

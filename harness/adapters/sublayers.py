@@ -29,7 +29,7 @@ def holder(obj: Any, aliases: Iterable[str], depth: int = DEPTH) -> tuple[Any, s
     aliases = tuple(aliases)
     found = []
     for value in _sublayers(obj) if depth > 0 else ():
-        attr = next((a for a in aliases if _is_array(value, a)), None)
+        attr = next((a for a in aliases if names.has_array(value, a)), None)
         deeper = (value, attr) if attr is not None else holder(value, aliases, depth - 1)
         if deeper is not None:
             found.append(deeper)
@@ -44,8 +44,3 @@ def _sublayers(obj: Any) -> list[Any]:
         return []
     return [v for v in values if not isinstance(v, type) and names.method(v, "forward")
             is not None and names.method(v, "backward") is not None]
-
-
-def _is_array(obj: Any, attr: str) -> bool:
-    value = getattr(obj, attr, None)
-    return value is not None and hasattr(value, "shape") and not callable(value)
