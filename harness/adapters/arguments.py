@@ -18,16 +18,24 @@ IMAGE_DIMS = 3
 """An input shape a constructor unpacks as ``C, H, W = X_dim``."""
 
 
+def _annotation(param: inspect.Parameter) -> str:
+    """The parameter's annotation as lower-case text (a string annotation as written)."""
+    annotation = param.annotation
+    return str(annotation if isinstance(annotation, str) else
+               getattr(annotation, "__name__", "") or annotation).lower()
+
+
+def _shaped(param: inspect.Parameter) -> bool:
+    """A tuple default, or a name that says shape (``kernel_shape``)."""
+    return isinstance(param.default, tuple) or param.name.endswith("shape")
+
+
 def _wants_tuple(param: inspect.Parameter) -> bool:
     """A tuple annotation (``Tuple[int, int]``, also as a string) that does not also take
-    an int (``int | tuple[int, ...]`` does), a tuple default, or a name that says shape
-    (``kernel_shape``)."""
-    annotation = param.annotation
-    text = str(annotation if isinstance(annotation, str) else
-               getattr(annotation, "__name__", "") or annotation).lower()
+    an int (``int | tuple[int, ...]`` does), a tuple default, or a name that says shape."""
+    text = _annotation(param)
     takes_int = "int |" in text or "| int" in text or "union[int" in text
-    return (("tuple" in text and not takes_int) or isinstance(param.default, tuple)
-            or param.name.endswith("shape"))
+    return ("tuple" in text and not takes_int) or _shaped(param)
 
 
 def _pair(param: inspect.Parameter, value: Any, config: Mapping[str, Any]) -> Any:
@@ -69,11 +77,8 @@ class Inexpressible(Exception):
 def _takes_tuple(param: inspect.Parameter) -> bool:
     """A tuple or sequence annotation (``int | tuple[int, ...]`` too), a tuple default,
     or a name that says shape."""
-    annotation = param.annotation
-    text = str(annotation if isinstance(annotation, str) else
-               getattr(annotation, "__name__", "") or annotation).lower()
-    return ("tuple" in text or "sequence" in text or isinstance(param.default, tuple)
-            or param.name.endswith("shape"))
+    text = _annotation(param)
+    return "tuple" in text or "sequence" in text or _shaped(param)
 
 
 def _one_per_axis(param: inspect.Parameter, value: Any, config: Mapping[str, Any]) -> Any:
