@@ -14,6 +14,7 @@ from harness import adapters, loaders
 from harness.adapters import probes
 from harness.case import Case
 from harness.loaders.file import on_path
+from harness.loaders.source import translating
 from harness.outcome import Outcome, RunError
 from harness.spec import Spec
 from harness.target import Target
@@ -42,14 +43,15 @@ def execute(target: Target, jobs: list[Job], progress: Progress | None = None) -
     report = progress or _ignore
     for folder in reversed(target.import_paths):
         on_path(folder)
-    submission = loaders.load(target.path)
+    chosen = adapters.from_file(target.adapter_file) if target.adapter_file else None
+    with translating(getattr(chosen, "translate", None)):
+        submission = loaders.load(target.path)
     report("", None)
     if submission.error:
         error = RunError("load", f"{submission.name} failed to load: {submission.error}")
         return Execution({c.id: Outcome(None, error=error) for _, c in jobs}, "",
                          submission.notes)
-    adapter, detection = adapters.choose(submission.namespace, target.adapter,
-                                         target.adapter_file)
+    adapter, detection = adapters.choose(submission.namespace, target.adapter, chosen)
     notes = list(submission.notes)
     if adapter.name != "native" or not detection.layers:
         notes.append(f"adapter {adapter.name}: {detection.evidence}")

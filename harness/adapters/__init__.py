@@ -124,10 +124,11 @@ def _import_failure(path: str, exc: Exception) -> BackcheckError:
 
 
 def choose(namespace: Mapping[str, Any], name: str | None = None,
-           adapter_file: str | None = None) -> tuple[Adapter, Detection]:
-    """The adapter to use for ``namespace`` and its detection evidence."""
-    if adapter_file:
-        adapter = from_file(adapter_file)
+           adapter: Adapter | None = None) -> tuple[Adapter, Detection]:
+    """The adapter to use for ``namespace`` and its detection evidence: ``adapter``
+    (an adapter file's, loaded before the submission it may translate), the one named
+    ``name``, or the one detected."""
+    if adapter is not None:
         return adapter, adapter.detect(namespace)
     if name:
         adapter = load(name)

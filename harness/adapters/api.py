@@ -13,7 +13,8 @@ variant) -> bool | str`` (``harness.selection``): those cases are *unsupported*,
 charged. Hand the case's arrays to the library through ``fresh`` (a copy) so the
 contract probes see an input changed in place; they run for every adapter
 (``harness.adapters.probes``). A helper module beside the adapter file is importable,
-and is copied into the sandbox with it.
+and is copied into the sandbox with it. ``declare(adapter, translate=...)`` ports the
+submission's source before it compiles (Python 2 code).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 
 from harness.adapters.calls import CallFailed, call, fresh, to_numpy, watch
 from harness.adapters.classes import ClassesAdapter
-from harness.adapters.contract import Detection, Runner
+from harness.adapters.contract import Detection, Runner, Translate
 from harness.adapters.conventions import Conventions
 from harness.case import Case
 from harness.outcome import Outcome, RunError
@@ -41,10 +42,15 @@ def classes(supports: Supports | None = None, **conventions: Any) -> ClassesAdap
     return declare(ClassesAdapter(Conventions(**conventions)), supports)
 
 
-def declare(adapter: Any, supports: Supports | None) -> Any:
-    """``adapter`` with ``supports`` declared (unchanged when ``supports`` is ``None``)."""
+def declare(adapter: Any, supports: Supports | None = None,
+            translate: Translate | None = None) -> Any:
+    """``adapter`` with ``supports`` and ``translate`` declared (each left as it is when
+    ``None``): ``translate(source) -> source`` ports the submission's source before it
+    is compiled, for code that does not load as written (Python 2's ``print x``)."""
     if supports is not None:
         adapter.supports = supports
+    if translate is not None:
+        adapter.translate = translate
     return adapter
 
 
@@ -129,5 +135,5 @@ def _inputs(spec: Spec, returned: Any) -> dict[str, Any]:
 
 
 __all__ = ["Case", "Conventions", "Detection", "Gradients", "LibraryAdapter", "Outcome",
-           "Recipe", "RunError", "Runner", "Spec", "Supports", "call", "classes", "declare",
-           "fresh", "run", "stored", "to_numpy", "watch"]
+           "Recipe", "RunError", "Runner", "Spec", "Supports", "Translate", "call", "classes",
+           "declare", "fresh", "run", "stored", "to_numpy", "watch"]

@@ -41,3 +41,9 @@ class Adapter(Protocol):
 
     def runner(self, namespace: Mapping[str, Any], spec: Spec) -> Runner | None:
         """A runner for ``spec``, or ``None`` when the submission does not define it."""
+
+
+Translate = Callable[[str], str]
+"""Optional, an adapter file's ``ADAPTER.translate(source) -> source``: the submission's
+Python source (a file's, each notebook cell's) before it is compiled, for code that
+would not load as written (Python 2). Set it with ``api.declare``."""

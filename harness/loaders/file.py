@@ -15,7 +15,7 @@ from types import ModuleType
 
 from harness.loaders import aliases, units
 from harness.loaders.guard import Guard
-from harness.loaders.source import SourceProblem, compile_source, decode
+from harness.loaders.source import SourceProblem, compile_source, decode, translated
 from harness.submission import Submission
 
 OWN = aliases.OWN
@@ -33,6 +33,7 @@ def load_file(path: str) -> Submission:
         submission.error = f"{submission.name} is empty"
         return submission
     try:
+        text = translated(text, submission.name)
         compile_source(text, path, submission.name)
     except SourceProblem as problem:
         submission.error = str(problem)

@@ -16,7 +16,7 @@ import re
 from harness.loaders import units
 from harness.loaders.file import new_module, on_path
 from harness.loaders.guard import Guard
-from harness.loaders.source import SourceProblem, compile_source
+from harness.loaders.source import SourceProblem, compile_source, translated
 from harness.submission import Submission
 
 SKIP_TAGS = frozenset({"skip", "backcheck-skip", "skip-backcheck"})
@@ -53,8 +53,8 @@ def _compile_cells(notebook, path: str, name: str) -> tuple[list[units.Unit], li
         label = f"cell {number + 1}"
         if SKIP_TAGS & set(cell.get("metadata", {}).get("tags", [])):
             continue
-        source = python_source(cell.source)
         try:
+            source = translated(python_source(cell.source), f"{name} {label}")
             code = compile_source(source, f"{path} {label}", f"{name} {label}")
         except SourceProblem as problem:
             notes.append(f"{problem}; the other cells still ran")

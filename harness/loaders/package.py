@@ -22,7 +22,7 @@ from harness import pitfalls
 from harness.loaders import aliases, units
 from harness.loaders.file import on_path
 from harness.loaders.guard import Guard
-from harness.loaders.source import python2_hint
+from harness.loaders.source import python2_note
 from harness.submission import Submission
 
 SKIPPED = ("setup", "conftest")
@@ -91,10 +91,8 @@ def failure(name: str, exc: BaseException) -> str:
     if isinstance(exc, ModuleNotFoundError):
         return f"{name} needs module {exc.name!r}, which is not installed here"
     if isinstance(exc, SyntaxError):
-        hint = python2_hint(exc.text or "")
-        extra = f" (looks like Python 2: {hint}; backcheck runs Python 3)" if hint else ""
         return (f"{name} has a SyntaxError at {os.path.basename(exc.filename or '')}:"
-                f"{exc.lineno}: {exc.msg}{extra}")
+                f"{exc.lineno}: {exc.msg}{python2_note(exc.text or '')}")
     return f"{name} raised {pitfalls.describe(exc)}"
 
 

@@ -2,15 +2,20 @@
 
 Students' files are not always clean UTF-8 Python 3: some are saved in Latin-1, some
 are empty, some were written for Python 2. Each case becomes a sentence a student can
-act on, instead of a bare ``SyntaxError`` or ``UnicodeDecodeError``.
+act on, instead of a bare ``SyntaxError`` or ``UnicodeDecodeError``. An adapter file
+may ``translate`` the source first (``translating``): code written for Python 2, say,
+ported on the fly so that it loads.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import linecache
 import re
 import tokenize
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 
 _PY2_HINTS = (
     (re.compile(r"^\s*print\s+[^\s(=.]", re.MULTILINE), "a print statement"),
@@ -19,8 +24,39 @@ _PY2_HINTS = (
 )
 
 
+Translation = Callable[[str], str]
+_TRANSLATION: ContextVar[Translation | None] = ContextVar("translation", default=None)
+
+
 class SourceProblem(Exception):
     """The source cannot be compiled; the message says why, in one line."""
+
+
+@contextlib.contextmanager
+def translating(translation: Translation | None) -> Iterator[None]:
+    """Within the block, every source a loader reads goes through ``translation``."""
+    token = _TRANSLATION.set(translation)
+    try:
+        yield
+    finally:
+        _TRANSLATION.reset(token)
+
+
+def translated(text: str, label: str = "") -> str:
+    """``text`` as the active translation makes it (unchanged without one); a
+    translation that fails is a ``SourceProblem``, since nothing can be loaded then."""
+    translation = _TRANSLATION.get()
+    if translation is None:
+        return text
+    try:
+        result = translation(text)
+    except Exception as exc:
+        raise SourceProblem(f"the adapter file's translate() failed on "
+                            f"{label or 'the source'}: {type(exc).__name__}: {exc}") from None
+    if not isinstance(result, str):
+        raise SourceProblem(f"the adapter file's translate() returned "
+                            f"{type(result).__name__}, not the source as a str")
+    return result
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -52,10 +88,14 @@ def syntax_message(exc: SyntaxError, text: str, label: str = "") -> str:
     """``SyntaxError at line 3: ...``, saying so when the code looks like Python 2."""
     where = f"{label} " if label else ""
     message = f"{where}has a SyntaxError at line {exc.lineno}: {exc.msg}"
+    return message + python2_note(text)
+
+
+def python2_note(text: str) -> str:
+    """`` (looks like Python 2: ...)`` with what to do, or ``""`` for other code."""
     hint = python2_hint(text)
-    if hint:
-        message += f" (looks like Python 2: {hint}; backcheck runs Python 3)"
-    return message
+    return (f" (looks like Python 2: {hint}; backcheck runs Python 3: port it, or load "
+            "it through an adapter file that translates it)") if hint else ""
 
 
 def python2_hint(text: str) -> str:

@@ -31,3 +31,16 @@ def test_the_plugin_honours_path_cases_and_unsupported(pytester, tmp_path):
         "--backcheck-path", str(HERE / "extra_lib"), "--backcheck-layers", "Linear",
         "--backcheck-oracles", "fd", "--backcheck-dtype", "float64")
     extra.assert_outcomes(passed=16)
+
+
+def test_the_plugin_loads_python2_code_through_a_translating_adapter_file(pytester):
+    root = Path(__file__).resolve().parents[2]
+    flags = ("--backcheck-layers", "SigmoidNet", "--backcheck-oracles", "fd",
+             "--backcheck-dtype", "float64")
+    network = root / "tests" / "fixtures" / "book" / "network_python2.py"
+    result = pytester.runpytest_subprocess(
+        "--backcheck-impl", str(network), *flags,
+        "--backcheck-adapter-file", str(root / "benchmarks" / "adapters" / "python2.py"))
+    result.assert_outcomes(passed=15)
+    untranslated = pytester.runpytest_subprocess("--backcheck-impl", str(network), *flags)
+    untranslated.assert_outcomes(failed=15)
