@@ -17,6 +17,9 @@ def register(sub) -> None:
     parser.add_argument("impl", help="'reference', a .py file, package, notebook or zip")
     add_selection(parser)
     add_isolation(parser, default="none")
+    parser.add_argument("--rubric", default=None, metavar="FILE",
+                        help="a course rubric whose adapter and cases apply (its points do "
+                             "not), as grade applies them; --adapter and --cases override")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
     parser.set_defaults(run=run)
 

@@ -51,6 +51,17 @@ def test_grade_uses_the_rubric_adapter_and_cases(cli, tmp_path, isolation):
     assert {c["case"] for c in grade["checks"]} == {1, 2}
 
 
+@pytest.mark.parametrize("isolation", ["none", "process"])
+def test_check_uses_the_rubric_adapter_and_cases_as_grade_does(cli, isolation):
+    flags = (ONEHOT, "--layers", "CrossEntropy", *FAST, "--isolation", isolation, "--json")
+    checked = cli("check", *flags, "--rubric", COURSE)
+    assert checked.code == 0, checked.out[-2000:]
+    result = json.loads(checked.out)
+    assert result["adapter"] == "classes"
+    assert {c["case"] for c in result["checks"]} == {1, 2}
+    assert cli("check", *flags).code == 1
+
+
 def test_the_command_line_overrides_the_rubric_adapter_and_cases(cli, tmp_path):
     plain = grade_json(cli, tmp_path / "a", ONEHOT, "--rubric", COURSE, "--isolation", "none",
                        "--adapter", "classes")
