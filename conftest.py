@@ -1,7 +1,8 @@
 """Wiring for backcheck's own test suite.
 
 Shared fixtures live here: running the CLI in-process or as a real subprocess, the
-fixture folders, and ``../shared`` (tests that read it skip cleanly without it).
+fixture folders, the one-bug twins of ``tests/twins.py`` written to disk, and
+``../shared`` (tests that read it skip cleanly without it).
 Tests marked ``browser`` skip where Debian's chromium is not installed.
 """
 
@@ -11,10 +12,13 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.twins import TWINS
 
 ROOT = Path(__file__).resolve().parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -52,6 +56,19 @@ def backcheck(tmp_path):
 def fixtures() -> Path:
     """The folder of sample submissions and other test data."""
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def twin(tmp_path_factory) -> Callable[[str], Path]:
+    """``twin("styles/nnfs_buggy.py")``: the path of that one-bug twin, written once per
+    session in a folder laid out as ``tests/fixtures`` (the name keeps its ``_buggy``)."""
+    folder = tmp_path_factory.mktemp("twins")
+
+    def path(name: str) -> Path:
+        written = folder / name
+        return written if written.exists() else TWINS[name].write(written)
+
+    return path
 
 
 @pytest.fixture

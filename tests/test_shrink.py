@@ -109,11 +109,10 @@ def test_a_variant_its_draw_cannot_satisfy_is_refused_not_looped_on(layer, sizes
         spec.draw(np.random.default_rng(0), {**spec.variants[0], **sizes})
 
 
-def test_an_embedding_bug_shrinks_to_two_indices():
+def test_an_embedding_bug_shrinks_to_two_indices(twin):
     spec = CATALOG["Embedding"]
     found = minimal(spec, spec.case(0, "float64"), "dW", Target(str(
-        Path(__file__).parent / "fixtures" / "submissions" / "cs231n_course" /
-        "embedding_buggy.py")), execute)
+        twin("submissions/cs231n_course/embedding_buggy.py"))), execute)
     assert found is not None and found.case.inputs["x"].size == 2
 
 

@@ -3,38 +3,19 @@ of every ``Conventions`` option, a correct fixture, a one-bug fixture and the la
 check, or the reason the option means nothing for that adapter.
 
 Imported by basename (``from option_table import ROWS``) by ``test_option_matrix.py``.
-A fixture is a file under ``tests/fixtures`` with optional text edits: the one-bug twin
-of a correct fixture is usually that fixture with one edit, so the bug reads in the
-table itself.
+A fixture is a file under ``tests/fixtures`` with optional text edits
+(``tests/twins.py``): the one-bug twin of a correct fixture is usually that fixture with
+one edit, so the bug reads in the table itself.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+from tests.twins import TWINS, Fixture
+
 PER_LAYER = "Layer.key"
 """The option id of the per-layer form ``Layer.key=value``."""
-
-
-@dataclass(frozen=True)
-class Fixture:
-    """``path`` (under ``tests/fixtures``) with each ``(old, new)`` edit made once."""
-
-    path: str
-    edits: tuple[tuple[str, str], ...] = ()
-
-    def text(self) -> str:
-        text = (FIXTURES / self.path).read_text()
-        for old, new in self.edits:
-            assert old in text, f"{self.path}: edit target {old!r} not found"
-            text = text.replace(old, new, 1)
-        return text
-
-    def bug(self, old: str, new: str) -> Fixture:
-        """This fixture with one more edit."""
-        return Fixture(self.path, (*self.edits, (old, new)))
 
 
 @dataclass(frozen=True)
@@ -78,11 +59,11 @@ CONV = "submissions/conventions/"
 MSE = ("MSELoss",)
 LINEAR = ("Linear",)
 MIXED = Fixture(CONV + "mixed_param_grads.py")
-MIXED_BUGGY = Fixture(CONV + "mixed_param_grads_buggy.py")
+MIXED_BUGGY = TWINS[CONV + "mixed_param_grads_buggy.py"]
 ONEHOT = Fixture(CONV + "onehot_loss.py")
-ONEHOT_BUGGY = Fixture(CONV + "onehot_loss_buggy.py")
+ONEHOT_BUGGY = TWINS[CONV + "onehot_loss_buggy.py"]
 DERIVATIVE = Fixture(CONV + "derivative_activations.py")
-DERIVATIVE_BUGGY = Fixture(CONV + "derivative_activations_buggy.py")
+DERIVATIVE_BUGGY = TWINS[CONV + "derivative_activations_buggy.py"]
 CLASS_DROPOUT = Fixture(CONV + "classes_dropout.py")
 NON_INVERTED = CLASS_DROPOUT.bug("INVERTED = True", "INVERTED = False")
 KEEP_DROPOUT = Fixture(OPT + "dropout_keep.py")
@@ -177,9 +158,9 @@ CLASSES = [
                   "self.dbias = dout.sum(axis=(0, 1)).sum(axis=0) / n / n"),
         ("Conv2d",), f":{MYLIB_OPTIONS}"),
     row("classes", "unbatched=true", "unbatched", Fixture("styles/torch_cells.py"),
-        Fixture("styles/torch_cells_buggy.py"), ("GRUCell",), ""),
+        TWINS["styles/torch_cells_buggy.py"], ("GRUCell",), ""),
     row("classes", "upsampled=true", "upsampled", Fixture("styles/wrapped_conv.py"),
-        Fixture("styles/wrapped_conv_buggy.py"), ("ConvTranspose1d",), ""),
+        TWINS["styles/wrapped_conv_buggy.py"], ("ConvTranspose1d",), ""),
     row("classes", "accumulate=true", "accumulate=true", ACCUMULATING,
         ACCUMULATING.bug("self.db += dout.sum(axis=0)", "self.db += dout.mean(axis=0)"), LINEAR),
 ]
@@ -328,7 +309,7 @@ PAIRS = [
     Row("protocol", "", "protocol", Fixture(OPT + "protocol/server.py"),
         Fixture(OPT + "protocol/server.py").bug('"db": g.sum(axis=0)', '"db": g.mean(axis=0)'),
         ("Linear", "ReLU")),
-    Row("book", "", "book", Fixture("book/network.py"), Fixture("book/network_buggy.py"),
+    Row("book", "", "book", Fixture("book/network.py"), TWINS["book/network_buggy.py"],
         ("SigmoidNet",)),
 ]
 """The adapters that take no options: one correct / one-bug pair each."""

@@ -34,16 +34,16 @@ def test_the_book_network_passes_every_check():
     assert {c.quantity for c in result.checks} == {"out", *GRADIENTS}
 
 
-def test_an_output_error_without_the_sigmoid_slope_fails_every_gradient_only():
-    found = verdicts(run_check(BOOK / "network_buggy.py", ["SigmoidNet"]))
+def test_an_output_error_without_the_sigmoid_slope_fails_every_gradient_only(twin):
+    found = verdicts(run_check(twin("book/network_buggy.py"), ["SigmoidNet"]))
     assert found.pop("SigmoidNet.out") == {"pass"}
     assert all(v == {"fail"} for v in found.values()), found
 
 
-def test_the_missing_slope_is_named():
+def test_the_missing_slope_is_named(twin):
     """The buggy twin's gradients fit the model of the cross-entropy delta."""
     spec = CATALOG["SigmoidNet"]
-    runner = BookAdapter().runner(load(str(BOOK / "network_buggy.py")).namespace, spec)
+    runner = BookAdapter().runner(load(str(twin("book/network_buggy.py"))).namespace, spec)
     case = spec.cases("float64")[1]
     outcome = runner(case)
     expected = FiniteDifferenceOracle().evaluate(spec, case)

@@ -47,13 +47,13 @@ def test_the_composite_styles_pass_every_case_they_can_express(style):
     assert _ran(result) == set(layers)
 
 
-def test_a_kernel_left_unflipped_in_the_unit_convolution_fails_dx_of_both_wrappers():
-    result = run_check(STYLES / "wrapped_conv_buggy.py", CONV, CONV_OPTIONS)
+def test_a_kernel_left_unflipped_in_the_unit_convolution_fails_dx_of_both_wrappers(twin):
+    result = run_check(twin("styles/wrapped_conv_buggy.py"), CONV, CONV_OPTIONS)
     assert _wrong(result) == {"Conv1d.dx", "ConvTranspose1d.dx"}
 
 
-def test_a_gru_that_forgets_the_reset_gate_fails_only_its_recurrent_gradients():
-    result = run_check(STYLES / "torch_cells_buggy.py", CELLS, CELL_OPTIONS)
+def test_a_gru_that_forgets_the_reset_gate_fails_only_its_recurrent_gradients(twin):
+    result = run_check(twin("styles/torch_cells_buggy.py"), CELLS, CELL_OPTIONS)
     assert _wrong(result) == {"GRUCell.dprev_h", "GRUCell.dWh", "GRUCell.dbh"}
 
 
@@ -85,11 +85,11 @@ def test_an_undeclared_upsampling_factor_names_the_option():
 
 @needs_fork
 @pytest.mark.parametrize("style", list(STYLE_RUNS))
-def test_the_sandbox_and_grade_agree_with_the_check_in_process(style):
+def test_the_sandbox_and_grade_agree_with_the_check_in_process(style, twin):
     layers, adapter = STYLE_RUNS[style]
     sandbox = isolation.executor("process", Limits(timeout=20.0, memory_mb=1024))
     rubric = rubrics.load().restrict(layers)
-    for path in (STYLES / f"{style}.py", STYLES / f"{style}_buggy.py"):
+    for path in (STYLES / f"{style}.py", twin(f"styles/{style}_buggy.py")):
         target = Target(str(path), adapter)
         inside = engine.check(target, specs.select(layers), ["float64"], ["fd"])
         outside = engine.check(target, specs.select(layers), ["float64"], ["fd"],

@@ -24,8 +24,9 @@ def test_the_course_style_passes(course, layer):
 
 
 @pytest.mark.parametrize("layer", COURSE)
-def test_one_bug_is_caught_on_its_quantity(course, layer):
-    found = verdicts(run_check(course / f"{FILES[layer]}_buggy.py", [layer]))
+def test_one_bug_is_caught_on_its_quantity(twin, layer):
+    found = verdicts(run_check(twin(f"submissions/cs231n_course/{FILES[layer]}_buggy.py"),
+                               [layer]))
     assert "fail" in found[f"{layer}.{BUG[layer]}"]
 
 

@@ -93,8 +93,9 @@ def test_param_grads_declared_for_one_layer_only():
         undeclared)["LayerNorm.dgamma"] - {"pass"}
 
 
-def test_param_grads_one_bug_is_caught_with_the_option():
-    found = verdicts(run_check(FOLDER / "mixed_param_grads_buggy.py", ["Linear"],
+def test_param_grads_one_bug_is_caught_with_the_option(twin):
+    found = verdicts(run_check(twin("submissions/conventions/mixed_param_grads_buggy.py"),
+                               ["Linear"],
                                "classes:Linear.param_grads=per-sample", dtypes=F64))
     assert found["Linear.dW"] == {"pass"} and "fail" in found["Linear.db"]
 
@@ -110,8 +111,9 @@ def test_onehot_targets_pass_only_when_declared():
     assert any("CrossEntropy.targets=onehot" in m for m in messages(undeclared, "CrossEntropy"))
 
 
-def test_onehot_targets_one_bug_is_caught():
-    found = verdicts(run_check(FOLDER / "onehot_loss_buggy.py", ["CrossEntropy"],
+def test_onehot_targets_one_bug_is_caught(twin):
+    found = verdicts(run_check(twin("submissions/conventions/onehot_loss_buggy.py"),
+                               ["CrossEntropy"],
                                "classes:targets=onehot", dtypes=F64))
     assert found["CrossEntropy.out"] == {"pass"} and "fail" in found["CrossEntropy.dx"]
 
@@ -172,8 +174,9 @@ def test_derivative_activations_pass_only_when_declared():
     assert any("Sigmoid.activation_grad=derivative" in m for m in messages(undeclared, "Sigmoid"))
 
 
-def test_derivative_activation_one_bug_is_caught():
-    found = verdicts(run_check(FOLDER / "derivative_activations_buggy.py", ["Sigmoid", "Tanh"],
+def test_derivative_activation_one_bug_is_caught(twin):
+    found = verdicts(run_check(twin("submissions/conventions/derivative_activations_buggy.py"),
+                               ["Sigmoid", "Tanh"],
                                "classes:Tanh.activation_grad=derivative,"
                                "Sigmoid.activation_grad=derivative", dtypes=F64))
     assert found["Sigmoid.dx"] == {"pass"} and "fail" in found["Tanh.dx"]

@@ -27,14 +27,14 @@ def test_a_cell_returning_h_and_c_and_taking_dh_dc_passes_every_check():
     assert {c.quantity for c in result.checks} == set(SPEC.quantities)
 
 
-def test_its_missing_tanh_derivative_fails_the_gradients_and_not_the_forward():
-    found = verdicts(run_check(STYLES / "lstm_tuple_buggy.py", ["LSTMCell"]))
+def test_its_missing_tanh_derivative_fails_the_gradients_and_not_the_forward(twin):
+    found = verdicts(run_check(twin("styles/lstm_tuple_buggy.py"), ["LSTMCell"]))
     assert found.pop("LSTMCell.out") == {"pass"}
     assert all("fail" in v for v in found.values()), found
 
 
-def test_its_missing_tanh_derivative_is_named():
-    runner = ClassesAdapter().runner(load(str(STYLES / "lstm_tuple_buggy.py")).namespace,
+def test_its_missing_tanh_derivative_is_named(twin):
+    runner = ClassesAdapter().runner(load(str(twin("styles/lstm_tuple_buggy.py"))).namespace,
                                      SPEC)
     case = SPEC.cases("float64")[1]
     outcome = runner(case)

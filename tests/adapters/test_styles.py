@@ -37,8 +37,8 @@ def test_the_nnfs_style_passes_every_check():
     assert {c.layer for c in result.checks} == set(NNFS)
 
 
-def test_an_nnfs_softmax_loss_that_forgets_the_batch_is_caught_there_only():
-    result = run_check(STYLES / "nnfs_buggy.py", NNFS)
+def test_an_nnfs_softmax_loss_that_forgets_the_batch_is_caught_there_only(twin):
+    result = run_check(twin("styles/nnfs_buggy.py"), NNFS)
     assert _failing(result) == {"CrossEntropy.dx"}
     assert verdicts(result)["CrossEntropy.dx"] == {"pass", "fail"}  # N=1 cannot show it
 
@@ -51,13 +51,13 @@ def test_dict_parameters_other_method_names_and_lazy_weights_pass(name, layers):
     assert {c.layer for c in result.checks} == set(layers)
 
 
-def test_a_mean_bias_gradient_in_a_params_dict_is_caught():
-    result = run_check(STYLES / "dicts_buggy.py", ["Linear", "ReLU", "Sigmoid", "MSELoss"])
+def test_a_mean_bias_gradient_in_a_params_dict_is_caught(twin):
+    result = run_check(twin("styles/dicts_buggy.py"), ["Linear", "ReLU", "Sigmoid", "MSELoss"])
     assert _failing(result) == {"Linear.db"}
 
 
-def test_a_lazy_layer_that_forgets_its_bias_is_caught_in_the_forward_only():
-    result = run_check(STYLES / "lazy_buggy.py", ["Linear"])
+def test_a_lazy_layer_that_forgets_its_bias_is_caught_in_the_forward_only(twin):
+    result = run_check(twin("styles/lazy_buggy.py"), ["Linear"])
     assert _failing(result) == {"Linear.out"}
 
 
@@ -87,27 +87,27 @@ def test_accumulated_gradients_are_flushed_before_the_backward_that_is_read():
 
 
 
-def test_a_cross_entropy_of_probabilities_is_checked_after_a_softmax():
+def test_a_cross_entropy_of_probabilities_is_checked_after_a_softmax(twin):
     """nnfs's Loss_CategoricalCrossentropy takes probabilities: read by behaviour (its
     value moves when a whole row does), never by its name."""
     good = run_check(STYLES / "nnfs_early.py", ["CrossEntropy", "Softmax"])
     assert good.passed, [c.explain() for c in good.checks if not c.passed][:3]
-    bad = run_check(STYLES / "nnfs_early_buggy.py", ["CrossEntropy"])
+    bad = run_check(twin("styles/nnfs_early_buggy.py"), ["CrossEntropy"])
     assert _failing(bad) == {"CrossEntropy.dx"}
 
 
-def test_mytorch_names_bw_bb_and_in_feature_pass_and_a_mean_shift_gradient_is_caught():
+def test_mytorch_names_bw_bb_and_in_feature_pass_and_a_mean_shift_gradient_is_caught(twin):
     good = run_check(STYLES / "mytorch.py", ["Linear", "BatchNorm"])
     assert good.passed, [c.explain() for c in good.checks if not c.passed][:3]
-    bad = run_check(STYLES / "mytorch_buggy.py", ["Linear", "BatchNorm"])
+    bad = run_check(twin("styles/mytorch_buggy.py"), ["Linear", "BatchNorm"])
     assert _failing(bad) == {"BatchNorm.dbeta"}
 
 
-def test_an_optimizer_object_given_to_backward_receives_the_gradients():
+def test_an_optimizer_object_given_to_backward_receives_the_gradients(twin):
     good = run_check(STYLES / "optimizer.py", ["Linear", "Sigmoid"])
     assert good.adapter == "sgd"
     assert good.passed, [c.explain() for c in good.checks if not c.passed][:3]
-    bad = run_check(STYLES / "optimizer_buggy.py", ["Linear", "Sigmoid"])
+    bad = run_check(twin("styles/optimizer_buggy.py"), ["Linear", "Sigmoid"])
     assert _failing(bad) == {"Linear.dx"}
 
 
@@ -121,24 +121,24 @@ def test_the_recording_optimizer_reads_parameter_and_gradient_dicts():
     np.testing.assert_allclose(optimizer.gradients({"W": W})["W"], dW)
 
 
-def test_mytorch_batchnorm2d_keeps_its_parameters_shaped_1_c_1_1():
+def test_mytorch_batchnorm2d_keeps_its_parameters_shaped_1_c_1_1(twin):
     """Its BW / Bb broadcast over (N, C, H, W): installed in that shape, gradients read
     back flat (a false alarm on two real MyTorch HW2 solutions before)."""
     good = run_check(STYLES / "mytorch_bn2d.py", ["SpatialBatchNorm"])
     assert good.passed, [c.explain() for c in good.checks if not c.passed][:3]
-    bad = run_check(STYLES / "mytorch_bn2d_buggy.py", ["SpatialBatchNorm"])
+    bad = run_check(twin("styles/mytorch_bn2d_buggy.py"), ["SpatialBatchNorm"])
     assert _failing(bad) == {"SpatialBatchNorm.dbeta"}
 
 
-def test_a_backward_returning_dx_then_a_list_of_parameter_gradients():
+def test_a_backward_returning_dx_then_a_list_of_parameter_gradients(twin):
     good = run_check(STYLES / "grads_list.py", ["Linear", "ReLU"])
     assert good.passed, [c.explain() for c in good.checks if not c.passed][:3]
-    bad = run_check(STYLES / "grads_list_buggy.py", ["Linear", "ReLU"])
+    bad = run_check(twin("styles/grads_list_buggy.py"), ["Linear", "ReLU"])
     assert _failing(bad) == {"Linear.db"}
 
 
-def test_a_backward_that_takes_its_input_again_before_the_upstream_gradient():
+def test_a_backward_that_takes_its_input_again_before_the_upstream_gradient(twin):
     good = run_check(STYLES / "input_again.py", ["Sigmoid", "Tanh"])
     assert good.passed, [c.explain() for c in good.checks if not c.passed][:3]
-    bad = run_check(STYLES / "input_again_buggy.py", ["Sigmoid", "Tanh"])
+    bad = run_check(twin("styles/input_again_buggy.py"), ["Sigmoid", "Tanh"])
     assert _failing(bad) == {"Tanh.dx"}

@@ -31,11 +31,11 @@ def test_grade_sandboxed_honours_per_layer_options(cli, tmp_path):
     assert "--adapter classes:Linear.param_grads=per-sample" in undeclared.out.replace("\n", "")
 
 
-def test_batch_honours_per_layer_options(cli, tmp_path):
+def test_batch_honours_per_layer_options(cli, tmp_path, twin):
     folder = tmp_path / "class"
     folder.mkdir()
     shutil.copy(FOLDER / "onehot_loss.py", folder / "correct.py")
-    shutil.copy(FOLDER / "onehot_loss_buggy.py", folder / "buggy.py")
+    shutil.copy(twin("submissions/conventions/onehot_loss_buggy.py"), folder / "buggy.py")
     run = cli("batch", folder, "--layers", "CrossEntropy", "--oracles", "fd", "--adapter",
               OPTION, "--out", tmp_path / "out")
     with open(tmp_path / "out" / "gradebook.csv", newline="") as handle:

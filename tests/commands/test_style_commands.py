@@ -15,25 +15,25 @@ LAYERS = {"nnfs": "Linear,ReLU,Sigmoid,Identity,Softmax,MSELoss,BCELoss,CrossEnt
 
 
 @pytest.mark.parametrize("name", sorted(LAYERS))
-def test_check_passes_each_correct_style_and_fails_its_buggy_twin(cli, fixtures, name):
+def test_check_passes_each_correct_style_and_fails_its_buggy_twin(cli, fixtures, twin, name):
     styles = fixtures / "styles"
     good = cli("check", styles / f"{name}.py", "--layers", LAYERS[name], *FAST,
                "--isolation", "none")
     assert good.code == 0, good.out[-2000:]
     assert "adapter classes" in good.out or "adapter sgd" in good.out
-    bad = cli("check", styles / f"{name}_buggy.py", "--layers", LAYERS[name], *FAST,
+    bad = cli("check", twin(f"styles/{name}_buggy.py"), "--layers", LAYERS[name], *FAST,
               "--isolation", "none")
     assert bad.code == 1
 
 
 @pytest.mark.parametrize("isolation", ["none", "process"])
 def test_grade_gives_the_nnfs_style_full_marks_and_charges_the_bug(cli, fixtures, tmp_path,
-                                                                  isolation):
+                                                                  twin, isolation):
     styles = fixtures / "styles"
     scores = {}
-    for name in ("nnfs", "nnfs_buggy"):
+    for name, path in (("nnfs", styles / "nnfs.py"), ("nnfs_buggy", twin("styles/nnfs_buggy.py"))):
         out = tmp_path / name
-        run = cli("grade", styles / f"{name}.py", "--rubric", styles / "rubric.toml", *FAST,
+        run = cli("grade", path, "--rubric", styles / "rubric.toml", *FAST,
                   "--isolation", isolation, "--format", "json", "--out", out)
         assert run.code == 0, run.err
         scores[name] = json.loads((out / "grade.json").read_text())["score"]
@@ -41,9 +41,9 @@ def test_grade_gives_the_nnfs_style_full_marks_and_charges_the_bug(cli, fixtures
     assert scores["nnfs_buggy"] < 19
 
 
-def test_grade_charges_the_dict_style_bias_bug_only(cli, fixtures, tmp_path):
+def test_grade_charges_the_dict_style_bias_bug_only(cli, fixtures, tmp_path, twin):
     styles = fixtures / "styles"
-    run = cli("grade", styles / "dicts_buggy.py", "--rubric", styles / "rubric.toml", *FAST,
+    run = cli("grade", twin("styles/dicts_buggy.py"), "--rubric", styles / "rubric.toml", *FAST,
               "--isolation", "none", "--format", "json", "--out", tmp_path)
     assert run.code == 0, run.err
     report = json.loads((tmp_path / "grade.json").read_text())

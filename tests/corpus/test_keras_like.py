@@ -22,9 +22,9 @@ EXPRESSIBLE = tuple(selection.parse(text, catalog.specs()) for text in (
 beyond), and a pool without padding: declared with ``--cases``, as a user would."""
 
 
-def check(name: str, executor=None, cases=EXPRESSIBLE):
+def check(path: Path, executor=None, cases=EXPRESSIBLE):
     prepared = engine.prepare(specs.select(LAYERS), ["float64"], ["fd"], cases=cases)
-    target = Target(str(STYLES / f"{name}.py"))
+    target = Target(str(path))
     return engine.run(target, prepared, **({"executor": executor} if executor else {}))
 
 
@@ -33,14 +33,14 @@ def failing(result) -> set[str]:
 
 
 def test_keras_like_layers_are_all_driven_and_pass():
-    result = check("keras_like")
+    result = check(STYLES / "keras_like.py")
     assert result.adapter == "sgd"
     assert {c.layer for c in result.checks} == set(LAYERS)
     assert failing(result) == set(), [c.explain() for c in result.checks if not c.passed][:3]
 
 
 def test_a_padding_no_mode_can_say_is_named_with_the_cases_to_run():
-    result = check("keras_like", cases=())
+    result = check(STYLES / "keras_like.py", cases=())
     refused = [c for c in result.checks if c.layer == "Conv2d" and c.verdict != PASS]
     modes = [c for c in refused if "'same' or 'valid' only" in c.message]
     per_axis = [c for c in refused if "one padding for every axis" in c.message]
@@ -49,16 +49,16 @@ def test_a_padding_no_mode_can_say_is_named_with_the_cases_to_run():
     assert all("--cases 'Conv2d:stride!=(2, 1),stride!=(1, 2)'" in c.message for c in per_axis)
 
 
-def test_an_input_gradient_through_the_updated_weights_is_caught_there_only():
-    assert failing(check("keras_like_buggy")) == {"Linear.dx"}
+def test_an_input_gradient_through_the_updated_weights_is_caught_there_only(twin):
+    assert failing(check(twin("styles/keras_like_buggy.py"))) == {"Linear.dx"}
 
 
 @needs_fork
-def test_sandboxed_check_and_grade_charge_the_same():
+def test_sandboxed_check_and_grade_charge_the_same(twin):
     sandbox = isolation.executor("process", Limits(timeout=20.0, memory_mb=1024))
     rubric = rubrics.load().restrict(LAYERS)
-    for name in ("keras_like", "keras_like_buggy"):
-        inside, outside = check(name), check(name, sandbox)
+    for path in (STYLES / "keras_like.py", twin("styles/keras_like_buggy.py")):
+        inside, outside = check(path), check(path, sandbox)
         assert failing(outside) == failing(inside)
         assert grading.grade(outside, rubric).points == grading.grade(inside, rubric).points
 

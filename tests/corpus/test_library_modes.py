@@ -62,19 +62,22 @@ MODES = {
 }
 
 
-def _pair(fixture: Path) -> tuple[Path, Path]:
-    """The correct fixture and its one-bug twin (a ``.py`` file, or a package folder)."""
-    suffix = "" if fixture.is_dir() else ".py"
-    return (fixture.with_name(fixture.name + suffix),
-            fixture.with_name(fixture.name + "_buggy" + suffix))
+def _pair(fixture: Path, twin) -> tuple[Path, Path]:
+    """The correct fixture and its one-bug twin: a package folder beside it, or a file's
+    twin written from ``tests/twins.py``."""
+    if fixture.is_dir():
+        return fixture, fixture.with_name(fixture.name + "_buggy")
+    relative = fixture.relative_to(FIXTURES)
+    return fixture.with_suffix(".py"), twin(f"{relative}_buggy.py")
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("isolation", ["none", "process"])
 @pytest.mark.parametrize("mode", sorted(MODES))
-def test_the_correct_library_passes_and_its_bug_is_caught_in_check(mode, isolation, capsys):
+def test_the_correct_library_passes_and_its_bug_is_caught_in_check(mode, isolation, capsys,
+                                                                   twin):
     fixture, layers, extra, broken = MODES[mode]
-    correct, buggy = _pair(fixture)
+    correct, buggy = _pair(fixture, twin)
     good = check(capsys, correct, layers, isolation, *extra)
     assert {k.split(".")[0] for k in good} == set(layers.split(","))
     assert failing(good) == set(), good
@@ -83,9 +86,10 @@ def test_the_correct_library_passes_and_its_bug_is_caught_in_check(mode, isolati
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", sorted(MODES))
-def test_the_correct_library_earns_full_marks_and_its_bug_loses_some(mode, tmp_path, capsys):
+def test_the_correct_library_earns_full_marks_and_its_bug_loses_some(mode, tmp_path, capsys,
+                                                                     twin):
     fixture, layers, extra, _ = MODES[mode]
-    correct, buggy = _pair(fixture)
+    correct, buggy = _pair(fixture, twin)
     score, top = grade(capsys, correct, layers, tmp_path / "good", *extra)
     assert score == top > 0
     score, top = grade(capsys, buggy, layers, tmp_path / "bad", *extra)

@@ -21,9 +21,9 @@ CASES = tuple(selection.parse(text, catalog.specs())
 """The fixture's Pool2D takes a pad it ignores, as a user declares with ``--cases``."""
 
 
-def check(name: str, executor=None):
+def check(path: Path, executor=None):
     prepared = engine.prepare(specs.select(LAYERS), ["float64"], ["fd"], cases=CASES)
-    target = Target(str(STYLES / f"{name}.py"), ADAPTER)
+    target = Target(str(path), ADAPTER)
     return engine.run(target, prepared, **({"executor": executor} if executor else {}))
 
 
@@ -32,7 +32,7 @@ def failing(result) -> set[str]:
 
 
 def test_queued_layers_are_all_driven_and_pass():
-    result = check("queued")
+    result = check(STYLES / "queued.py")
     assert {c.layer for c in result.checks} == set(LAYERS)
     assert failing(result) == set(), [c.explain() for c in result.checks if not c.passed][:3]
 
@@ -40,20 +40,20 @@ def test_queued_layers_are_all_driven_and_pass():
 def test_a_queue_of_inputs_is_no_stale_cache():
     """Forward twice then backward pairs the first input by design; flushed first, the
     stale-cache probe sees the second forward's gradient."""
-    result = check("queued")
+    result = check(STYLES / "queued.py")
     assert not any("stale cache" in c.hint for c in result.checks if c.layer == "Softmax")
     assert failing(result) == set()
 
 
-def test_a_bias_gradient_averaged_over_the_batch_is_caught_there_only():
-    assert failing(check("queued_buggy")) == {"Linear.db"}
+def test_a_bias_gradient_averaged_over_the_batch_is_caught_there_only(twin):
+    assert failing(check(twin("styles/queued_buggy.py"))) == {"Linear.db"}
 
 
 @needs_fork
-def test_sandboxed_check_and_grade_charge_the_same():
+def test_sandboxed_check_and_grade_charge_the_same(twin):
     sandbox = isolation.executor("process", Limits(timeout=20.0, memory_mb=1024))
     rubric = rubrics.load().restrict(LAYERS)
-    for name in ("queued", "queued_buggy"):
-        inside, outside = check(name), check(name, sandbox)
+    for path in (STYLES / "queued.py", twin("styles/queued_buggy.py")):
+        inside, outside = check(path), check(path, sandbox)
         assert failing(outside) == failing(inside)
         assert grading.grade(outside, rubric).points == grading.grade(inside, rubric).points
