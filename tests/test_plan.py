@@ -22,6 +22,7 @@ from harness.errors import UsageError
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SUBMISSION = FIXTURES / "class" / "submissions" / "correct.py"
 RUBRIC = FIXTURES / "class" / "rubric.toml"
+COURSE = FIXTURES / "rubrics" / "onehot-course.toml"
 ADAPTER_FILE = FIXTURES / "submissions" / "conventions" / "mylib_adapter.py"
 HIDDEN = FIXTURES / "class"
 SPEC_FILE = str(FIXTURES.parents[1] / "examples" / "course-layer" / "rmsnorm.py")
@@ -122,6 +123,16 @@ ISOLATION = {"check": "process", "grade": "none", "batch": "none"}
 """A value of ``--isolation`` that is not the command's default."""
 
 
+CHECK_ROWS = {
+    "rubric": (("--rubric", str(COURSE), *SANDBOXED),
+               lambda r: r["prepared"].rubric is None
+               and r["target"].adapter == "classes:CrossEntropy.targets=onehot"
+               and [s.layer for s in r["prepared"].cases] == ["CrossEntropy"]
+               and str(COURSE) in r["limits"].hidden),
+}
+"""``check`` grades nothing: of a rubric it reads the class's adapter and cases only."""
+
+
 def command_options(command: str) -> set[str]:
     """The ``dest`` of every option the command's parser accepts."""
     sub = next(a for a in cli.parser()._actions if isinstance(a, argparse._SubParsersAction))
@@ -138,7 +149,7 @@ def test_every_option_reaches_the_run(recorded, command, option):
         seen = recorded(command, "--isolation", ISOLATION[command])
         assert seen["isolation"] == ISOLATION[command] == seen["plan"].isolation
         return
-    args, honoured = ROWS[option]
+    args, honoured = (CHECK_ROWS if command == "check" and option in CHECK_ROWS else ROWS)[option]
     seen = recorded(command, *args)
     assert seen["prepared"] is seen["plan"], "the command ran a plan it did not validate"
     assert seen["target"].path.endswith("correct.py")
@@ -188,9 +199,6 @@ def test_the_same_options_make_the_same_plan_for_the_plugin_and_check():
                                    "dtype": "float64", "salt": "s"})
     assert from_plugin == from_cli
     assert set(plugin.OPTIONS) <= set(plan.KEYS)
-
-
-COURSE = FIXTURES / "rubrics" / "onehot-course.toml"
 
 
 def test_the_rubric_adapter_and_cases_apply_unless_the_command_line_gives_its_own():

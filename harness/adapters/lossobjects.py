@@ -16,9 +16,6 @@ from harness.adapters import signatures
 METHODS = ("loss", "gradient")
 """The value and the gradient of a loss object."""
 
-TARGETS = ("y", "y_true", "target", "targets", "t", "labels", "actual", "truth")
-"""A first argument spelled so takes the target (the prediction then comes second)."""
-
 
 def has_api(cls: type) -> bool:
     """Whether a class is a loss object: ``loss`` and ``gradient`` of two arguments."""
@@ -37,7 +34,7 @@ def backward(obj: Any) -> Any:
 
 def _ordered(obj: Any, name: str) -> Any:
     method = getattr(obj, name)
-    if signatures.arguments(method)[0] not in TARGETS:
+    if not signatures.target_first(signatures.arguments(method)[:2]):
         return method
 
     def prediction_first(prediction: Any, target: Any) -> Any:

@@ -27,12 +27,6 @@ DERIVATIVES = ("{}_prime", "{}_derivative", "{}_deriv", "{}_grad", "{}_gradient"
 LOSSES = ("MSELoss", "BCELoss")
 """Catalog losses a pair of functions of (prediction, target) may implement."""
 
-TARGETS = ("y_true", "target", "targets", "y", "labels", "label", "truth", "actual",
-           "expected", "t", "desired")
-PREDICTIONS = ("y_pred", "pred", "prediction", "predictions", "predicted", "output",
-               "outputs", "y_hat", "yhat", "x", "a", "activation", "probs")
-"""The names that say which of a loss function's two arguments is which."""
-
 DERIVATIVE_ARGS = ("prime", "deriv", "grad", "backward")
 """Words in a generic activation class's second argument that mark it as f'."""
 
@@ -97,14 +91,8 @@ def _bound(generic: type, f: Callable, df: Callable) -> type:
 def _order(f: Callable) -> tuple[int, int] | None:
     """(index of the prediction, index of the target) in ``f``'s two arguments, read from
     their names, or ``None`` when the names do not tell."""
-    args = signatures.required(f)
-    if len(args) != 2:
-        return None
-    if args[0] in TARGETS or args[1] in PREDICTIONS:
-        return (1, 0)
-    if args[0] in PREDICTIONS or args[1] in TARGETS:
-        return (0, 1)
-    return None
+    first = signatures.target_first(signatures.required(f))
+    return None if first is None else (1, 0) if first else (0, 1)
 
 
 def _loss(f: Callable, df: Callable) -> type:

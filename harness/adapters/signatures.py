@@ -1,5 +1,5 @@
-"""What a library function's signature says: its arguments' names, and those it cannot
-do without.
+"""What a library function's signature says: its arguments' names, those it cannot do
+without, and which of a loss's two arguments is the target.
 
 Every reader asks these of untrusted code (is ``backward(x, top_diff)`` given the input
 again? does ``initialize(optimizer)`` want an optimizer?). A function with no signature
@@ -12,6 +12,11 @@ import inspect
 from typing import Any
 
 POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+TARGETS = ("y_true", "target", "targets", "y", "labels", "label", "truth", "actual",
+           "expected", "t", "desired")
+PREDICTIONS = ("y_pred", "pred", "prediction", "predictions", "predicted", "output",
+               "outputs", "y_hat", "yhat", "x", "a", "activation", "probs")
+"""The names that say which of a loss's two arguments is which."""
 
 
 def arguments(fn: Any) -> list[str]:
@@ -34,3 +39,16 @@ def required(fn: Any, *, keywords: bool = False) -> list[str]:
     kinds = (*POSITIONAL, inspect.Parameter.KEYWORD_ONLY) if keywords else POSITIONAL
     return [p.name for p in params
             if p.name != "self" and p.kind in kinds and p.default is inspect.Parameter.empty]
+
+
+def target_first(pair: list[str]) -> bool | None:
+    """Whether a loss whose two arguments are named ``pair`` takes the target first
+    (``mse(y_true, y_pred)``), or ``None`` when the names do not tell."""
+    if len(pair) != 2:
+        return None
+    first, second = pair
+    if first in TARGETS or second in PREDICTIONS:
+        return True
+    if first in PREDICTIONS or second in TARGETS:
+        return False
+    return None
