@@ -24,6 +24,8 @@ from pathlib import Path
 import tomllib
 
 MANIFEST = Path(__file__).with_name("corpus_manifest.toml")
+ADAPTERS = Path(__file__).with_name("adapters")
+"""Our adapter files for the repositories a built-in adapter cannot wholly drive."""
 
 
 @dataclass(frozen=True)
@@ -235,8 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirrors", type=Path, required=True, help="folder of OWNER+NAME/repo")
     parser.add_argument("--out", type=Path, required=True, help="where to export (not the project)")
-    parser.add_argument("--adapters", type=Path, default=None,
-                        help="folder of adapter files (default: OUT/adapters)")
+    parser.add_argument("--adapters", type=Path, default=ADAPTERS,
+                        help="folder of adapter files (default: benchmarks/adapters)")
     parser.add_argument("--manifest", type=Path, default=MANIFEST)
     parser.add_argument("--only", default="", help="substring of owner/name to grade")
     parser.add_argument("--oracles", default="fd,torch")
@@ -244,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="auto-detect only: ignore the declared adapters and options")
     parser.add_argument("--timeout", type=float, default=120, help="seconds per repository")
     args = parser.parse_args(argv)
-    adapters = args.adapters or args.out / "adapters"
+    adapters = args.adapters
     results = []
     entries = [e for e in read_manifest(args.manifest) if args.only in e.repo]
     install(args.out, entries)
