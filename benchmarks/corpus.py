@@ -197,7 +197,7 @@ def table(results: list[Result], adapters: Path) -> str:
     rows = ["| repository | commit | style | defined | adapter + options | driven | passed "
             "| real bugs | env / unsupported | false alarms |",
             "|---|---|---|---|---|---|---|---|---|---|"]
-    drivable = alarms = bugs = clean = 0
+    drivable = alarms = bugs = clean = by_file = 0
     for r in results:
         e = r.entry
         cases = [f"`--cases '{v}'`" for k, v in zip(e.args, e.args[1:], strict=False)
@@ -211,6 +211,7 @@ def table(results: list[Result], adapters: Path) -> str:
         clean += not wrong
         bugs += len(e.bugs)
         drivable += not undriven and not wrong and not e.adapter_file
+        by_file += not undriven and not wrong and bool(e.adapter_file)
         alarm = ", ".join(sorted(wrong)) or "-"
         if undriven:
             alarm += f"; not driven: {', '.join(sorted(undriven))}"
@@ -222,10 +223,22 @@ def table(results: list[Result], adapters: Path) -> str:
     buggy = sum(bool(r.entry.bugs) for r in results)
     rows.append(f"\n{len(results)} repositories graded; {drivable} ({100 * drivable // n}%) "
                 f"wholly drivable (every layer they define driven, none failing on correct "
-                f"code) with a built-in adapter and options; {n - clean} with a false alarm "
+                f"code) with a built-in adapter and options; {_files(results, adapters, by_file)}; "
+                f"{n - clean} with a false alarm "
                 f"({alarms} layers failing on correct code); {bugs} real bugs in {buggy} "
                 f"repositories")
     return "\n".join(rows)
+
+
+def _files(results: list[Result], adapters: Path, driven: int) -> str:
+    """How many repositories need an adapter file, how many of those it wholly drives,
+    and the largest file's counted lines (the issue allows 30)."""
+    lines = [adapter_lines(adapters, r.entry) for r in results if r.entry.adapter_file]
+    if not lines:
+        return "none needs an adapter file"
+    need = "needs" if len(lines) == 1 else "need"
+    return (f"{len(lines)} {need} an adapter file, {driven} of them wholly driven by it "
+            f"(the largest {max(lines)} lines)")
 
 
 def _layers(notes: tuple[str, ...]) -> set[str]:
