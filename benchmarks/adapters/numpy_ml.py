@@ -17,7 +17,7 @@ def build(cls, case):  # sized as its first forward would size it
     w, b = np.vstack([p["Wh"], p["Wx"]]), np.array(p["b"], ndmin=2)
     gates = {k + g: v[:, n * i:n * i + n] for i, g in enumerate("ufoc")
              for k, v in (("W", w), ("b", b))}
-    rnn = dict(Waa=w[:n], Wax=w[n:], ba=b.T, bx=0 * b.T)  # the catalog's b is its ba + bx
+    rnn = dict(Waa=w[:n], Wax=w[n:], ba=b.T, bx=0 * b.T)  # b is ba + bx: db is dba and dbx
     layer.parameters.update(gates if "Wf" in layer.parameters else rnn)
     return layer
 
@@ -30,7 +30,7 @@ def backward(layer, dh, dc=None):  # dc in, dprev_h (or dh0) and dprev_c out: it
     layer.derived_variables["dLdC_accumulator"] = dc
     g, d, n, dx = layer.gradients, layer.derived_variables, layer.n_out, timed(layer.backward, dh)
     w = np.hstack([g["W" + k] for k in "ufoc"]) if "Wf" in g else np.vstack([g["Waa"], g["Wax"]])
-    b = np.hstack([g["b" + k] for k in "ufoc"]) if "Wf" in g else g["ba"]
+    b = np.hstack([g["b" + k] for k in "ufoc"]) if "Wf" in g else (g["ba"] + g["bx"]) / 2
     return {"x": dx, "prev_h": d["dLdA_accumulator"], "h0": d["dLdA_accumulator"],
             "prev_c": d["dLdC_accumulator"], "Wh": w[:n], "Wx": w[n:], "b": b.ravel()}
 

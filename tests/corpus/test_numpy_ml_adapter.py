@@ -26,6 +26,9 @@ BUGS = {
     "rnncell-dWh-from-the-new-state": (
         "layers.py", 'g["Waa"] += d["A"][t].T @ dZ', 'g["Waa"] += d["A"][t + 1].T @ dZ',
         {"RNNCell", "RNN"}, "RNNCell.dWh"),
+    "rnncell-dbx-forgotten": (
+        "layers.py", 'g["bx"] += dZ.sum', 'g["bx"] += 0 * dZ.sum', {"RNNCell", "RNN"},
+        "RNNCell.db"),
     "lstmcell-dprev_c-without-the-forget-gate": (
         "layers.py", 'd["dLdC_accumulator"] = Gf * dC', 'd["dLdC_accumulator"] = dC',
         {"LSTMCell", "LSTM"}, "LSTMCell.dprev_c"),
