@@ -24,6 +24,8 @@ from pathlib import Path
 import tomllib
 
 MANIFEST = Path(__file__).with_name("corpus_manifest.toml")
+ADAPTERS = Path(__file__).with_name("adapters")
+"""Our adapter files for the repositories a built-in adapter cannot wholly drive."""
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,7 @@ def table(results: list[Result], adapters: Path) -> str:
     rows = ["| repository | commit | style | defined | adapter + options | driven | passed "
             "| real bugs | env / unsupported | false alarms |",
             "|---|---|---|---|---|---|---|---|---|---|"]
-    drivable = alarms = bugs = clean = 0
+    drivable = alarms = bugs = clean = by_file = 0
     for r in results:
         e = r.entry
         cases = [f"`--cases '{v}'`" for k, v in zip(e.args, e.args[1:], strict=False)
@@ -209,6 +211,7 @@ def table(results: list[Result], adapters: Path) -> str:
         clean += not wrong
         bugs += len(e.bugs)
         drivable += not undriven and not wrong and not e.adapter_file
+        by_file += not undriven and not wrong and bool(e.adapter_file)
         alarm = ", ".join(sorted(wrong)) or "-"
         if undriven:
             alarm += f"; not driven: {', '.join(sorted(undriven))}"
@@ -220,10 +223,22 @@ def table(results: list[Result], adapters: Path) -> str:
     buggy = sum(bool(r.entry.bugs) for r in results)
     rows.append(f"\n{len(results)} repositories graded; {drivable} ({100 * drivable // n}%) "
                 f"wholly drivable (every layer they define driven, none failing on correct "
-                f"code) with a built-in adapter and options; {n - clean} with a false alarm "
+                f"code) with a built-in adapter and options; {_files(results, adapters, by_file)}; "
+                f"{n - clean} with a false alarm "
                 f"({alarms} layers failing on correct code); {bugs} real bugs in {buggy} "
                 f"repositories")
     return "\n".join(rows)
+
+
+def _files(results: list[Result], adapters: Path, driven: int) -> str:
+    """How many repositories need an adapter file, how many of those it wholly drives,
+    and the largest file's counted lines (the issue allows 30)."""
+    lines = [adapter_lines(adapters, r.entry) for r in results if r.entry.adapter_file]
+    if not lines:
+        return "none needs an adapter file"
+    need = "needs" if len(lines) == 1 else "need"
+    return (f"{len(lines)} {need} an adapter file, {driven} of them wholly driven by it "
+            f"(the largest {max(lines)} lines)")
 
 
 def _layers(notes: tuple[str, ...]) -> set[str]:
@@ -235,8 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirrors", type=Path, required=True, help="folder of OWNER+NAME/repo")
     parser.add_argument("--out", type=Path, required=True, help="where to export (not the project)")
-    parser.add_argument("--adapters", type=Path, default=None,
-                        help="folder of adapter files (default: OUT/adapters)")
+    parser.add_argument("--adapters", type=Path, default=ADAPTERS,
+                        help="folder of adapter files (default: benchmarks/adapters)")
     parser.add_argument("--manifest", type=Path, default=MANIFEST)
     parser.add_argument("--only", default="", help="substring of owner/name to grade")
     parser.add_argument("--oracles", default="fd,torch")
@@ -244,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="auto-detect only: ignore the declared adapters and options")
     parser.add_argument("--timeout", type=float, default=120, help="seconds per repository")
     args = parser.parse_args(argv)
-    adapters = args.adapters or args.out / "adapters"
+    adapters = args.adapters
     results = []
     entries = [e for e in read_manifest(args.manifest) if args.only in e.repo]
     install(args.out, entries)

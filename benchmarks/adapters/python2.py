@@ -2,8 +2,7 @@
 adapter: ``backcheck check network.py --adapter-file benchmarks/adapters/python2.py``."""
 import re
 
-from harness.adapters import load
-from harness.adapters.api import declare
+from harness.adapters.api import builtin, declare
 
 PORTS = (
     (r"^([ \t]*)print\b[ \t]*(?=[^\s(=]|$)", r"\1_ = "),  # the statement's value, unprinted
@@ -21,4 +20,4 @@ def python3(source):
     return source
 
 
-ADAPTER = declare(load("book"), translate=python3)
+ADAPTER = declare(builtin("book"), translate=python3)

@@ -116,6 +116,15 @@ def recording(case: Case, decoy: dict[str, np.ndarray] | None = None) -> Iterato
         _recording.remove(rec)
 
 
+def restart() -> None:
+    """Forget what the active recording has seen: a runner that tries again (a dropout,
+    until the library's mask covers the case's) is observed on its last try alone, so
+    an upstream gradient changed by a backward reads as changed by the backward."""
+    if _recording:
+        _recording[-1].watched.clear()
+        _recording[-1].changed.clear()
+
+
 def fresh(value: Any) -> Any:
     """A private copy of an array (so mutation by the callee cannot leak back).
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from harness.adapters import calls
 from harness.adapters.calls import CallFailed
 from harness.case import Case
 from harness.outcome import Outcome, RunError
@@ -67,6 +68,7 @@ def run(library: Library, case: Case) -> Outcome:
     for _ in range(ATTEMPTS - 1):
         if outcome.error is not None or _covers(_kept(case, outcome.output), wanted):
             break
+        calls.restart()
         outcome = library.attempt()
     if outcome.error is not None or not _is_array(outcome.output, case):
         return outcome
