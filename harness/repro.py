@@ -114,11 +114,13 @@ def _adapter_call(spec: Spec, case: Case, quantity: str, path: str, adapter: str
         "from harness.specs import CATALOG",
         "from harness.target import Target",
         "",
-        f"target = Target({path!r}, adapter={adapter!r}, adapter_file={adapter_file!r})",
+        f"implementation = Target({path!r}, adapter={adapter!r}, "
+        f"adapter_file={adapter_file!r})",
         f"case = Case({case.layer!r}, {case.index}, {case.dtype!r}, {case.seed}, "
         f"inputs={names(case.inputs)}, params={names(case.params)}, upstream=dout, "
         f"config={names(case.config)})",
-        f"outcome = execute(target, [(CATALOG[{spec.name!r}], case)]).outcomes[case.id]",
+        f"outcome = execute(implementation, [(CATALOG[{spec.name!r}], case)])"
+        ".outcomes[case.id]",
         "if outcome.error:",
         "    raise SystemExit(str(outcome.error))",
         f"got = outcome.value({quantity!r})",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -129,3 +130,30 @@ def test_the_printed_command_keeps_the_adapter_options(backcheck, tmp_path):
     assert words[2] == "classes:loss_grad=mean"
     ran = _run(tmp_path, words[0], words[1], "--adapter", words[2])
     assert ran.stdout.rstrip().endswith("False")
+
+
+def _assigned(lines: list[str]) -> set[str]:
+    return {target.id for node in ast.walk(ast.parse("\n".join(lines)))
+            if isinstance(node, ast.Assign) for target in node.targets
+            if isinstance(target, ast.Name)}
+
+
+@pytest.mark.parametrize("layer", sorted(CATALOG))
+def test_the_script_never_reuses_a_name_the_case_defines(layer):
+    """The script's own variables must not overwrite a case's array or setting: a loss's
+    input is called ``target``, and the script once named backcheck's Target so too."""
+    from harness.repro import _adapter_call, _native_call
+
+    spec = CATALOG[layer]
+    case = spec.case(0, "float64")
+    defined = {*case.inputs, *case.params, *case.config, "dout", "expected"}
+    own = (_assigned(_adapter_call(spec, case, "out", "x.py", "classes", None))
+           | _assigned(_native_call(spec, case, "out", "x.py")))
+    assert not own & defined
+
+
+def test_a_loss_target_reaches_the_code_through_the_adapter(tmp_path):
+    network = HERE / "fixtures" / "book" / "network.py"
+    ran = _run(tmp_path, network, "SigmoidNet-case0-float64-dW2", "--adapter", "book")
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.rstrip().endswith("True"), ran.stdout
