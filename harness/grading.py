@@ -173,6 +173,13 @@ class Grade:
         return self.result.seconds if self.result is not None else 0.0
 
     @property
+    def unloaded_heading(self) -> str:
+        """How reports introduce ``unloaded``: a submission that was never graded (it
+        crashed the grader, or a batch stopped) is not one whose code did not load, which
+        was graded and earned nothing."""
+        return "Not graded" if self.reason else "Nothing ran"
+
+    @property
     def unloaded(self) -> str:
         """Why nothing could be run (not graded, or the code never loaded), said once
         instead of on every check; ``""`` when the code ran."""

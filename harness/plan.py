@@ -260,10 +260,25 @@ def _adapter(name: str | None, path: str | None) -> tuple[str | None, str | None
     if path:
         if not os.path.isfile(path):
             raise BackcheckError("adapter file not found", where=path)
-        adapters.from_file(path)
+        _try_translate(adapters.from_file(path), path)
     elif name:
         adapters.load(name)
     return name or None, path or None
+
+
+def _try_translate(adapter: Any, path: str) -> None:
+    """An adapter file's ``translate`` must at least give back a line of Python 3: one
+    that raises or returns no source would fail every submission of a batch alike."""
+    from harness.loaders.source import SourceProblem, apply
+
+    translation = getattr(adapter, "translate", None)
+    if translation is None:
+        return
+    try:
+        apply(translation, "x = 1\n", "the line 'x = 1'")
+    except SourceProblem as problem:
+        raise BackcheckError(str(problem), where=path,
+                             hint="fix translate(); no submission was graded") from None
 
 
 def _import_paths(paths: list[str] | None) -> tuple[str, ...]:

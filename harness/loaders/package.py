@@ -3,26 +3,31 @@
 A directory is imported under a unique name, so a student's copy of
 ``student_template/`` is never confused with the installed one, and its relative
 imports (``from .helpers import im2col``) work. Every module in it is imported; one
-that fails to import is noted and the others are still checked.
+that fails to import is noted and the others are still checked. Under an adapter file's
+``translate``, the directory's own modules are imported through it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import os
 import pkgutil
 import sys
 import traceback
 import uuid
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
 from harness import pitfalls
-from harness.loaders import aliases, units
+from harness.loaders import aliases, source, units
 from harness.loaders.file import on_path
 from harness.loaders.guard import Guard
-from harness.loaders.source import python2_note
+from harness.loaders.source import SourceProblem, python2_note
 from harness.submission import Submission
 
 SKIPPED = ("setup", "conftest")
@@ -36,7 +41,7 @@ def load_directory(path: str) -> Submission:
     path = os.path.abspath(path.rstrip("/\\") or path)
     submission = Submission(os.path.basename(path) + "/", path)
     on_path(path)
-    with Guard() as guard:
+    with Guard() as guard, _translated_imports(path):
         package = _package(path, submission)
         modules = [package, *_submodules(package, submission)]
     submission.notes += guard.notes
@@ -90,6 +95,8 @@ def failure(name: str, exc: BaseException) -> str:
         return units.ending(name, exc, place, "the rest of it did not run")
     if isinstance(exc, ModuleNotFoundError):
         return f"{name} needs module {exc.name!r}, which is not installed here"
+    if isinstance(exc, SourceProblem):
+        return str(exc)
     if isinstance(exc, SyntaxError):
         return (f"{name} has a SyntaxError at {os.path.basename(exc.filename or '')}:"
                 f"{exc.lineno}: {exc.msg}{python2_note(exc.text or '')}")
@@ -115,7 +122,9 @@ def _package(path: str, submission: Submission) -> ModuleType:
         module.__path__ = [path]
         sys.modules[name] = module
         return module
-    spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[path])
+    loader = Translating(name, init) if source.active() else None
+    spec = importlib.util.spec_from_file_location(name, init, loader=loader,
+                                                  submodule_search_locations=[path])
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
@@ -150,3 +159,43 @@ def _skipped(name: str, package: bool) -> bool:
     if package:
         return name in TEST_PACKAGES
     return name in SKIPPED or name.startswith("test_") or name.endswith("_test")
+
+
+class Translating(importlib.machinery.SourceFileLoader):
+    """A module's source compiled as the active translation makes it, never from or to
+    a bytecode cache (a cached translation must not outlive it)."""
+
+    def get_code(self, fullname: str) -> Any:
+        path = self.get_filename(fullname)
+        text, _ = source.decode(self.get_data(path))
+        return compile(source.translated(text, os.path.basename(path)), path, "exec",
+                       dont_inherit=True)
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    """The folder's own modules, found as Python finds them and loaded ``Translating``."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        origin = getattr(spec, "origin", None) or ""
+        if not origin.endswith(".py") or not origin.startswith(self.folder + os.sep):
+            return None
+        spec.loader = Translating(fullname, origin)
+        return spec
+
+
+@contextlib.contextmanager
+def _translated_imports(folder: str) -> Iterator[None]:
+    """While a translation is active, the modules of ``folder`` import through it."""
+    if source.active() is None:
+        yield
+        return
+    finder = _Finder(folder)
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)

@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import io
 import linecache
+import os
 import re
 import tokenize
+import traceback
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 
@@ -46,13 +48,17 @@ def translated(text: str, label: str = "") -> str:
     """``text`` as the active translation makes it (unchanged without one); a
     translation that fails is a ``SourceProblem``, since nothing can be loaded then."""
     translation = _TRANSLATION.get()
-    if translation is None:
-        return text
+    return text if translation is None else apply(translation, text, label)
+
+
+def apply(translation: Translation, text: str, label: str = "") -> str:
+    """``translation(text)``, or a ``SourceProblem`` saying where in the adapter file it
+    failed (``at python2.py:12``) or what it returned instead of the source."""
     try:
         result = translation(text)
     except Exception as exc:
-        raise SourceProblem(f"the adapter file's translate() failed on "
-                            f"{label or 'the source'}: {type(exc).__name__}: {exc}") from None
+        raise SourceProblem(f"the adapter file's translate() failed on {label or 'the source'}"
+                            f"{_where(translation, exc)}: {type(exc).__name__}: {exc}") from None
     if not isinstance(result, str):
         raise SourceProblem(f"the adapter file's translate() returned "
                             f"{type(result).__name__}, not the source as a str")
@@ -91,11 +97,27 @@ def syntax_message(exc: SyntaxError, text: str, label: str = "") -> str:
     return message + python2_note(text)
 
 
+def _where(translation: Translation, exc: Exception) -> str:
+    """`` at python2.py:12``: the last line of the translation's own file the error passed."""
+    own = getattr(getattr(translation, "__code__", None), "co_filename", None)
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == own]
+    return f" at {os.path.basename(own)}:{frames[-1].lineno}" if frames else ""
+
+
 def python2_note(text: str) -> str:
-    """`` (looks like Python 2: ...)`` with what to do, or ``""`` for other code."""
+    """`` (looks like Python 2: ...)`` with what to do, or ``""`` for other code; under a
+    translation, that the error is in the source as translate() left it."""
     hint = python2_hint(text)
+    if _TRANSLATION.get() is not None:
+        left = f"; still Python 2: {hint}, which it does not port" if hint else ""
+        return f" (in the source as the adapter file's translate() left it{left})"
     return (f" (looks like Python 2: {hint}; backcheck runs Python 3: port it, or load "
             "it through an adapter file that translates it)") if hint else ""
+
+
+def active() -> Translation | None:
+    """The translation loaders apply now, if any."""
+    return _TRANSLATION.get()
 
 
 def python2_hint(text: str) -> str:

@@ -75,7 +75,7 @@ def _render(grade: Grade, arrays: Arrays | None, students: bool) -> str:
         body.append(f"<p>Hidden checks worth another {amount(grade.withheld)} count too; "
                     "their results are shown when released.</p>")
     if grade.unloaded:
-        body.append(f'<p class="fail">Not graded: {esc(grade.unloaded)}</p>')
+        body.append(f'<p class="fail">{grade.unloaded_heading}: {esc(grade.unloaded)}</p>')
     else:
         body += [_layer(layer, grade.result) for layer in grade.layers]
         body += _heatmaps(arrays or {}, grade)

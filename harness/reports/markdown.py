@@ -37,7 +37,7 @@ def render(grade: Grade, students: bool = False) -> str:
         lines += [f"Hidden checks worth another {amount(grade.withheld)} count too; "
                   "their results are shown when released.", ""]
     if grade.unloaded:
-        lines += [f"**Not graded:** {_escape(grade.unloaded)}", ""]
+        lines += [f"**{grade.unloaded_heading}:** {_escape(grade.unloaded)}", ""]
     elif grade.layers:
         lines += ["| layer | points | checks passed |", "|---|---:|---:|"]
         for layer in grade.layers:

@@ -92,3 +92,35 @@ def test_the_adapter_file_is_short():
                   export=(), target="src/network.py", defined=("SigmoidNet",),
                   adapter_file=ADAPTER.name)
     assert 0 < adapter_lines(ADAPTER.parent, entry) <= 30
+
+
+def test_a_folder_and_its_python2_modules_are_translated(tmp_path):
+    folder = tmp_path / "frank"
+    folder.mkdir()
+    (folder / "network.py").write_text(PYTHON2.read_text())
+    (folder / "helpers.py").write_text("def squares(n):\n    return [i * i for i in xrange(n)]\n")
+    (folder / "__init__.py").write_text("from .helpers import squares\nprint 'loaded'\n")
+    result = check(folder)
+    assert result.checks and failing(result) == set(), result.checks[0].message
+    assert not any("SyntaxError" in n for n in result.notes), result.notes
+
+
+def test_a_syntax_error_left_by_the_translation_says_so(tmp_path):
+    path = tmp_path / "network.py"
+    path.write_text(PYTHON2.read_text() + "\ndef fail():\n    raise ValueError, 'no'\n")
+    result = check(path)
+    message = result.checks[0].message
+    assert "SyntaxError" in message and "as the adapter file's translate() left it" in message
+
+
+def test_an_adapter_file_whose_translate_cannot_give_back_python_is_bad_input(backcheck,
+                                                                             tmp_path):
+    broken = tmp_path / "broken.py"
+    broken.write_text("from harness.adapters.api import builtin, declare\n\n"
+                      "def translate(source):\n    return None\n\n"
+                      "ADAPTER = declare(builtin('book'), translate=translate)\n")
+    ran = backcheck("batch", tmp_path, "--adapter-file", broken, "--layers", "SigmoidNet",
+                    "--oracles", "fd", "--out", tmp_path / "out")
+    assert ran.code == 3, ran.out + ran.err
+    assert "translate() returned NoneType" in ran.err and "broken.py" in ran.err
+    assert "Traceback" not in ran.err and not (tmp_path / "out" / "gradebook.csv").exists()

@@ -55,11 +55,13 @@ def test_a_translation_applies_within_its_block_only():
     assert translated("xrange(3)") == "xrange(3)"
 
 
-def test_a_failing_translation_is_a_source_problem_naming_the_file():
+def test_a_failing_translation_is_a_source_problem_naming_the_file_and_its_line():
     with translating(lambda text: 1 / 0), pytest.raises(SourceProblem) as raised:
         translated("x = 1", "net.py")
-    assert str(raised.value) == ("the adapter file's translate() failed on net.py: "
-                                 "ZeroDivisionError: division by zero")
+    line = test_a_failing_translation_is_a_source_problem_naming_the_file_and_its_line
+    assert str(raised.value) == (
+        f"the adapter file's translate() failed on net.py at test_source.py:"
+        f"{line.__code__.co_firstlineno + 1}: ZeroDivisionError: division by zero")
 
 
 def test_a_translation_must_return_the_source():

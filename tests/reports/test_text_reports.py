@@ -113,3 +113,17 @@ def test_a_perfect_grade_reads_full_marks_in_green(graded_class):
     assert "\x1b[32mscore" in styled and "\x1b[31mscore" not in styled
     assert markdown.render(graded_class["correct.py"].grade).startswith(
         "## ✅ backcheck: 19 / 19 points")
+
+
+def test_code_that_never_loaded_was_graded_and_ran_nothing(tmp_path):
+    from harness import engine, grading, rubric, specs
+    from harness.reports import html
+    from harness.target import Target
+
+    path = tmp_path / "eve.py"
+    path.write_text("def forward(x)\n    return x\n")
+    result = engine.check(Target(str(path)), specs.select(["Linear"]), ["float64"], ["fd"])
+    grade = grading.grade(result, rubric.load().restrict(["Linear"]))
+    for text in (markdown.render(grade), html.render(grade)):
+        assert "Nothing ran" in text and "SyntaxError" in text and "Not graded" not in text
+    assert json_report.grade_dict(grade)["status"] != "crashed"
