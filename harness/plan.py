@@ -260,7 +260,9 @@ def _adapter(name: str | None, path: str | None) -> tuple[str | None, str | None
     if path:
         if not os.path.isfile(path):
             raise BackcheckError("adapter file not found", where=path)
-        _try_translate(adapters.from_file(path), path)
+        adapter = adapters.from_file(path)
+        _try_translate(adapter, path)
+        _known_recipes(adapter, path)
     elif name:
         adapters.load(name)
     return name or None, path or None
@@ -279,6 +281,19 @@ def _try_translate(adapter: Any, path: str) -> None:
     except SourceProblem as problem:
         raise BackcheckError(str(problem), where=path,
                              hint="fix translate(); no submission was graded") from None
+
+
+def _known_recipes(adapter: Any, path: str) -> None:
+    """An adapter file's recipes must be for catalog layers: a typo (``LayerNrom``) would
+    leave the real layer "not defined" and charge the library for it."""
+    import difflib
+
+    for layer in getattr(adapter, "recipes", None) or ():
+        if layer not in catalog.CATALOG:
+            near = difflib.get_close_matches(layer, list(catalog.CATALOG), n=1)
+            raise BackcheckError(f"a recipe for {layer!r}, which is no catalog layer",
+                                 where=path, hint=f"did you mean {near[0]!r}?" if near
+                                 else "the layers are in README's catalog table")
 
 
 def _import_paths(paths: list[str] | None) -> tuple[str, ...]:

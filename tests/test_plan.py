@@ -17,7 +17,7 @@ import pytest
 
 from harness import cli, engine, isolation, plan
 from harness.commands.options import COMMAND_ONLY
-from harness.errors import UsageError
+from harness.errors import BackcheckError, UsageError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SUBMISSION = FIXTURES / "class" / "submissions" / "correct.py"
@@ -214,3 +214,12 @@ def test_the_rubric_adapter_and_cases_apply_unless_the_command_line_gives_its_ow
     assert (own_file.adapter, own_file.adapter_file) == (None, str(ADAPTER_FILE))
     assert [t.value for s in made(cases=["CrossEntropy:N=1"]).cases for t in s.terms] == [1]
     assert plan.make("check", {"path": str(SUBMISSION)}).adapter is None
+
+
+def test_an_adapter_file_recipe_for_no_catalog_layer_is_refused_with_the_near_name(tmp_path):
+    path = tmp_path / "typo_adapter.py"
+    path.write_text("from harness.adapters.api import LibraryAdapter, Recipe\n"
+                    "ADAPTER = LibraryAdapter('mine', {'LayerNrom': Recipe('RowNorm')})\n")
+    with pytest.raises(BackcheckError, match="recipe for 'LayerNrom'") as raised:
+        plan.make("check", {"path": "reference", "adapter_file": str(path)})
+    assert raised.value.hint == "did you mean 'LayerNorm'?"

@@ -107,12 +107,15 @@ def from_file(path: str) -> Adapter:
 
 def _import_failure(path: str, exc: Exception) -> BackcheckError:
     """``adapter file failed to import: NameError: ...`` where it failed: the adapter
-    file's line, or the helper module's (``glue.py:3``) when it was the helper."""
+    file's line, or the helper module's (``glue.py:3``) when it was the helper, rather
+    than a line of backcheck's own that it called (``builtin("clases")``)."""
     if isinstance(exc, SyntaxError) and exc.filename:
         return BackcheckError(f"adapter file failed to import: SyntaxError: {exc.msg}",
                               where=f"{exc.filename}:{exc.lineno}")
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
               if not f.filename.startswith("<") and f.filename != __file__]
+    theirs = [f for f in frames if os.path.dirname(f.filename) == os.path.dirname(path)]
+    frames = theirs or frames
     where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else path
     if isinstance(exc, ModuleNotFoundError):
         return BackcheckError(f"adapter file needs module {exc.name!r}, which is neither "

@@ -135,7 +135,7 @@ class LibraryAdapter:
         if recipe is None:
             return self.base.runner(namespace, spec) if self.base is not None else None
         if recipe.cls not in namespace:
-            return None
+            return lambda case: _unfound(recipe, spec, namespace)
         return lambda case: run(recipe, namespace[recipe.cls], spec, case)
 
     def supports(self, layer: str, variant: Mapping[str, Any]) -> bool | str:
@@ -144,6 +144,14 @@ class LibraryAdapter:
             return self.declared(layer, variant) if self.declared is not None else True
         theirs = getattr(self.base, "supports", None)
         return theirs(layer, variant) if callable(theirs) else True
+
+
+def _unfound(recipe: Recipe, spec: Spec, namespace: Mapping[str, Any]) -> Outcome:
+    """A recipe whose class the library does not define: said so, with what it does."""
+    classes = sorted(n for n, v in namespace.items() if isinstance(v, type))[:12]
+    message = (f"{spec.name}: the adapter file's recipe names class {recipe.cls!r}, which "
+               f"the library does not define (its classes: {', '.join(classes) or 'none'})")
+    return Outcome(output=None, error=RunError("not-implemented", message))
 
 
 def run(recipe: Recipe, cls: type, spec: Spec, case: Case) -> Outcome:
@@ -172,7 +180,9 @@ def _step(recipe: Recipe, cls: type, layer: Any, spec: Spec, case: Case,
     except CallFailed as failed:
         return Outcome.forward_only(output, spec.wrt, failed.error)
     grads = {**_inputs(spec, returned), **recipe.grads(layer)}
-    problems = {n: RunError("bad-return", f"{cls.__name__} gave no gradient for {n!r}")
+    gave = ", ".join(map(repr, grads)) or "none"
+    problems = {n: RunError("bad-return", f"{cls.__name__} gave no gradient for {n!r} "
+                                          f"(it gave: {gave})")
                 for n in spec.wrt if n not in grads}
     return Outcome(output=output, grads={k: to_numpy(v) for k, v in grads.items()
                                          if k in spec.wrt}, problems=problems)

@@ -110,3 +110,37 @@ def test_an_adapter_file_with_a_base_declares_the_bases_cases_before_running(tmp
     assert batched and set(skipped) == batched
     assert all("declared unbatched" in o.error.message for o in skipped.values())
     assert len(runnable) == len(jobs) - len(batched)
+
+
+def test_a_recipe_naming_a_class_the_library_lacks_says_which_classes_it_has():
+    spec, case = first_case("ReLU")
+    recipes = LibraryAdapter("mine", {"ReLU": Recipe("Rectfier")})
+    outcome = recipes.runner(NAMESPACE, spec)(case)
+    assert outcome.error.kind == "not-implemented"
+    assert "recipe names class 'Rectfier'" in outcome.error.message
+    assert "its classes: Dense, Rectifier" in outcome.error.message
+
+
+def test_a_gradient_under_another_name_is_named_with_what_was_given():
+    spec, case = first_case("Linear")
+
+    def backward(layer, dout):
+        dx = layer.backward(dout)
+        return {"x": dx, "W": layer.dW, "bias": layer.db}
+
+    recipes = LibraryAdapter("mine", {"Linear": Recipe(
+        "Dense", lambda cls, case: cls(case.params["W"], case.params["b"]), backward=backward)})
+    outcome = recipes.runner(NAMESPACE, spec)(case)
+    assert outcome.problems["b"].message == ("Dense gave no gradient for 'b' "
+                                             "(it gave: 'x', 'W', 'bias')")
+
+
+def test_a_bad_builtin_name_is_placed_at_the_adapter_files_line(tmp_path):
+    from harness.adapters import from_file
+    from harness.errors import BackcheckError
+
+    path = tmp_path / "mine_adapter.py"
+    path.write_text("from harness.adapters.api import builtin\n\nADAPTER = builtin('clases')\n")
+    with pytest.raises(BackcheckError, match="unknown adapter 'clases'") as raised:
+        from_file(str(path))
+    assert raised.value.where == f"{path}:3"
