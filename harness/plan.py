@@ -139,8 +139,9 @@ def make(command: str, options: Mapping[str, Any], target: bool = True) -> Plan:
     formats = _formats(command, get("format"))
     rubric = _rubric(get("rubric"), get("layers")) if command in ("grade", "batch") else None
     course = _course(rubric, get("rubric"))
-    adapter, adapter_file = _adapter(
-        get("adapter") or (None if get("adapter_file") else course.adapter), get("adapter_file"))
+    given = get("adapter") or get("adapter_file")
+    adapter, adapter_file = _adapter(*((get("adapter"), get("adapter_file")) if given
+                                       else (course.adapter, course.adapter_file)))
     specs = tuple(catalog.select(rubric.layers if rubric else get("layers")))
     oracles = _oracles(get("oracles"))
     salt = get("salt") or (rubric.salt if rubric else "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -31,7 +32,7 @@ else:  # pragma: no cover - Python 3.10
 FORMAT_VERSION = 1
 PARTIAL = ("case", "none")
 TOP_KEYS = ("version", "name", "salt", "dtypes", "layers", "hidden_visibility", "adapter",
-            "cases", "default", "layer")
+            "adapter_file", "cases", "default", "layer")
 VISIBILITIES = ("hidden", "after_due_date", "after_published")
 """When Gradescope shows students the hidden checks (its own visibility names)."""
 DEFAULT_POINTS = ("out", "input", "param")
@@ -83,6 +84,9 @@ class Rubric:
     unsupported: str = "award"
     """What an unsupported case is worth: ``award`` its points, or ``exclude`` it from
     the maximum (``UNSUPPORTED``)."""
+    adapter_file: str = ""
+    """The course's adapter file, as ``--adapter-file`` takes it (written relative to the
+    rubric's folder, kept absolute); the command line's adapter overrides it."""
 
     @property
     def layers(self) -> list[str]:
@@ -154,7 +158,8 @@ def parse(text: str, where: str) -> Rubric:
                   _choice(defaults, "autodiff", AUTODIFF, where),
                   _adapter(_string(data, "adapter", "", where), where),
                   _selectors(data.get("cases", []), where),
-                  _choice(defaults, "unsupported", UNSUPPORTED, where))
+                  _choice(defaults, "unsupported", UNSUPPORTED, where),
+                  _adapter_file(data, where))
 
 
 def _choice(defaults: Mapping[str, Any], key: str, valid: tuple[str, ...], where: str) -> str:
@@ -181,6 +186,22 @@ def _adapter(name: str, where: str) -> str:
             raise BackcheckError(f"adapter = {_short(name)}: {exc.what}", where=where,
                                  hint=exc.hint) from None
     return name
+
+
+def _adapter_file(data: Mapping[str, Any], where: str) -> str:
+    """``adapter_file = "course_adapter.py"``, beside the rubric unless absolute; it must
+    exist, and it excludes ``adapter`` as the two options do."""
+    value = _string(data, "adapter_file", "", where)
+    if not value:
+        return ""
+    if data.get("adapter"):
+        raise BackcheckError("adapter and adapter_file exclude each other", where=where,
+                             hint="an adapter file chooses its own adapter; keep one")
+    path = os.path.join(os.path.dirname(os.path.abspath(where)), value)
+    if not os.path.isfile(path):
+        raise BackcheckError(f"adapter_file = {_short(value)}: no such file", where=where,
+                             hint="give its path relative to the rubric's folder")
+    return path
 
 
 def _selectors(value: Any, where: str) -> tuple[str, ...]:

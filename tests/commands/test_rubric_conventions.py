@@ -125,3 +125,41 @@ def test_batch_gradebook_has_the_excluded_maximum(cli, tmp_path):
     row = next(csv.DictReader((tmp_path / "o" / "gradebook.csv").open()))
     assert float(row["score"]) == float(row["max_score"]) == pytest.approx(EXCLUDED_MAX, abs=0.01)
     assert int(row["flags"]) == 4 * (len(CONV2D) - KEPT), row
+
+
+PYTHON2 = FIXTURES / "book" / "network_python2.py"
+PORT = FIXTURES.parents[1] / "benchmarks" / "adapters" / "python2.py"
+
+
+def python2_course(folder: Path, adapter_file: str = "python2.py", extra: str = "") -> Path:
+    """A course rubric beside its adapter file, which ports the class's Python 2 code."""
+    folder.mkdir()
+    shutil.copyfile(PORT, folder / "python2.py")
+    rubric = folder / "course.toml"
+    rubric.write_text(f'version = 1\nname = "book-course"\nlayers = ["SigmoidNet"]\n'
+                      f'adapter_file = "{adapter_file}"\n{extra}')
+    return rubric
+
+
+@pytest.mark.parametrize("isolation", ["none", "process"])
+def test_the_rubric_adapter_file_serves_grade_and_check(cli, tmp_path, isolation):
+    rubric = python2_course(tmp_path / "course")
+    grade = grade_json(cli, tmp_path / "o", PYTHON2, "--rubric", rubric, "--isolation", isolation)
+    assert grade["score"] == grade["max_score"] > 0, grade["problems"]
+    assert grade["adapter"] == "book"
+    checked = cli("check", PYTHON2, "--rubric", rubric, "--layers", "SigmoidNet", *FAST,
+                  "--isolation", isolation)
+    assert checked.code == 0, checked.out[-1500:]
+
+
+@pytest.mark.parametrize(("adapter_file", "extra", "words"), [
+    ("missing.py", "", "adapter_file = 'missing.py': no such file"),
+    ("python2.py", 'adapter = "classes"\n', "adapter and adapter_file exclude each other"),
+])
+def test_a_bad_rubric_adapter_file_is_one_line_naming_the_rubric(cli, tmp_path, adapter_file,
+                                                                  extra, words):
+    rubric = python2_course(tmp_path / "course", adapter_file, extra)
+    run = cli("grade", PYTHON2, "--rubric", rubric, *FAST, "--isolation", "none",
+              "--out", tmp_path / "o")
+    assert run.code == 3 and words in run.err and "course.toml" in run.err, run.err
+    assert "Traceback" not in run.err
