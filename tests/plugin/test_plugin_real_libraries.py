@@ -44,3 +44,17 @@ def test_the_plugin_loads_python2_code_through_a_translating_adapter_file(pytest
     result.assert_outcomes(passed=15)
     untranslated = pytester.runpytest_subprocess("--backcheck-impl", str(network), *flags)
     untranslated.assert_outcomes(failed=15)
+
+
+def test_the_plugin_takes_the_adapter_file_a_course_rubric_names(pytester, tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    (tmp_path / "python2.py").write_text((root / "benchmarks" / "adapters" / "python2.py")
+                                         .read_text())
+    rubric = tmp_path / "course.toml"
+    rubric.write_text('version = 1\nname = "book"\nlayers = ["SigmoidNet"]\n'
+                      'adapter_file = "python2.py"\n')
+    result = pytester.runpytest_subprocess(
+        "--backcheck-impl", str(root / "tests" / "fixtures" / "book" / "network_python2.py"),
+        "--backcheck-rubric", str(rubric), "--backcheck-layers", "SigmoidNet",
+        "--backcheck-oracles", "fd", "--backcheck-dtype", "float64")
+    result.assert_outcomes(passed=15)
