@@ -49,18 +49,20 @@ class Preparation:
     oracles: list[str]
     skipped: dict[str, str]
     expectations: Expectations
+    notes: tuple[str, ...] = ()
+    """Said on every result made from it (a course rubric's adapter and cases in use)."""
 
 
 def prepare(specs: Sequence[Spec], dtypes: Sequence[str], oracle_names: list[str] | None = None,
             salt: str = "", expectations: Expectations | None = None,
-            cases: tuple[Selector, ...] = ()) -> Preparation:
+            cases: tuple[Selector, ...] = (), notes: tuple[str, ...] = ()) -> Preparation:
     """Draw the cases (those ``cases`` selects), pick the available oracles, and compute
     (or reuse) expectations."""
     jobs = jobs_for(specs, dtypes, salt, cases)
     usable, skipped = oracle_registry.available(oracle_registry.load(oracle_names))
     if expectations is None:
         expectations = expect(jobs, usable, cache.from_environment())
-    return Preparation(jobs, [o.name for o in usable], skipped, expectations)
+    return Preparation(jobs, [o.name for o in usable], skipped, expectations, notes)
 
 
 def run(target: Target, prepared: Preparation, executor: Executor = execute,
@@ -80,7 +82,7 @@ def run(target: Target, prepared: Preparation, executor: Executor = execute,
     checks = locate(target.path, execution.adapter, checks)
     found = autodiff.findings(target.path, prepared.jobs, execution.outcomes)
     result = Result(target.path, execution.adapter, checks, prepared.skipped,
-                    [*execution.notes, *autodiff.notes(found)], 0.0, found,
+                    [*prepared.notes, *execution.notes, *autodiff.notes(found)], 0.0, found,
                     adapter_flags=_adapter_flags(target))
     if shrink and not result.passed and _loaded(execution):
         specs = list({spec.name: spec for spec, _ in prepared.jobs}.values())

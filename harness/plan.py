@@ -75,6 +75,8 @@ class Plan:
     """Folders on the submission's import path (``--path``), as absolute paths."""
     cases: tuple[Selector, ...] = ()
     """Which cases run (``--cases``, ``harness.selection``); empty is every case."""
+    notes: tuple[str, ...] = ()
+    """What every result of the plan says of where its adapter and cases came from."""
 
     @property
     def layers(self) -> tuple[str, ...]:
@@ -100,7 +102,7 @@ class Plan:
 
         return engine.prepare(list(self.specs), list(self.dtypes),
                               list(self.oracles) if self.oracles else None, self.salt,
-                              expectations, self.cases)
+                              expectations, self.cases, self.notes)
 
     def settings(self) -> dict[str, Any]:
         """Everything a grade depends on besides the submission (the salt as a digest)."""
@@ -149,7 +151,27 @@ def make(command: str, options: Mapping[str, Any], target: bool = True) -> Plan:
                 oracles, salt, isolation, limits, rubric, formats, get("out"),
                 bool(get("students")), tuple(get("spec_file") or ()),
                 _import_paths(get("import_path")),
-                _cases(get("cases") or list(course.cases)))
+                _cases(get("cases") or list(course.cases)),
+                _course_notes(course, options) if rubric is None else ())
+
+
+def _course_notes(course, options: Mapping[str, Any]) -> tuple[str, ...]:
+    """For ``check`` and the plugin, which grade nothing: where the class-wide adapter and
+    cases of a course rubric went, applied or replaced by the command line's (``--cases``
+    replaces the rubric's, never adds). A grade names its rubric already, and a gradebook
+    row's problems are the submission's own."""
+    name = os.path.basename(options.get("rubric") or "") or "the rubric"
+    ours = course.adapter or (course.adapter_file and os.path.basename(course.adapter_file))
+    given = options.get("adapter") or options.get("adapter_file")
+    notes = []
+    if ours:
+        notes.append(f"{name}: adapter {ours}" if not given else
+                     f"the command line's adapter replaced {name}'s ({ours})")
+    if course.cases:
+        cases = ", ".join(course.cases)
+        notes.append(f"{name}: only the cases {cases}" if not options.get("cases") else
+                     f"--cases replaced {name}'s cases ({cases})")
+    return tuple(notes)
 
 
 def require_target(path: str | None) -> None:

@@ -59,7 +59,18 @@ def test_check_uses_the_rubric_adapter_and_cases_as_grade_does(cli, isolation):
     result = json.loads(checked.out)
     assert result["adapter"] == "classes"
     assert {c["case"] for c in result["checks"]} == {1, 2}
+    assert result["notes"][:2] == ["onehot-course.toml: adapter classes:CrossEntropy.targets="
+                                   "onehot", "onehot-course.toml: only the cases CrossEntropy:N>1"]
     assert cli("check", *flags).code == 1
+
+
+def test_what_the_command_line_replaced_of_the_rubric_is_said(cli):
+    checked = cli("check", ONEHOT, "--layers", "CrossEntropy", *FAST, "--json", "--rubric",
+                  COURSE, "--cases", "CrossEntropy:N=1", "--adapter", "classes:targets=onehot")
+    notes = json.loads(checked.out)["notes"]
+    assert "--cases replaced onehot-course.toml's cases (CrossEntropy:N>1)" in notes
+    assert ("the command line's adapter replaced onehot-course.toml's "
+            "(classes:CrossEntropy.targets=onehot)") in notes
 
 
 def test_the_command_line_overrides_the_rubric_adapter_and_cases(cli, tmp_path):
