@@ -16,6 +16,7 @@ import numpy as np
 
 from harness.case import Case
 from harness.comparison import compare
+from harness.errors import HarnessError
 from harness.execution import Job
 from harness.oracles import Oracle
 from harness.outcome import Outcome
@@ -66,10 +67,25 @@ def expect(jobs: list[Job], oracles: list[Oracle],
 
 
 def evaluate(oracle: Oracle, spec: Spec, cases: list[Case]) -> list[Outcome] | None:
-    """``oracle`` on every case of one layer, or ``None`` when it has no such layer."""
-    if not oracle.supports(spec):
-        return None
-    return [oracle.evaluate(spec, case) for case in cases]
+    """``oracle`` on every case of one layer, or ``None`` when it has no such layer.
+
+    A framework that is installed but fails to import (a broken wheel, a missing shared
+    library) is a ``HarnessError``: backcheck cannot judge, and no one's code is at fault."""
+    try:
+        if not oracle.supports(spec):
+            return None
+        return [oracle.evaluate(spec, case) for case in cases]
+    except (ImportError, OSError) as exc:
+        raise HarnessError(f"oracle {oracle.name} cannot run here: its framework fails to "
+                           f"import ({type(exc).__name__}: {exc})",
+                           hint=f"repair that installation, or leave the oracle out "
+                                f"(--oracles {_others(oracle.name)})") from None
+
+
+def _others(name: str) -> str:
+    from harness import oracles
+
+    return ",".join(n for n in oracles.registered() if n != name) or "fd"
 
 
 def _by_layer(jobs: list[Job]) -> list[tuple[Spec, list[Case]]]:

@@ -147,12 +147,14 @@ def make(command: str, options: Mapping[str, Any], target: bool = True) -> Plan:
     specs = tuple(catalog.select(rubric.layers if rubric else get("layers")))
     oracles = _oracles(get("oracles"))
     salt = get("salt") or (rubric.salt if rubric else "")
+    cases = _cases(get("cases") or list(course.cases))
+    if rubric is None:
+        _each_layer_keeps_a_case(specs, cases)
     return Plan(get("path"), adapter, adapter_file, specs, _dtypes(get("dtype"), rubric),
                 oracles, salt, isolation, limits, rubric, formats, get("out"),
                 bool(get("students")), tuple(get("spec_file") or ()),
                 _import_paths(get("import_path")),
-                _cases(get("cases") or list(course.cases)),
-                _course_notes(course, options) if rubric is None else ())
+                cases, _course_notes(course, options) if rubric is None else ())
 
 
 def _course_notes(course, options: Mapping[str, Any]) -> tuple[str, ...]:
@@ -333,6 +335,22 @@ def _cases(texts: list[str] | None) -> tuple[Selector, ...]:
     from harness import selection
 
     return tuple(selection.parse(text, catalog.CATALOG) for text in texts or ())
+
+
+def _each_layer_keeps_a_case(specs, selectors: tuple[Selector, ...]) -> None:
+    """A ``--cases`` that leaves a checked layer no case would pass it having run nothing
+    (``check`` and the plugin; under ``grade`` such a layer is missing, and charged)."""
+    from harness import selection
+
+    for spec in specs:
+        about = [s for s in selectors if s.names(spec)]
+        if about and not any(selection.keep(selectors, spec, i)
+                             for i in range(len(spec.variants))):
+            keys = dict.fromkeys(t.key for s in about for t in s.terms)
+            has = "; ".join(f"{k} " + ", ".join(dict.fromkeys(
+                repr(v[k]) for v in spec.variants if k in v)) for k in keys)
+            raise UsageError(f"--cases {' or '.join(map(_spelled, about))} leaves "
+                             f"{spec.name} no case to run", hint=f"its cases have {has}")
 
 
 def _spelled(selector: Selector) -> str:

@@ -134,6 +134,16 @@ class Conformance:
     def __init__(self, plan: Plan):
         self.plan = plan
         self._skipped: dict[str, str] | None = None
+        self.unjudged: list[str] = []
+        """Why each check backcheck could not judge was skipped (oracles disagree)."""
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        """Checks skipped because backcheck cannot judge them, said once at the end: a
+        run green for want of judged checks must not pass for a conforming one."""
+        if self.unjudged:
+            terminalreporter.write_line(
+                f"backcheck: {len(self.unjudged)} checks not judged, backcheck's problem "
+                f"and not charged: {self.unjudged[0]}", yellow=True)
 
     def skipped_oracles(self) -> dict[str, str]:
         """Oracle name -> why it cannot run here (checked without importing frameworks)."""
@@ -248,11 +258,13 @@ class LayerChecks(pytest.Collector):
         from dataclasses import replace
 
         from harness import engine, specs
-        from harness.errors import BackcheckError
+        from harness.errors import BackcheckError, HarnessError
 
         plan = replace(self.plugin.plan, specs=tuple(specs.select([self.name])))
         try:
             result = engine.run(plan.target(), plan.prepare(), executor=plan.executor())
+        except HarnessError as exc:
+            pytest.exit(f"backcheck cannot judge: {exc}", returncode=pytest.ExitCode.INTERNAL_ERROR)
         except BackcheckError as exc:
             self._error, self._checks = str(exc), {}
             return
@@ -284,6 +296,7 @@ class GradientCheck(pytest.Item):
         if check.verdict == UNSUPPORTED:
             pytest.skip(f"unsupported by the library (not charged): {check.message}")
         if check.verdict == HARNESS_ERROR:
+            self.parent.plugin.unjudged.append(check.message)
             pytest.skip(f"backcheck cannot judge this case (not charged): {check.message}")
         self.user_properties += [("verdict", check.verdict), ("shapes", check.shapes),
                                  ("seed", str(check.seed))]

@@ -223,3 +223,13 @@ def test_an_adapter_file_recipe_for_no_catalog_layer_is_refused_with_the_near_na
     with pytest.raises(BackcheckError, match="recipe for 'LayerNrom'") as raised:
         plan.make("check", {"path": "reference", "adapter_file": str(path)})
     assert raised.value.hint == "did you mean 'LayerNorm'?"
+
+
+def test_cases_that_leave_a_checked_layer_nothing_to_run_are_refused():
+    with pytest.raises(UsageError, match="leaves Conv2d no case to run") as raised:
+        plan.make("check", {"path": "reference", "layers": ["Conv2d", "Linear"],
+                            "cases": ["Conv2d:stride=7"]})
+    assert raised.value.hint == "its cases have stride 1, 2, (2, 1), (1, 2)"
+    kept = plan.make("check", {"path": "reference", "layers": ["Linear"],
+                               "cases": ["Conv2d:stride=7"]})
+    assert kept.layers == ("Linear",)

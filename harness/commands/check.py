@@ -8,7 +8,7 @@ import json
 import sys
 
 from harness.commands.options import add_isolation, add_selection, plan_of
-from harness.errors import EXIT_CHECKS_FAILED, EXIT_OK
+from harness.errors import EXIT_CHECKS_FAILED, EXIT_HARNESS, EXIT_OK
 
 
 def register(sub) -> None:
@@ -40,4 +40,14 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         terminal.render(result)
-    return EXIT_OK if result.passed else EXIT_CHECKS_FAILED
+    return exit_code(result)
+
+
+def exit_code(result) -> int:
+    """1 when a check failed; else 4 when backcheck could not judge a check (two oracles
+    disagree: not the code's fault, but not a pass a CI gate may trust); else 0."""
+    from harness.result import HARNESS_ERROR
+
+    if not result.passed:
+        return EXIT_CHECKS_FAILED
+    return EXIT_HARNESS if any(c.verdict == HARNESS_ERROR for c in result.checks) else EXIT_OK
