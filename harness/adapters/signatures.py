@@ -45,15 +45,15 @@ def required(fn: Any, *, keywords: bool = False) -> list[str]:
 
 def target_first(pair: list[str]) -> bool | None:
     """Whether a loss whose two arguments are named ``pair`` takes the target first
-    (``mse(y_true, y_pred)``), or ``None`` when the names do not tell."""
+    (``mse(y_true, y_pred)``), or ``None`` when the names do not tell: neither is known,
+    or they say both orders (``forward(y, t)``, where ``y`` is the prediction beside a
+    target ``t``, as in Chainer-style code, though ``y`` alone names a target)."""
     if len(pair) != 2:
         return None
     first, second = pair
-    if first in TARGETS or second in PREDICTIONS:
-        return True
-    if first in PREDICTIONS or second in TARGETS:
-        return False
-    return None
+    says_first = first in TARGETS or second in PREDICTIONS
+    says_second = first in PREDICTIONS or second in TARGETS
+    return None if says_first == says_second else says_first
 
 
 def loss_order(fn: Any, inputs: Sequence[Any]) -> list[Any]:

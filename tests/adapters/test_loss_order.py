@@ -65,8 +65,9 @@ class MSELoss:
 """
 
 
-@pytest.mark.parametrize("pair", [("a", "b"), ("first", "second")])
+@pytest.mark.parametrize("pair", [("a", "b"), ("first", "second"), ("y", "t")])
 def test_names_that_do_not_say_target_first_are_called_in_backchecks_order(tmp_path, pair):
+    """``forward(y, t)`` too: ``y`` names a target alone, but beside ``t`` the output."""
     path = tmp_path / "untold.py"
     path.write_text(UNTOLD.format(first=pair[0], second=pair[1]))
     found = verdicts(run_check(path, ["MSELoss"], adapter="classes"))

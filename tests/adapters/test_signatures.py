@@ -24,8 +24,10 @@ def test_required_arguments_are_those_without_a_default():
 
 @pytest.mark.parametrize(("pair", "first"), [
     (["y_true", "y_pred"], True), (["y", "p"], True), (["p", "desired"], False),
-    (["output", "z"], False), (["u", "v"], None), (["y"], None)])
-def test_which_argument_of_a_loss_is_the_target_is_read_from_either_name(pair, first):
+    (["output", "z"], False), (["u", "v"], None), (["y"], None), (["y", "t"], None),
+    (["x", "a"], None)])
+def test_which_argument_of_a_loss_is_the_target_is_read_from_either_name_unless_they_disagree(
+        pair, first):
     assert signatures.target_first(pair) is first
 
 
