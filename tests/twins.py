@@ -123,6 +123,11 @@ TWINS: dict[str, Fixture] = {
         "the unit convolution's input gradient uses the kernel unflipped, so every layer "
         'built on it has a wrong dx (and nothing else)',
         ('turned = self.W[:, :, ::-1]', 'turned = self.W')),
+    'submissions/classes/target_first_losses_buggy.py': twin(
+        'submissions/classes/target_first_losses.py',
+        "MSELoss's gradient is not divided by the number of elements (a sum's gradient "
+        'under a mean loss)',
+        ('return 2.0 * self.residual / self.residual.size', 'return 2.0 * self.residual')),
     'submissions/conventions/derivative_activations_buggy.py': twin(
         'submissions/conventions/derivative_activations.py', "Tanh's derivative",
         ('return 1.0 - self.state**2', 'return 1.0 - self.state')),

@@ -385,10 +385,13 @@ class LibraryLayer:
 
     def call_forward(self, inputs: list[Any]) -> Any:
         """Call forward (under any of its names) with ``training=True`` where it asks for
-        a mode; a forward that returns ``None`` is read from ``self.output``."""
+        a mode, a loss's inputs in the order its names say (``signatures.loss_order``);
+        a forward that returns ``None`` is read from ``self.output``."""
         forward = queues.fresh(self.obj, names.method(self.obj, "forward")
                                or lossobjects.forward(self.obj))
         modes = {p: True for p in signatures.arguments(forward) if p in names.TRAINING}
+        if self.spec.kind == "loss":
+            inputs = signatures.loss_order(forward, inputs)
         out = call(f"{self.cls.__name__}.{_name(forward)}", forward, *inputs, **modes)
         if out is None:
             out = next((getattr(self.obj, a) for a in names.OUTPUTS
@@ -439,7 +442,8 @@ class LibraryLayer:
         kwargs = self.backward_kwargs(backward)
         who = f"{self.cls.__name__}.{_name(backward)}"
         if self.spec.kind == "loss" and _positional_count(backward) >= 2:
-            return _times(call(who, backward, *self._predictions()), float(np.sum(upstream)))
+            given = signatures.loss_order(backward, self._predictions())
+            return _times(call(who, backward, *given), float(np.sum(upstream)))
         if is_local_activation(self.spec, self.conventions):
             takes = _required_count if self.conventions.activation_grad == "derivative" \
                 else _positional_count
@@ -462,7 +466,8 @@ class LibraryLayer:
     def _predictions(self) -> list[Any]:
         """What a loss's ``backward(y_pred, y_true)`` compares with the target: the
         array of x's shape its forward kept in ``self.output`` (a softmax-loss keeps its
-        probabilities there), else the forward's own inputs."""
+        probabilities there), else the forward's own inputs; in backcheck's order
+        (prediction, target), which ``signatures.loss_order`` puts in backward's."""
         inputs = list(self.passed_inputs)
         kept = getattr(self.obj, "output", None)
         if _is_data(kept) and np.shape(kept) == np.shape(inputs[0]):

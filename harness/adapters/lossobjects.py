@@ -2,9 +2,10 @@
 
 ML-From-Scratch's losses have neither forward nor backward: ``SquareLoss().loss(y, p)``
 is the loss of every element, ``SquareLoss().gradient(y, p)`` its derivative in ``p``,
-each taking the target first. The reader calls them as forward and backward with the
-prediction first; a loss of every element is then averaged, as the library's network
-does (``np.mean(loss_function.loss(y, y_pred))``).
+each taking the target first. The reader calls them as forward and backward, in the
+order their arguments' names say (``signatures.loss_order``, as for any loss); a loss of
+every element is then averaged, as the library's network does
+(``np.mean(loss_function.loss(y, y_pred))``).
 """
 
 from __future__ import annotations
@@ -23,22 +24,10 @@ def has_api(cls: type) -> bool:
 
 
 def forward(obj: Any) -> Any:
-    """``obj.loss`` taking (prediction, target), or ``None`` for no loss object."""
-    return _ordered(obj, "loss") if has_api(type(obj)) else None
+    """``obj.loss``, or ``None`` for no loss object."""
+    return obj.loss if has_api(type(obj)) else None
 
 
 def backward(obj: Any) -> Any:
-    """``obj.gradient`` taking (prediction, target), or ``None`` for no loss object."""
-    return _ordered(obj, "gradient") if has_api(type(obj)) else None
-
-
-def _ordered(obj: Any, name: str) -> Any:
-    method = getattr(obj, name)
-    if not signatures.target_first(signatures.arguments(method)[:2]):
-        return method
-
-    def prediction_first(prediction: Any, target: Any) -> Any:
-        return method(target, prediction)
-
-    prediction_first.__name__ = name
-    return prediction_first
+    """``obj.gradient``, or ``None`` for no loss object."""
+    return obj.gradient if has_api(type(obj)) else None

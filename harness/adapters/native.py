@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from harness import catalog
-from harness.adapters import returns
+from harness.adapters import returns, signatures
 from harness.adapters.calls import CallFailed, call, fresh, to_numpy
 from harness.adapters.contract import Detection, Runner
 from harness.case import Case
@@ -99,11 +99,14 @@ def _takes_dout(backward: Any) -> bool:
 
 
 def run_layer(cls: type, spec: Spec, case: Case) -> Outcome:
-    """Construct, forward and backward one native layer on ``case``."""
+    """Construct, forward and backward one native layer on ``case``; a loss is given its
+    prediction and target in the order its forward names them."""
     try:
         layer = call(f"{spec.name}.__init__", cls,
                      **{k: fresh(v) for k, v in case.params.items()}, **case.config)
         inputs = [fresh(case.inputs[n]) for n in spec.inputs]
+        if spec.kind == "loss":
+            inputs = signatures.loss_order(layer.forward, inputs)
         output = to_numpy(call(f"{spec.name}.forward", layer.forward, *inputs))
     except CallFailed as failed:
         return Outcome(output=None, error=failed.error)
