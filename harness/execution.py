@@ -17,6 +17,7 @@ from harness.loaders.file import on_path
 from harness.loaders.source import translating
 from harness.outcome import Outcome, RunError
 from harness.spec import Spec
+from harness.submission import Submission
 from harness.target import Target
 
 Job = tuple[Spec, Case]
@@ -62,7 +63,7 @@ def execute(target: Target, jobs: list[Job], progress: Progress | None = None) -
             runners[spec.name] = adapter.runner(submission.namespace, spec)
         runner = runners[spec.name]
         outcomes[case.id] = (probes.observe(runner, spec, case) if runner
-                             else _undefined(spec, submission.name))
+                             else _undefined(spec, submission))
         report(case.id, outcomes[case.id])
     return Execution(outcomes, adapter.name, notes)
 
@@ -71,6 +72,6 @@ def _ignore(case_id: str, outcome: Outcome | None) -> None:
     """The default ``progress``: nobody is listening."""
 
 
-def _undefined(spec: Spec, where: str) -> Outcome:
-    message = f"{spec.name} is not defined in {where}"
-    return Outcome(None, error=RunError("not-implemented", message))
+def _undefined(spec: Spec, submission: Submission) -> Outcome:
+    """The outcome of every case of a layer the submission lacks."""
+    return Outcome(None, error=RunError("not-implemented", submission.undefined(spec.name)))

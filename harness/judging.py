@@ -30,7 +30,7 @@ from harness.case import Case
 from harness.comparison import Comparison, compare
 from harness.diagnosis import Diagnosis, diagnosed, violation
 from harness.expectations import Expectations
-from harness.outcome import Outcome
+from harness.outcome import Outcome, RunError
 from harness.result import (
     ERROR,
     FAIL,
@@ -43,6 +43,7 @@ from harness.result import (
     Result,
 )
 from harness.spec import Spec
+from harness.submission import NOT_DEFINED
 from harness.tolerance import for_dtype
 
 SEVERITY = (FAIL, ERROR, MISSING, HARNESS_ERROR, UNSUPPORTED, SKIP, PASS)
@@ -164,6 +165,16 @@ def spread(checks: Iterable[Check], cases: int) -> str:
     dtypes = sorted({c.dtype for c in checks})
     failed = len({c.case for c in checks})
     return f"{' and '.join(dtypes)}, {failed} / {cases} case{'s' if cases != 1 else ''}"
+
+
+def undefined_in(check: Check) -> str:
+    """Where ``check``'s layer was looked for and not found (``mylib/``, and what failed
+    to load there, ``Submission.undefined``), else ``""``: a layer the code never
+    defines, not a stub that raises ``NotImplementedError``."""
+    prefix = str(RunError("not-implemented", f"{check.layer} {NOT_DEFINED} "))
+    if check.verdict != MISSING or not check.message.startswith(prefix):
+        return ""
+    return check.message[len(prefix):]
 
 
 def never_loaded(result: Result) -> str:

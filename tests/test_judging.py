@@ -13,7 +13,7 @@ from harness import rubric as rubrics
 from harness.expectations import expect
 from harness.oracles.fd import FiniteDifferenceOracle
 from harness.outcome import Outcome, RunError
-from harness.result import ERROR, FAIL, HARNESS_ERROR, MISSING, PASS, SKIP, VERDICTS
+from harness.result import ERROR, FAIL, HARNESS_ERROR, MISSING, PASS, SKIP, VERDICTS, Check
 from harness.sandbox.limits import Limits
 from harness.target import Target
 from tests.sandbox.conftest import needs_fork
@@ -105,3 +105,15 @@ def test_a_correct_forward_earns_its_points_when_backward_is_unfinished(style, i
     assert earned[("Sigmoid", "out")] == top[("Sigmoid", "out")] > 0
     assert earned[("Linear", "out")] == top[("Linear", "out")] > 0
     assert earned[("Sigmoid", "dx")] == earned[("Linear", "dW")] == 0
+
+
+@pytest.mark.parametrize(("verdict", "message", "where"), [
+    (MISSING, "not-implemented: Conv2d is not defined in lib/ (conv.py failed to import: x)",
+     "lib/ (conv.py failed to import: x)"),
+    (MISSING, "not-implemented: Conv2d.backward is not implemented", ""),
+    (MISSING, "not-implemented: Linear is not defined in lib/", ""),
+    (ERROR, "exception: Conv2d is not defined in lib/", ""),
+])
+def test_undefined_in_tells_a_layer_never_written_from_a_stub(verdict, message, where):
+    check = Check("Conv2d", 0, "float64", "dx", "fd", verdict, message=message)
+    assert judging.undefined_in(check) == where

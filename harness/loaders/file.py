@@ -41,9 +41,9 @@ def load_file(path: str) -> Submission:
     module = new_module(path)
     on_path(os.path.dirname(path))
     with Guard() as guard:
-        submission.notes += units.run(units.statements(text, path), vars(module),
-                                      submission.name)
-    submission.notes += guard.notes
+        ran = units.run(units.statements(text, path), vars(module), submission.name)
+    submission.notes += ran.notes + guard.notes
+    submission.failed += ran.failed
     submission.namespace = aliases.unwrap(dict(vars(module)))
     return submission
 

@@ -38,17 +38,20 @@ def load_notebook(path: str) -> Submission:
         return submission
     module = new_module(path)
     on_path(os.path.dirname(path))
-    compiled, notes = _compile_cells(notebook, path, submission.name)
+    compiled, notes = _compile_cells(notebook, path, submission)
     with Guard() as guard:
-        notes += units.run(compiled, vars(module), submission.name)
-    submission.notes += notes + guard.notes
+        ran = units.run(compiled, vars(module), submission.name)
+    submission.notes += notes + ran.notes + guard.notes
+    submission.failed += ran.failed
     submission.namespace = dict(vars(module))
     return submission
 
 
-def _compile_cells(notebook, path: str, name: str) -> tuple[list[units.Unit], list[str]]:
-    """Compiled code cells and a note for each that was skipped or does not compile."""
-    compiled, notes = [], []
+def _compile_cells(notebook, path: str,
+                   submission: Submission) -> tuple[list[units.Unit], list[str]]:
+    """Compiled code cells and a note for each that does not compile (also listed in
+    ``submission.failed``: a layer defined there is not found later)."""
+    compiled, notes, name = [], [], submission.name
     for number, cell in enumerate(c for c in notebook.cells if c.cell_type == "code"):
         label = f"cell {number + 1}"
         if SKIP_TAGS & set(cell.get("metadata", {}).get("tags", [])):
@@ -58,6 +61,7 @@ def _compile_cells(notebook, path: str, name: str) -> tuple[list[units.Unit], li
             code = compile_source(source, f"{path} {label}", f"{name} {label}")
         except SourceProblem as problem:
             notes.append(f"{problem}; the other cells still ran")
+            submission.failed.append(str(problem).removeprefix(f"{name} "))
             continue
         compiled.append(units.Unit(label, code))
     return compiled, notes

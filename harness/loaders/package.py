@@ -103,6 +103,12 @@ def failure(name: str, exc: BaseException) -> str:
     return f"{name} raised {pitfalls.describe(exc)}"
 
 
+def not_imported(name: str, note: str) -> str:
+    """A module's ``failure`` note as a ``Submission.failed`` entry:
+    ``conv.py failed to import: needs module 'scipy', which is not installed here``."""
+    return f"{name} failed to import: {note.removeprefix(name + ' ')}"
+
+
 def _line(exc: BaseException) -> int | None:
     """The line of the innermost frame of the traceback (where the module stopped)."""
     frames = traceback.extract_tb(exc.__traceback__)
@@ -130,7 +136,9 @@ def _package(path: str, submission: Submission) -> ModuleType:
     try:
         spec.loader.exec_module(module)
     except (Exception, SystemExit) as exc:
-        submission.notes.append(failure("__init__.py", exc) + "; loading its modules one by one")
+        note = failure("__init__.py", exc)
+        submission.notes.append(note + "; loading its modules one by one")
+        submission.failed.append(not_imported("__init__.py", note))
     return module
 
 
@@ -146,7 +154,10 @@ def _submodules(package: ModuleType, submission: Submission,
         try:
             module = importlib.import_module(f"{package.__name__}.{info.name}")
         except (Exception, SystemExit) as exc:
-            submission.notes.append(failure(f"{where}{info.name}.py", exc))
+            label = f"{where}{info.name}.py"
+            note = failure(label, exc)
+            submission.notes.append(note)
+            submission.failed.append(not_imported(label, note))
             continue
         found.append(module)
         if info.ispkg:

@@ -41,35 +41,50 @@ def statements(text: str, filename: str) -> list[Unit]:
     ]
 
 
-def run(units: list[Unit], namespace: dict[str, Any], name: str = "") -> list[str]:
+@dataclass(frozen=True)
+class Ran:
+    """What running the units had to say: ``notes`` for people (capped at ``MAX_NOTES``,
+    endings always kept), and ``failed``, one ``line 3 failed: ...`` per unit that did not
+    finish, for ``Submission.failed`` (a layer defined there is not found later)."""
+
+    notes: list[str]
+    failed: list[str]
+
+
+def run(units: list[Unit], namespace: dict[str, Any], name: str = "") -> Ran:
     """Execute ``units`` in order in ``namespace``; a note for each one that failed.
 
     ``name`` (the submission's) begins the notes that are never capped: an exit or a
     ``MemoryError`` while loading.
     """
-    failures, endings = [], []
+    failures, endings, failed = [], [], []
     for unit in units:
         try:
-            note = _run_one(unit, namespace)
+            why, after = _run_one(unit, namespace)
         except (SystemExit, MemoryError) as exc:
             endings.append(ending(name or "the submission", exc, _place(unit.label),
                                   "the rest still loaded"))
+            failed.append(f"{unit.label} failed: {_what(exc)}")
             continue
-        if note:
-            failures.append(note)
+        if why:
+            failures.append(f"{unit.label} {why}{after}")
+            failed.append(f"{unit.label} failed: {why}")
     if len(failures) > MAX_NOTES:
         failures = [*failures[:MAX_NOTES], f"... and {len(failures) - MAX_NOTES} more "
                     "failures while loading"]
-    return [*endings, *failures]
+    return Ran([*endings, *failures], failed)
 
 
 def ending(name: str, exc: SystemExit | MemoryError, place: str, after: str) -> str:
     """``alice.py called sys.exit(0) at line 3 while loading; the rest still loaded``."""
+    return f"{name} {_what(exc)} {place} while loading; {after}"
+
+
+def _what(exc: SystemExit | MemoryError) -> str:
+    """``called sys.exit(0)`` or ``ran out of memory (MemoryError: ...)``."""
     if isinstance(exc, SystemExit):
-        what = f"called sys.exit({exc.code!r})"
-    else:
-        what = f"ran out of memory (MemoryError{f': {exc}' if str(exc) else ''})"
-    return f"{name} {what} {place} while loading; {after}"
+        return f"called sys.exit({exc.code!r})"
+    return f"ran out of memory (MemoryError{f': {exc}' if str(exc) else ''})"
 
 
 def _place(label: str) -> str:
@@ -77,17 +92,18 @@ def _place(label: str) -> str:
     return f"{'at' if label.startswith('line') else 'in'} {label}"
 
 
-def _run_one(unit: Unit, namespace: dict[str, Any]) -> str:
+def _run_one(unit: Unit, namespace: dict[str, Any]) -> tuple[str, str]:
+    """(why ``unit`` failed, what that means for the rest), or ``("", "")`` if it ran."""
     try:
         exec(unit.code, namespace)
     except ModuleNotFoundError as exc:
-        return (f"{unit.label} needs module {exc.name!r}, which is not installed here; "
-                "code that uses it will fail")
+        return (f"needs module {exc.name!r}, which is not installed here",
+                "; code that uses it will fail")
     except MemoryError:
         raise
     except Exception as exc:
-        return f"{unit.label} raised {pitfalls.describe(exc)}{_where(exc, unit)}"
-    return ""
+        return f"raised {pitfalls.describe(exc)}{_where(exc, unit)}", ""
+    return "", ""
 
 
 def _where(exc: BaseException, unit: Unit) -> str:

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from harness.grading import Grade
-from harness.judging import never_loaded, spread, tally
+from harness.judging import SEVERITY, never_loaded, spread, tally, undefined_in
 from harness.points import amount, pair
 from harness.reports.untrusted import printable
 from harness.repro import reproduce
@@ -25,6 +25,8 @@ from harness.result import FAIL, HARNESS_ERROR, MISSING, PASS, SKIP, UNSUPPORTED
 STYLE = {PASS: "green", FAIL: "red", "error": "red", MISSING: "yellow", SKIP: "dim",
          HARNESS_ERROR: "magenta", UNSUPPORTED: "cyan"}
 MAX_DETAILS = 12
+SHOWN_UNDEFINED = 8
+"""How many layers the code does not define are named before \"...\"."""
 
 
 def render(result: Result, console: Console | None = None) -> None:
@@ -94,22 +96,47 @@ def _cell(checks: list[Check]) -> str:
 
 def _details(result: Result, console: Console) -> None:
     """One paragraph per distinct failure (same layer, quantity, verdict and words),
-    saying once in which dtypes and on how many cases it happened."""
+    saying once in which dtypes and on how many cases it happened: wrong values first,
+    then code that raised or returned something unusable, then stubs; layers the code
+    never defines take one line at the end (``_undefined``), not a paragraph each."""
     groups: dict[tuple, list[Check]] = {}
     for check in result.checks:
-        if not check.passed:
+        if not check.passed and not undefined_in(check):
             key = (check.layer, check.quantity, check.verdict, check.kind or check.message)
             groups.setdefault(key, []).append(check)
-    for shown, (key, checks) in enumerate(groups.items()):
-        if shown == MAX_DETAILS:
-            console.print("[dim]... more failures; use --json for all of them[/dim]")
-            return
+    ordered = sorted(groups.items(), key=lambda item: SEVERITY.index(item[0][2]))
+    for key, checks in ordered[:MAX_DETAILS]:
         check = checks[0]
         cases = {c.case for c in result.checks if (c.layer, c.quantity) == key[:2]}
         console.print(f"[{STYLE[check.verdict]}]{check.id}[/] ({spread(checks, len(cases))}; "
                       f"{_safe(check.shapes)}): {_safe(check.explain())}", emoji=False)
         how = reproduce(result, check.layer, check.case, check.dtype, check.quantity)
         console.print(f"  [dim]{_safe(how)}[/dim]", emoji=False)
+    if len(ordered) > MAX_DETAILS:
+        console.print(f"[dim]... {len(ordered) - MAX_DETAILS} more failures; use --json for "
+                      "all of them[/dim]")
+    _undefined(result, console)
+
+
+def _undefined(result: Result, console: Console) -> None:
+    """The layers the code does not define, in one line per place they were looked for:
+    a library checked against the whole catalog lacks most of it, and saying so layer
+    by layer would bury its real failures. The layers it does define make the
+    ``--layers`` that checks only those."""
+    missing: dict[str, list[str]] = {}
+    for check in result.checks:
+        where = undefined_in(check)
+        if where and check.layer not in missing.setdefault(where, []):
+            missing[where].append(check.layer)
+    absent = {layer for layers in missing.values() for layer in layers}
+    defined = [layer for layer in result.layers() if layer not in absent]
+    only = f"; check only yours with --layers {','.join(defined)}" if defined else ""
+    for where, layers in missing.items():
+        names = ", ".join(layers[:SHOWN_UNDEFINED]) + (
+            ", ..." if len(layers) > SHOWN_UNDEFINED else "")
+        count = f"{len(layers)} layer{'s' if len(layers) != 1 else ''}"
+        console.print(f"[{STYLE[MISSING]}]not defined in {_safe(where)}:[/] {_safe(names)} "
+                      f"({count}{_safe(only)})", emoji=False)
 
 
 def render_grade(grade: Grade, console: Console | None = None, students: bool = False) -> None:
