@@ -211,7 +211,12 @@ class TorchOracle:
         return None
 
     def version(self) -> str:
-        return f"torch-{metadata.version('torch')}"
+        """``torch-2.13.0``; ``torch-unknown`` for a torch without its package metadata
+        (a folder copied in, a broken install), which then says why when it is used."""
+        try:
+            return f"torch-{metadata.version('torch')}"
+        except metadata.PackageNotFoundError:
+            return "torch-unknown"
 
     def supports(self, spec: Spec) -> bool:
         return self._forward(spec) is not None
